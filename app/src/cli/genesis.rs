@@ -1,0 +1,102 @@
+use std::path::Path;
+
+use clap::Subcommand;
+use rmesh_auth::genesis::GenesisAccount;
+use rmesh_bank::genesis::Balance;
+use rmesh_core::{Address, Coins};
+
+use crate::error::CliError;
+use crate::genesis::AppState;
+use crate::keyring::Keyring;
+
+#[derive(Subcommand)]
+pub enum GenesisCommand {
+    /// Adds a funded account: an address or the name of a key in the keyring.
+    AddAccount {
+        address_or_key: String,
+        /// e.g. 1000000urmesh
+        coins: String,
+    },
+    /// Sets chain-wide genesis settings.
+    SetParams {
+        /// The bech32 account prefix.
+        #[arg(long)]
+        prefix: Option<String>,
+    },
+}
+
+pub fn read_genesis(home: &Path) -> Result<serde_json::Value, CliError> {
+    let path = home.join("config").join("genesis.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| CliError::io(&path, e))?;
+    serde_json::from_str(&text).map_err(|e| CliError::Input(format!("{}: {e}", path.display())))
+}
+
+pub fn write_genesis(home: &Path, genesis: &serde_json::Value) -> Result<(), CliError> {
+    let path = home.join("config").join("genesis.json");
+    let text = serde_json::to_string_pretty(genesis).map_err(|e| CliError::Other(e.to_string()))?;
+    std::fs::write(&path, text + "\n").map_err(|e| CliError::io(&path, e))
+}
+
+/// The genesis's `app_state`; a missing or null one (as `cometbft testnet` writes) is empty.
+fn app_state(genesis: &serde_json::Value) -> Result<AppState, CliError> {
+    match genesis.get("app_state") {
+        None | Some(serde_json::Value::Null) => Ok(AppState::default()),
+        Some(value) => serde_json::from_value(value.clone())
+            .map_err(|e| CliError::Input(format!("invalid app_state in genesis: {e}"))),
+    }
+}
+
+fn edit_app_state(home: &Path, edit: impl FnOnce(&mut AppState) -> Result<(), CliError>) -> Result<(), CliError> {
+    let mut genesis = read_genesis(home)?;
+    let mut state = app_state(&genesis)?;
+    edit(&mut state)?;
+    genesis["app_state"] = serde_json::to_value(&state).map_err(|e| CliError::Other(e.to_string()))?;
+    write_genesis(home, &genesis)
+}
+
+pub fn run(home: &Path, command: GenesisCommand) -> Result<(), CliError> {
+    match command {
+        GenesisCommand::AddAccount { address_or_key, coins } => edit_app_state(home, |state| {
+            let prefix = state.auth.bech32_prefix.clone();
+            let address = match Address::from_bech32(&address_or_key, &prefix) {
+                Ok(address) => address.to_bech32(&prefix),
+                Err(_) => Keyring::open(home).get(&address_or_key)?.address(&prefix)?,
+            };
+            let coins: Coins = coins.parse()?;
+            add_account(state, address, &coins)
+        }),
+        GenesisCommand::SetParams { prefix } => edit_app_state(home, |state| {
+            if let Some(prefix) = prefix {
+                rmesh_core::address::validate_prefix(&prefix)?;
+                if !state.auth.accounts.is_empty() {
+                    return Err(CliError::Input("set the prefix before adding accounts".into()));
+                }
+                state.auth.bech32_prefix = prefix;
+            }
+            Ok(())
+        }),
+    }
+}
+
+/// Adds the account (if new) and merges the coins into its genesis balance.
+fn add_account(state: &mut AppState, address: String, coins: &Coins) -> Result<(), CliError> {
+    if !state.auth.accounts.iter().any(|account| account.address == address) {
+        let number = state.auth.accounts.iter().map(|a| a.account_number + 1).max().unwrap_or(0);
+        state.auth.accounts.push(GenesisAccount::new(address.clone(), number));
+    }
+    let position = state.bank.balances.iter().position(|balance| balance.address == address);
+    let balance = match position {
+        Some(index) => &mut state.bank.balances[index],
+        None => {
+            state.bank.balances.push(Balance { address, coins: vec![] });
+            state.bank.balances.last_mut().ok_or_else(|| CliError::Other("balance vanished".into()))?
+        }
+    };
+    let mut merged = Coins::try_from(balance.coins.as_slice())?;
+    for coin in coins.iter() {
+        merged.add(&coin)?;
+    }
+    balance.coins = merged.to_vec();
+    state.bank.supply.clear();
+    Ok(())
+}

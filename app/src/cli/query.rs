@@ -1,0 +1,132 @@
+use clap::{Args, Subcommand};
+use cosmos_sdk_proto::cosmos::bank::v1beta1::{QueryTotalSupplyRequest, QueryTotalSupplyResponse};
+use cosmos_sdk_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
+use tendermint_rpc::Client;
+
+use crate::client::{ChainClient, Committed};
+use crate::error::CliError;
+
+#[derive(Args, Clone)]
+pub struct NodeArgs {
+    /// The CometBFT RPC of a node.
+    #[arg(long, default_value = "http://127.0.0.1:26657", env = "RMESHD_NODE")]
+    pub node: String,
+}
+
+#[derive(Subcommand)]
+pub enum QueryCommand {
+    /// Bank queries.
+    #[command(subcommand)]
+    Bank(BankQuery),
+    /// An account's number, sequence and public key.
+    Account {
+        address: String,
+        #[command(flatten)]
+        node: NodeArgs,
+    },
+    /// A committed tx by hash.
+    Tx {
+        hash: String,
+        #[command(flatten)]
+        node: NodeArgs,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum BankQuery {
+    /// All balances of an address.
+    Balances {
+        address: String,
+        /// Read the state committed by this block (0 = latest).
+        #[arg(long, default_value_t = 0)]
+        height: u64,
+        #[command(flatten)]
+        node: NodeArgs,
+    },
+    /// The total supply of every denom.
+    TotalSupply {
+        #[command(flatten)]
+        node: NodeArgs,
+    },
+}
+
+fn coins_json(coins: &[ProtoCoin]) -> serde_json::Value {
+    coins.iter().map(|c| serde_json::json!({ "denom": c.denom, "amount": c.amount })).collect()
+}
+
+pub fn committed_json(committed: &Committed) -> serde_json::Value {
+    let events: Vec<serde_json::Value> = committed
+        .events
+        .iter()
+        .map(|event| {
+            let attributes: Vec<serde_json::Value> = event
+                .attributes
+                .iter()
+                .map(|a| {
+                    serde_json::json!({
+                        "key": a.key_str().unwrap_or_default(),
+                        "value": a.value_str().unwrap_or_default(),
+                    })
+                })
+                .collect();
+            serde_json::json!({ "type": event.kind, "attributes": attributes })
+        })
+        .collect();
+    serde_json::json!({
+        "txhash": committed.hash,
+        "height": committed.height.to_string(),
+        "code": committed.code,
+        "raw_log": committed.log,
+        "gas_wanted": committed.gas_wanted.to_string(),
+        "gas_used": committed.gas_used.to_string(),
+        "events": events,
+    })
+}
+
+pub async fn run(command: QueryCommand) -> Result<(), CliError> {
+    match command {
+        QueryCommand::Bank(BankQuery::Balances { address, height, node }) => {
+            let balances = ChainClient::connect(&node.node)?.balances(&address, height).await?;
+            super::print_json(&serde_json::json!({ "balances": coins_json(&balances) }));
+        }
+        QueryCommand::Bank(BankQuery::TotalSupply { node }) => {
+            let client = ChainClient::connect(&node.node)?;
+            let response: QueryTotalSupplyResponse = client
+                .query("/cosmos.bank.v1beta1.Query/TotalSupply", &QueryTotalSupplyRequest { pagination: None }, 0)
+                .await?;
+            super::print_json(&serde_json::json!({ "supply": coins_json(&response.supply) }));
+        }
+        QueryCommand::Account { address, node } => {
+            let account = ChainClient::connect(&node.node)?.account(&address).await?;
+            let pub_key = account.pub_key.map(|key| {
+                serde_json::json!({ "@type": key.type_url, "value": hex::encode(key.value) })
+            });
+            super::print_json(&serde_json::json!({
+                "account": {
+                    "@type": "/cosmos.auth.v1beta1.BaseAccount",
+                    "address": account.address,
+                    "pub_key": pub_key,
+                    "account_number": account.account_number.to_string(),
+                    "sequence": account.sequence.to_string(),
+                }
+            }));
+        }
+        QueryCommand::Tx { hash, node } => {
+            let committed = ChainClient::connect(&node.node)?.committed_tx(&hash).await?;
+            super::print_json(&committed_json(&committed));
+        }
+    }
+    Ok(())
+}
+
+pub async fn status(args: NodeArgs) -> Result<(), CliError> {
+    let client = ChainClient::connect(&args.node)?;
+    let status = client
+        .rpc()
+        .status()
+        .await
+        .map_err(|e| CliError::Node { node: args.node.clone(), message: e.to_string() })?;
+    let value = serde_json::to_value(&status).map_err(|e| CliError::Other(e.to_string()))?;
+    super::print_json(&value);
+    Ok(())
+}

@@ -1,0 +1,113 @@
+use std::path::Path;
+use std::time::Duration;
+
+use clap::{Args, Subcommand};
+use cosmos_sdk_proto::cosmos::bank::v1beta1::MsgSend;
+use cosmos_sdk_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
+use cosmos_sdk_proto::Any;
+use prost::{Message, Name};
+use rmesh_core::Coins;
+
+use super::query::{committed_json, NodeArgs};
+use crate::client::{sign_tx, ChainClient, SignerAccount, TxFee};
+use crate::error::CliError;
+use crate::keyring::Keyring;
+
+#[derive(Subcommand)]
+pub enum TxCommand {
+    /// Bank transactions.
+    #[command(subcommand)]
+    Bank(BankTx),
+}
+
+#[derive(Subcommand)]
+pub enum BankTx {
+    /// Sends coins from a key in the keyring to an address.
+    Send {
+        from: String,
+        to: String,
+        /// e.g. 1000urmesh
+        amount: String,
+        #[command(flatten)]
+        tx: TxArgs,
+    },
+}
+
+#[derive(Args)]
+pub struct TxArgs {
+    /// The chain id in the sign doc (default: the node's).
+    #[arg(long)]
+    pub chain_id: Option<String>,
+    /// Fee coins, e.g. 2000urmesh.
+    #[arg(long, default_value = "")]
+    pub fees: String,
+    #[arg(long, default_value_t = 200_000)]
+    pub gas: u64,
+    #[arg(long, default_value = "")]
+    pub note: String,
+    /// Wait until the tx is committed and print its block result.
+    #[arg(long)]
+    pub wait: bool,
+    /// Accepted for SDK compatibility; rmeshd never prompts.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    #[command(flatten)]
+    pub node: NodeArgs,
+}
+
+pub async fn run(home: &Path, command: TxCommand) -> Result<(), CliError> {
+    match command {
+        TxCommand::Bank(BankTx::Send { from, to, amount, tx }) => {
+            let coins: Coins = amount.parse()?;
+            let client = ChainClient::connect(&tx.node.node)?;
+            let prefix = client.bech32_prefix().await?;
+            let from_address = Keyring::open(home).get(&from)?.address(&prefix)?;
+            let message = MsgSend {
+                from_address,
+                to_address: to,
+                amount: coins
+                    .iter()
+                    .map(|c| ProtoCoin { denom: c.denom, amount: c.amount.to_string() })
+                    .collect(),
+            };
+            let any = Any { type_url: MsgSend::type_url(), value: message.encode_to_vec() };
+            sign_and_broadcast(home, &client, &from, vec![any], &tx).await
+        }
+    }
+}
+
+async fn sign_and_broadcast(
+    home: &Path,
+    client: &ChainClient,
+    from: &str,
+    messages: Vec<Any>,
+    args: &TxArgs,
+) -> Result<(), CliError> {
+    let key = Keyring::open(home).get(from)?;
+    let prefix = client.bech32_prefix().await?;
+    let account = client.account(&key.address(&prefix)?).await?;
+    let chain_id = match &args.chain_id {
+        Some(chain_id) => chain_id.clone(),
+        None => client.chain_id().await?,
+    };
+    let signer = SignerAccount { chain_id, account_number: account.account_number, sequence: account.sequence };
+    let fee = TxFee { amount: args.fees.parse::<Coins>()?.to_vec(), gas_limit: args.gas };
+    let tx = sign_tx(&key.signing_key, &signer, messages, &fee, &args.note)?;
+    let broadcast = client.broadcast(tx).await?;
+    if broadcast.code != 0 {
+        super::print_json(&serde_json::json!({
+            "txhash": broadcast.hash, "code": broadcast.code, "raw_log": broadcast.log,
+        }));
+        return Err(CliError::Other(format!("tx refused with code {}: {}", broadcast.code, broadcast.log)));
+    }
+    if !args.wait {
+        super::print_json(&serde_json::json!({ "txhash": broadcast.hash, "code": 0, "raw_log": broadcast.log }));
+        return Ok(());
+    }
+    let committed = client.wait_for_tx(&broadcast.hash, Duration::from_secs(60)).await?;
+    super::print_json(&committed_json(&committed));
+    if committed.code != 0 {
+        return Err(CliError::Other(format!("tx failed in block with code {}: {}", committed.code, committed.log)));
+    }
+    Ok(())
+}

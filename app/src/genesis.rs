@@ -1,0 +1,34 @@
+//! Genesis `app_state`: one section per module, applied in dependency order.
+
+use cnidarium::StateWrite;
+use rmesh_auth::Auth;
+use rmesh_bank::Bank;
+use rmesh_core::{Component, SdkError};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppState {
+    #[serde(default)]
+    pub auth: rmesh_auth::GenesisState,
+    #[serde(default)]
+    pub bank: rmesh_bank::GenesisState,
+}
+
+impl AppState {
+    /// Parses `app_state` bytes; empty bytes mean an empty genesis.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, SdkError> {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(AppState::default());
+        }
+        serde_json::from_slice(bytes)
+            .map_err(|e| SdkError::InvalidRequest(format!("invalid genesis app_state: {e}")))
+    }
+}
+
+/// Writes every module's genesis; the first invalid section aborts with its error.
+pub async fn init_chain<S: StateWrite>(state: &mut S, app_state: AppState) -> Result<(), SdkError> {
+    Auth::init_chain(state, app_state.auth).await?;
+    Bank::init_chain(state, app_state.bank).await?;
+    Ok(())
+}

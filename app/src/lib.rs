@@ -1,0 +1,11 @@
+//! rmeshd: the rmesh node (ABCI 2.0 application for CometBFT v0.38), its CLI and a Rust client.
+
+pub mod cli;
+pub mod client;
+pub mod config;
+pub mod error;
+pub mod genesis;
+pub mod keyring;
+pub mod node;
+pub mod query;
+pub mod tx;

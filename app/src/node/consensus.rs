@@ -1,0 +1,177 @@
+//! The consensus connection: InitChain, PrepareProposal, ProcessProposal, FinalizeBlock, Commit.
+//! Calls are serialized; FinalizeBlock stages a write batch whose root is the app hash, and
+//! Commit writes it, so a crash between the two replays the block cleanly.
+
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use cnidarium::{StagedWriteBatch, StateDelta, Storage};
+use futures::future::BoxFuture;
+use rmesh_core::{BlockContext, BlockContextWriteExt};
+use tendermint::abci::types::ExecTxResult;
+use tendermint::abci::Code;
+use tendermint::v0_38::abci::{request, response, ConsensusRequest, ConsensusResponse};
+use tendermint::AppHash;
+use tokio::sync::Mutex;
+use tower::Service;
+use tower_abci::BoxError;
+
+use super::state::{chain_id, put_chain_id};
+use crate::genesis::{self, AppState};
+use crate::tx::{decode_tx, run_tx, ExecMode, TxOutcome};
+
+#[derive(Clone)]
+pub struct Consensus {
+    inner: Arc<Mutex<ConsensusState>>,
+}
+
+struct ConsensusState {
+    storage: Storage,
+    staged: Option<StagedWriteBatch>,
+}
+
+impl Consensus {
+    pub fn new(storage: Storage) -> Self {
+        Consensus { inner: Arc::new(Mutex::new(ConsensusState { storage, staged: None })) }
+    }
+}
+
+impl Service<ConsensusRequest> for Consensus {
+    type Response = ConsensusResponse;
+    type Error = BoxError;
+    type Future = BoxFuture<'static, Result<ConsensusResponse, BoxError>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: ConsensusRequest) -> Self::Future {
+        let inner = self.inner.clone();
+        Box::pin(async move { inner.lock().await.handle(req).await })
+    }
+}
+
+pub fn app_hash(root: &cnidarium::RootHash) -> AppHash {
+    AppHash::try_from(root.0.to_vec()).unwrap_or_default()
+}
+
+impl ConsensusState {
+    async fn handle(&mut self, req: ConsensusRequest) -> Result<ConsensusResponse, BoxError> {
+        Ok(match req {
+            ConsensusRequest::InitChain(req) => ConsensusResponse::InitChain(self.init_chain(req).await?),
+            ConsensusRequest::PrepareProposal(req) => ConsensusResponse::PrepareProposal(prepare_proposal(req)),
+            ConsensusRequest::ProcessProposal(req) => ConsensusResponse::ProcessProposal(process_proposal(req)),
+            ConsensusRequest::FinalizeBlock(req) => ConsensusResponse::FinalizeBlock(self.finalize_block(req).await?),
+            ConsensusRequest::Commit => ConsensusResponse::Commit(self.commit()?),
+            ConsensusRequest::ExtendVote(_) => ConsensusResponse::ExtendVote(response::ExtendVote {
+                vote_extension: Bytes::new(),
+            }),
+            ConsensusRequest::VerifyVoteExtension(_) => {
+                ConsensusResponse::VerifyVoteExtension(response::VerifyVoteExtension::Accept)
+            }
+        })
+    }
+
+    /// Writes genesis as version 0. CometBFT repeats InitChain if it crashed before block 1;
+    /// the genesis already committed is then kept.
+    async fn init_chain(&mut self, req: request::InitChain) -> Result<response::InitChain, BoxError> {
+        if self.storage.latest_version() != u64::MAX {
+            let root = self.storage.latest_snapshot().root_hash().await?;
+            return Ok(init_chain_response(&root));
+        }
+        let app_state = AppState::from_bytes(&req.app_state_bytes).map_err(genesis_error)?;
+        let mut state = StateDelta::new(self.storage.latest_snapshot());
+        state.put_block_context(BlockContext {
+            chain_id: req.chain_id.clone(),
+            height: 0,
+            time_seconds: req.time.unix_timestamp(),
+            time_nanos: 0,
+        });
+        put_chain_id(&mut state, &req.chain_id)?;
+        genesis::init_chain(&mut state, app_state).await.map_err(genesis_error)?;
+        let root = self.storage.commit(state).await?;
+        tracing::info!(chain_id = %req.chain_id, app_hash = %hex::encode(root.0), "genesis committed");
+        Ok(init_chain_response(&root))
+    }
+
+    async fn finalize_block(&mut self, req: request::FinalizeBlock) -> Result<response::FinalizeBlock, BoxError> {
+        let mut state = StateDelta::new(self.storage.latest_snapshot());
+        let chain_id = chain_id(&state).await?;
+        let time = tendermint_proto::google::protobuf::Timestamp::from(req.time);
+        state.put_block_context(BlockContext {
+            chain_id,
+            height: req.height.value(),
+            time_seconds: time.seconds,
+            time_nanos: u32::try_from(time.nanos).unwrap_or(0),
+        });
+        let mut tx_results = Vec::with_capacity(req.txs.len());
+        for tx in &req.txs {
+            let outcome = run_tx(&mut state, tx, &ExecMode::Deliver).await;
+            tx_results.push(exec_tx_result(outcome));
+        }
+        let staged = self.storage.prepare_commit(state).await?;
+        let app_hash = app_hash(staged.root_hash());
+        self.staged = Some(staged);
+        Ok(response::FinalizeBlock {
+            events: vec![],
+            tx_results,
+            validator_updates: vec![],
+            consensus_param_updates: None,
+            app_hash,
+        })
+    }
+
+    fn commit(&mut self) -> Result<response::Commit, BoxError> {
+        let staged = self.staged.take().ok_or("Commit without a finalized block")?;
+        let root = self.storage.commit_batch(staged)?;
+        tracing::debug!(height = self.storage.latest_version(), app_hash = %hex::encode(root.0), "committed");
+        Ok(response::Commit { data: Bytes::new(), retain_height: 0u32.into() })
+    }
+}
+
+fn genesis_error(err: rmesh_core::SdkError) -> BoxError {
+    tracing::error!("refusing genesis: {err}");
+    format!("refusing genesis: {err}").into()
+}
+
+fn init_chain_response(root: &cnidarium::RootHash) -> response::InitChain {
+    response::InitChain { consensus_params: None, validators: vec![], app_hash: app_hash(root) }
+}
+
+/// Keeps the mempool's order and stops before the block's byte limit.
+fn prepare_proposal(req: request::PrepareProposal) -> response::PrepareProposal {
+    let limit = usize::try_from(req.max_tx_bytes).unwrap_or(0);
+    let mut total = 0usize;
+    let txs = req
+        .txs
+        .into_iter()
+        .take_while(|tx| {
+            total += tx.len();
+            total <= limit
+        })
+        .collect();
+    response::PrepareProposal { txs }
+}
+
+/// A proposal whose txs do not all decode is refused: honest proposers never build one.
+fn process_proposal(req: request::ProcessProposal) -> response::ProcessProposal {
+    if req.txs.iter().all(|tx| decode_tx(tx).is_ok()) {
+        response::ProcessProposal::Accept
+    } else {
+        response::ProcessProposal::Reject
+    }
+}
+
+pub fn exec_tx_result(outcome: TxOutcome) -> ExecTxResult {
+    ExecTxResult {
+        code: Code::from(outcome.code),
+        data: outcome.data.into(),
+        log: outcome.log,
+        info: String::new(),
+        gas_wanted: i64::try_from(outcome.gas_wanted).unwrap_or(i64::MAX),
+        gas_used: i64::try_from(outcome.gas_used).unwrap_or(i64::MAX),
+        events: outcome.events,
+        codespace: outcome.codespace,
+    }
+}

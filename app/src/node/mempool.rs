@@ -1,0 +1,85 @@
+//! The mempool connection. CheckTx runs the whole tx against a mempool state that accumulates
+//! accepted txs (so a client may send several with increasing sequences) and is rebuilt from the
+//! committed state after each block, before CometBFT's rechecks arrive.
+
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use cnidarium::{StateDelta, Storage};
+use futures::future::BoxFuture;
+use rmesh_core::BlockContextWriteExt;
+use tendermint::abci::Code;
+use tendermint::v0_38::abci::{response, MempoolRequest, MempoolResponse};
+use tokio::sync::Mutex;
+use tower::Service;
+use tower_abci::BoxError;
+
+use super::state::next_block_context;
+use crate::config::GasPrice;
+use crate::tx::{run_tx, ExecMode};
+
+#[derive(Clone)]
+pub struct Mempool {
+    inner: Arc<Mutex<MempoolState>>,
+}
+
+struct MempoolState {
+    storage: Storage,
+    mode: ExecMode,
+    /// The overlay of accepted txs and the committed version it was built on.
+    overlay: Option<(u64, StateDelta<cnidarium::Snapshot>)>,
+}
+
+impl Mempool {
+    pub fn new(storage: Storage, minimum_gas_prices: Vec<GasPrice>) -> Self {
+        let mode = ExecMode::Check { minimum_gas_prices };
+        Mempool { inner: Arc::new(Mutex::new(MempoolState { storage, mode, overlay: None })) }
+    }
+}
+
+impl Service<MempoolRequest> for Mempool {
+    type Response = MempoolResponse;
+    type Error = BoxError;
+    type Future = BoxFuture<'static, Result<MempoolResponse, BoxError>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: MempoolRequest) -> Self::Future {
+        let inner = self.inner.clone();
+        Box::pin(async move {
+            let MempoolRequest::CheckTx(req) = req;
+            let response = inner.lock().await.check_tx(&req.tx).await?;
+            Ok(MempoolResponse::CheckTx(response))
+        })
+    }
+}
+
+impl MempoolState {
+    async fn check_tx(&mut self, tx: &[u8]) -> Result<response::CheckTx, BoxError> {
+        let version = self.storage.latest_version();
+        let stale = !matches!(&self.overlay, Some((built_on, _)) if *built_on == version);
+        if stale {
+            let mut overlay = StateDelta::new(self.storage.latest_snapshot());
+            let context = next_block_context(&overlay, &self.storage).await?;
+            overlay.put_block_context(context);
+            self.overlay = Some((version, overlay));
+        }
+        let Some((_, overlay)) = self.overlay.as_mut() else {
+            return Err("mempool overlay missing".into());
+        };
+        let outcome = run_tx(overlay, tx, &self.mode).await;
+        Ok(response::CheckTx {
+            code: Code::from(outcome.code),
+            data: Default::default(),
+            log: outcome.log,
+            info: String::new(),
+            gas_wanted: i64::try_from(outcome.gas_wanted).unwrap_or(i64::MAX),
+            gas_used: i64::try_from(outcome.gas_used).unwrap_or(i64::MAX),
+            events: vec![],
+            codespace: outcome.codespace,
+            ..Default::default()
+        })
+    }
+}

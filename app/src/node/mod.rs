@@ -1,0 +1,48 @@
+//! The running node: ABCI services for CometBFT plus the gRPC query server, over one storage.
+
+pub mod consensus;
+pub mod info;
+pub mod mempool;
+pub mod snapshot;
+pub mod state;
+
+use std::path::Path;
+
+use cnidarium::Storage;
+use tower_abci::v038::Server;
+
+use crate::config::{parse_gas_prices, AppConfig};
+use crate::error::CliError;
+use crate::query::{grpc, QueryRouter};
+
+/// Substores with their own JMT root; `ibc` keeps IBC proofs in ibc-go's shape.
+pub const SUBSTORES: &[&str] = &["ibc"];
+
+pub async fn open_storage(home: &Path) -> Result<Storage, CliError> {
+    let path = home.join("data").join("rmesh.db");
+    std::fs::create_dir_all(&path).map_err(|e| CliError::io(&path, e))?;
+    Storage::load(path.clone(), SUBSTORES.iter().map(|s| s.to_string()).collect())
+        .await
+        .map_err(|e| CliError::Other(format!("cannot open state at {}: {e:#}", path.display())))
+}
+
+/// Serves ABCI on `config.abci_address` and gRPC on `config.grpc_address` until either stops.
+pub async fn run(home: &Path, config: AppConfig) -> Result<(), CliError> {
+    let storage = open_storage(home).await?;
+    let minimum_gas_prices = parse_gas_prices(&config.minimum_gas_prices)?;
+    let router = QueryRouter::new(storage.clone(), &config);
+    let server = Server::builder()
+        .consensus(consensus::Consensus::new(storage.clone()))
+        .mempool(mempool::Mempool::new(storage.clone(), minimum_gas_prices))
+        .info(info::Info::new(storage.clone(), router.clone()))
+        .snapshot(snapshot::Snapshots)
+        .finish()
+        .ok_or_else(|| CliError::Other("ABCI server is missing a service".into()))?;
+    tracing::info!(abci = %config.abci_address, grpc = %config.grpc_address, "rmeshd starting");
+    let grpc = grpc::serve(router, &config.grpc_address);
+    let abci = server.listen_tcp(config.abci_address.clone());
+    tokio::select! {
+        result = abci => result.map_err(|e| CliError::Other(format!("ABCI server stopped: {e}"))),
+        result = grpc => result,
+    }
+}

@@ -1,0 +1,27 @@
+//! The tonic gRPC server on `grpc_address`, with the same services as `abci_query`.
+
+use cosmos_sdk_proto::cosmos::auth::v1beta1::query_server::QueryServer as AuthServer;
+use cosmos_sdk_proto::cosmos::bank::v1beta1::query_server::QueryServer as BankServer;
+use cosmos_sdk_proto::cosmos::base::node::v1beta1::service_server::ServiceServer as NodeServer;
+use cosmos_sdk_proto::cosmos::base::tendermint::v1beta1::service_server::ServiceServer as TendermintServer;
+use cosmos_sdk_proto::cosmos::tx::v1beta1::service_server::ServiceServer as TxServer;
+use tonic::transport::Server;
+
+use super::QueryRouter;
+use crate::error::CliError;
+
+pub async fn serve(router: QueryRouter, address: &str) -> Result<(), CliError> {
+    let address = address
+        .parse()
+        .map_err(|e| CliError::Input(format!("invalid gRPC address {address}: {e}")))?;
+    let services = router.services;
+    Server::builder()
+        .add_service(AuthServer::from_arc(services.auth))
+        .add_service(BankServer::from_arc(services.bank))
+        .add_service(TxServer::from_arc(services.tx))
+        .add_service(TendermintServer::from_arc(services.node.clone()))
+        .add_service(NodeServer::from_arc(services.node))
+        .serve(address)
+        .await
+        .map_err(|e| CliError::Other(format!("gRPC server on {address} stopped: {e}")))
+}

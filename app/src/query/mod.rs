@@ -1,0 +1,185 @@
+//! Queries. Each gRPC method is served by tonic and, with the same handler, through
+//! `abci_query` with the method path as `path` (how cosmjs and Hermes ask). Raw store reads with
+//! ICS-23 proofs answer `store/<substore>/key`.
+
+pub mod comet;
+pub mod grpc;
+pub mod node_service;
+pub mod tx_service;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use cnidarium::Storage;
+use cosmos_sdk_proto::cosmos::auth::v1beta1::query_server::Query as AuthApi;
+use cosmos_sdk_proto::cosmos::bank::v1beta1::query_server::Query as BankApi;
+use cosmos_sdk_proto::cosmos::base::node::v1beta1::service_server::Service as NodeApi;
+use cosmos_sdk_proto::cosmos::base::tendermint::v1beta1::service_server::Service as TendermintApi;
+use cosmos_sdk_proto::cosmos::tx::v1beta1::service_server::Service as TxApi;
+use futures::future::BoxFuture;
+use prost::Message;
+use rmesh_auth::query::AuthQuery;
+use rmesh_bank::query::BankQuery;
+use rmesh_core::query::HEIGHT_HEADER;
+use tendermint::merkle::proof::{ProofOp, ProofOps};
+use tonic::Status;
+
+use crate::config::AppConfig;
+use crate::node::SUBSTORES;
+use comet::Comet;
+use node_service::NodeService;
+use tx_service::TxService;
+
+type Handler = Arc<dyn Fn(Vec<u8>, u64) -> BoxFuture<'static, Result<Vec<u8>, Status>> + Send + Sync>;
+
+/// The services, shared by the gRPC server and the `abci_query` routes.
+#[derive(Clone)]
+pub struct Services {
+    pub auth: Arc<AuthQuery>,
+    pub bank: Arc<BankQuery>,
+    pub tx: Arc<TxService>,
+    pub node: Arc<NodeService>,
+}
+
+#[derive(Clone)]
+pub struct QueryRouter {
+    pub storage: Storage,
+    pub services: Services,
+    routes: Arc<BTreeMap<&'static str, Handler>>,
+}
+
+/// A tonic request carrying the height an `abci_query` asked for (0 = latest).
+fn at_height<T>(message: T, height: u64) -> tonic::Request<T> {
+    let mut request = tonic::Request::new(message);
+    if height > 0 {
+        if let Ok(value) = height.to_string().parse() {
+            request.metadata_mut().insert(HEIGHT_HEADER, value);
+        }
+    }
+    request
+}
+
+macro_rules! routes {
+    ($map:expr, $service:expr, $api:path, { $($path:literal => $method:ident),* $(,)? }) => {$(
+        let service = $service.clone();
+        let handler: Handler = Arc::new(move |data: Vec<u8>, height: u64| {
+            let service = service.clone();
+            Box::pin(async move {
+                let message = Message::decode(data.as_slice())
+                    .map_err(|e| Status::invalid_argument(format!("cannot decode request: {e}")))?;
+                let response = <_ as $api>::$method(&*service, at_height(message, height)).await?;
+                Ok(response.get_ref().encode_to_vec())
+            })
+        });
+        $map.insert($path, handler);
+    )*};
+}
+
+impl QueryRouter {
+    pub fn new(storage: Storage, config: &AppConfig) -> Self {
+        let comet = Comet::new(&config.comet_rpc);
+        let services = Services {
+            auth: Arc::new(AuthQuery::new(storage.clone())),
+            bank: Arc::new(BankQuery::new(storage.clone())),
+            tx: Arc::new(TxService::new(storage.clone(), comet.clone())),
+            node: Arc::new(NodeService::new(storage.clone(), comet, config.minimum_gas_prices.clone())),
+        };
+        let mut map: BTreeMap<&'static str, Handler> = BTreeMap::new();
+        routes!(map, services.auth, AuthApi, {
+            "/cosmos.auth.v1beta1.Query/Accounts" => accounts,
+            "/cosmos.auth.v1beta1.Query/Account" => account,
+            "/cosmos.auth.v1beta1.Query/AccountAddressByID" => account_address_by_id,
+            "/cosmos.auth.v1beta1.Query/Params" => params,
+            "/cosmos.auth.v1beta1.Query/Bech32Prefix" => bech32_prefix,
+            "/cosmos.auth.v1beta1.Query/AddressBytesToString" => address_bytes_to_string,
+            "/cosmos.auth.v1beta1.Query/AddressStringToBytes" => address_string_to_bytes,
+            "/cosmos.auth.v1beta1.Query/AccountInfo" => account_info,
+        });
+        routes!(map, services.bank, BankApi, {
+            "/cosmos.bank.v1beta1.Query/Balance" => balance,
+            "/cosmos.bank.v1beta1.Query/AllBalances" => all_balances,
+            "/cosmos.bank.v1beta1.Query/SpendableBalances" => spendable_balances,
+            "/cosmos.bank.v1beta1.Query/SpendableBalanceByDenom" => spendable_balance_by_denom,
+            "/cosmos.bank.v1beta1.Query/TotalSupply" => total_supply,
+            "/cosmos.bank.v1beta1.Query/SupplyOf" => supply_of,
+            "/cosmos.bank.v1beta1.Query/Params" => params,
+            "/cosmos.bank.v1beta1.Query/DenomMetadata" => denom_metadata,
+            "/cosmos.bank.v1beta1.Query/DenomMetadataByQueryString" => denom_metadata_by_query_string,
+            "/cosmos.bank.v1beta1.Query/DenomsMetadata" => denoms_metadata,
+            "/cosmos.bank.v1beta1.Query/DenomOwners" => denom_owners,
+            "/cosmos.bank.v1beta1.Query/DenomOwnersByQuery" => denom_owners_by_query,
+            "/cosmos.bank.v1beta1.Query/SendEnabled" => send_enabled,
+        });
+        routes!(map, services.tx, TxApi, {
+            "/cosmos.tx.v1beta1.Service/Simulate" => simulate,
+            "/cosmos.tx.v1beta1.Service/GetTx" => get_tx,
+            "/cosmos.tx.v1beta1.Service/BroadcastTx" => broadcast_tx,
+            "/cosmos.tx.v1beta1.Service/TxDecode" => tx_decode,
+            "/cosmos.tx.v1beta1.Service/TxEncode" => tx_encode,
+        });
+        routes!(map, services.node, TendermintApi, {
+            "/cosmos.base.tendermint.v1beta1.Service/GetNodeInfo" => get_node_info,
+            "/cosmos.base.tendermint.v1beta1.Service/GetSyncing" => get_syncing,
+        });
+        routes!(map, services.node, NodeApi, {
+            "/cosmos.base.node.v1beta1.Service/Config" => config,
+            "/cosmos.base.node.v1beta1.Service/Status" => status,
+        });
+        QueryRouter { storage, services, routes: Arc::new(map) }
+    }
+
+    /// Answers an `abci_query`. Returns the value, its proof when asked, and the height read.
+    pub async fn query(&self, path: &str, data: Vec<u8>, height: u64, prove: bool) -> Result<QueryAnswer, Status> {
+        let height = if height == 0 { crate::node::state::committed_height(&self.storage) } else { height };
+        if let Some(substore) = store_path(path) {
+            return self.store_query(substore, data, height, prove).await;
+        }
+        let handler = self
+            .routes
+            .get(path)
+            .ok_or_else(|| Status::unimplemented(format!("unknown query path {path}")))?;
+        let value = handler(data, height).await?;
+        Ok(QueryAnswer { key: vec![], value, proof: None, height })
+    }
+
+    async fn store_query(&self, substore: &str, key: Vec<u8>, height: u64, prove: bool) -> Result<QueryAnswer, Status> {
+        let snapshot = self
+            .storage
+            .snapshot(height)
+            .ok_or_else(|| Status::invalid_argument(format!("height {height} is not available")))?;
+        let mut full_key = format!("{substore}/").into_bytes();
+        full_key.extend_from_slice(&key);
+        let (value, proof) = snapshot
+            .get_with_proof(full_key)
+            .await
+            .map_err(|e| Status::internal(format!("proof failed: {e:#}")))?;
+        let proof = prove.then(|| proof_ops(&key, substore, proof.proofs));
+        Ok(QueryAnswer { key, value: value.unwrap_or_default(), proof, height })
+    }
+}
+
+pub struct QueryAnswer {
+    pub key: Vec<u8>,
+    pub value: Vec<u8>,
+    pub proof: Option<ProofOps>,
+    pub height: u64,
+}
+
+/// `store/ibc/key` (with or without a leading slash) names the `ibc` substore.
+fn store_path(path: &str) -> Option<&'static str> {
+    let rest = path.trim_start_matches('/').strip_prefix("store/")?;
+    let name = rest.strip_suffix("/key")?;
+    SUBSTORES.iter().copied().find(|substore| *substore == name)
+}
+
+/// Two ops, as ibc-go expects: the key inside the substore, then the substore inside the root.
+fn proof_ops(key: &[u8], substore: &str, proofs: Vec<ics23::CommitmentProof>) -> ProofOps {
+    let keys = [key.to_vec(), substore.as_bytes().to_vec()];
+    ProofOps {
+        ops: proofs
+            .into_iter()
+            .zip(keys)
+            .map(|(proof, key)| ProofOp { field_type: "ics23:jmt".into(), key, data: proof.encode_to_vec() })
+            .collect(),
+    }
+}

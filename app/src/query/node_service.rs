@@ -1,0 +1,159 @@
+//! `cosmos.base.tendermint.v1beta1.Service` (node info, syncing) and
+//! `cosmos.base.node.v1beta1.Service` (config, status). Relayers check the advertised versions.
+
+use cnidarium::Storage;
+use cosmos_sdk_proto::cosmos::base::node::v1beta1::{self as node_pb, service_server::Service as NodeApi};
+use cosmos_sdk_proto::cosmos::base::tendermint::v1beta1::{
+    self as tm_pb, service_server::Service as TendermintApi, Module, VersionInfo,
+};
+use tendermint_proto::p2p::{DefaultNodeInfo, DefaultNodeInfoOther, ProtocolVersion};
+use tendermint_rpc::Client;
+use tonic::{Request, Response, Status};
+
+use super::comet::Comet;
+use crate::node::state::committed_height;
+
+/// The SDK-side versions rmesh is wire-compatible with, as relayers read them.
+const BUILD_DEPS: &[(&str, &str)] = &[
+    ("github.com/cosmos/cosmos-sdk", "v0.50.10"),
+    ("github.com/cosmos/ibc-go/v8", "v8.5.1"),
+    ("github.com/cometbft/cometbft", "v0.38.25"),
+];
+
+pub struct NodeService {
+    storage: Storage,
+    comet: Comet,
+    minimum_gas_prices: String,
+}
+
+impl NodeService {
+    pub fn new(storage: Storage, comet: Comet, minimum_gas_prices: String) -> Self {
+        NodeService { storage, comet, minimum_gas_prices }
+    }
+}
+
+pub fn version_info() -> VersionInfo {
+    VersionInfo {
+        name: "rmesh".into(),
+        app_name: "rmeshd".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        git_commit: String::new(),
+        build_tags: String::new(),
+        go_version: String::new(),
+        build_deps: BUILD_DEPS
+            .iter()
+            .map(|(path, version)| Module { path: path.to_string(), version: version.to_string(), sum: String::new() })
+            .collect(),
+        cosmos_sdk_version: BUILD_DEPS[0].1.into(),
+    }
+}
+
+fn default_node_info(info: tendermint::node::Info) -> DefaultNodeInfo {
+    DefaultNodeInfo {
+        protocol_version: Some(ProtocolVersion {
+            p2p: info.protocol_version.p2p,
+            block: info.protocol_version.block,
+            app: info.protocol_version.app,
+        }),
+        default_node_id: info.id.to_string(),
+        listen_addr: info.listen_addr.to_string(),
+        network: info.network.to_string(),
+        version: info.version.to_string(),
+        channels: hex::decode(info.channels.to_string()).unwrap_or_default(),
+        moniker: info.moniker.to_string(),
+        other: Some(DefaultNodeInfoOther {
+            tx_index: match info.other.tx_index {
+                tendermint::node::info::TxIndexStatus::On => "on".into(),
+                tendermint::node::info::TxIndexStatus::Off => "off".into(),
+            },
+            rpc_address: info.other.rpc_address,
+        }),
+    }
+}
+
+#[tonic::async_trait]
+impl TendermintApi for NodeService {
+    async fn get_node_info(
+        &self,
+        _request: Request<tm_pb::GetNodeInfoRequest>,
+    ) -> Result<Response<tm_pb::GetNodeInfoResponse>, Status> {
+        let status = self.comet.client()?.status().await.map_err(|e| self.comet.unavailable(e))?;
+        Ok(Response::new(tm_pb::GetNodeInfoResponse {
+            default_node_info: Some(default_node_info(status.node_info)),
+            application_version: Some(version_info()),
+        }))
+    }
+
+    async fn get_syncing(
+        &self,
+        _request: Request<tm_pb::GetSyncingRequest>,
+    ) -> Result<Response<tm_pb::GetSyncingResponse>, Status> {
+        let status = self.comet.client()?.status().await.map_err(|e| self.comet.unavailable(e))?;
+        Ok(Response::new(tm_pb::GetSyncingResponse { syncing: status.sync_info.catching_up }))
+    }
+
+    async fn get_latest_block(
+        &self,
+        _request: Request<tm_pb::GetLatestBlockRequest>,
+    ) -> Result<Response<tm_pb::GetLatestBlockResponse>, Status> {
+        Err(Status::unimplemented("read blocks from the CometBFT RPC (/block)"))
+    }
+
+    async fn get_block_by_height(
+        &self,
+        _request: Request<tm_pb::GetBlockByHeightRequest>,
+    ) -> Result<Response<tm_pb::GetBlockByHeightResponse>, Status> {
+        Err(Status::unimplemented("read blocks from the CometBFT RPC (/block)"))
+    }
+
+    async fn get_latest_validator_set(
+        &self,
+        _request: Request<tm_pb::GetLatestValidatorSetRequest>,
+    ) -> Result<Response<tm_pb::GetLatestValidatorSetResponse>, Status> {
+        Err(Status::unimplemented("read validators from the CometBFT RPC (/validators)"))
+    }
+
+    async fn get_validator_set_by_height(
+        &self,
+        _request: Request<tm_pb::GetValidatorSetByHeightRequest>,
+    ) -> Result<Response<tm_pb::GetValidatorSetByHeightResponse>, Status> {
+        Err(Status::unimplemented("read validators from the CometBFT RPC (/validators)"))
+    }
+
+    async fn abci_query(
+        &self,
+        _request: Request<tm_pb::AbciQueryRequest>,
+    ) -> Result<Response<tm_pb::AbciQueryResponse>, Status> {
+        Err(Status::unimplemented("use the CometBFT RPC's abci_query"))
+    }
+}
+
+#[tonic::async_trait]
+impl NodeApi for NodeService {
+    async fn config(
+        &self,
+        _request: Request<node_pb::ConfigRequest>,
+    ) -> Result<Response<node_pb::ConfigResponse>, Status> {
+        Ok(Response::new(node_pb::ConfigResponse {
+            minimum_gas_price: self.minimum_gas_prices.clone(),
+            pruning_keep_recent: "0".into(),
+            pruning_interval: "0".into(),
+            halt_height: 0,
+        }))
+    }
+
+    async fn status(
+        &self,
+        _request: Request<node_pb::StatusRequest>,
+    ) -> Result<Response<node_pb::StatusResponse>, Status> {
+        let snapshot = self.storage.latest_snapshot();
+        let root = snapshot.root_hash().await.map_err(|e| Status::internal(e.to_string()))?;
+        Ok(Response::new(node_pb::StatusResponse {
+            earliest_store_height: 0,
+            height: committed_height(&self.storage),
+            timestamp: None,
+            app_hash: root.0.to_vec(),
+            validator_hash: vec![],
+        }))
+    }
+}

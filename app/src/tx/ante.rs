@@ -1,0 +1,135 @@
+//! The ante handler, in the SDK's order: timeout height, signers, memo, size gas, fee, signatures.
+
+use cnidarium::StateWrite;
+use rmesh_auth::{verify_signer, AccountRead, SignatureMode, SignerInput};
+use rmesh_bank::{BankWrite, FEE_COLLECTOR};
+use rmesh_core::{Address, BlockContextExt, Coin, Coins, EventBuilder, GasMeterExt, SdkError};
+
+use super::decode::DecodedTx;
+use super::execute::ExecMode;
+use super::router;
+use crate::config::GasPrice;
+
+pub async fn ante<S: StateWrite>(state: &mut S, tx: &DecodedTx, mode: &ExecMode) -> Result<(), SdkError> {
+    let context = state.block_context();
+    let timeout = tx.body.timeout_height;
+    if timeout != 0 && context.height > timeout {
+        return Err(SdkError::TxTimeoutHeight(format!(
+            "block height: {}, timeout height: {timeout}",
+            context.height
+        )));
+    }
+    let signers = tx_signers(state, tx).await?;
+    let params = state.auth_params().await?;
+    let memo_len = tx.body.memo.chars().count() as u64;
+    if memo_len > params.max_memo_characters {
+        return Err(SdkError::MemoTooLarge(format!(
+            "maximum number of characters is {} but received {memo_len} characters",
+            params.max_memo_characters
+        )));
+    }
+    if signers.len() as u64 > params.tx_sig_limit {
+        return Err(SdkError::TooManySignatures(format!(
+            "signatures: {}, limit: {}",
+            signers.len(),
+            params.tx_sig_limit
+        )));
+    }
+    state.consume_gas(params.tx_size_cost_per_byte * tx.len as u64, "txSize")?;
+    deduct_fee(state, tx, &signers, mode).await?;
+    let signature_mode = match mode {
+        ExecMode::Simulate => SignatureMode::Simulate,
+        _ => SignatureMode::Verify,
+    };
+    for (index, signer) in signers.iter().enumerate() {
+        let info = &tx.auth_info.signer_infos[index];
+        let input = SignerInput {
+            signer: *signer,
+            public_key: info.public_key.as_ref(),
+            sequence: info.sequence,
+            signature: &tx.signatures[index],
+        };
+        let chain_id = context.chain_id.as_str();
+        verify_signer(state, input, chain_id, signature_mode, |number| tx.sign_bytes(chain_id, number))
+            .await?;
+        let text = state.format_address(signer).await?;
+        state.record(EventBuilder::new("tx").attr("acc_seq", format!("{text}/{}", info.sequence)).build());
+    }
+    Ok(())
+}
+
+/// The distinct signers of all messages in order of first appearance; one signer info each.
+pub async fn tx_signers<S: StateWrite>(state: &S, tx: &DecodedTx) -> Result<Vec<Address>, SdkError> {
+    let mut signers: Vec<Address> = Vec::new();
+    for message in &tx.body.messages {
+        for signer in router::check(state, message).await?.signers {
+            if !signers.contains(&signer) {
+                signers.push(signer);
+            }
+        }
+    }
+    if signers.len() != tx.auth_info.signer_infos.len() {
+        return Err(SdkError::Unauthorized(format!(
+            "invalid number of signer; expected: {}, got {}",
+            signers.len(),
+            tx.auth_info.signer_infos.len()
+        )));
+    }
+    Ok(signers)
+}
+
+async fn deduct_fee<S: StateWrite>(
+    state: &mut S,
+    tx: &DecodedTx,
+    signers: &[Address],
+    mode: &ExecMode,
+) -> Result<(), SdkError> {
+    let fee = tx.auth_info.fee.as_ref().ok_or_else(|| SdkError::InvalidRequest("missing fee".into()))?;
+    if !fee.granter.is_empty() {
+        return Err(SdkError::InvalidRequest("fee grants are not supported".into()));
+    }
+    let mut coins = Coins::new();
+    for coin in &fee.amount {
+        coins.add(&Coin::from_proto(&coin.denom, &coin.amount)?)?;
+    }
+    let payer = if fee.payer.is_empty() {
+        signers[0]
+    } else {
+        let payer = state.parse_address(&fee.payer).await?;
+        if !signers.contains(&payer) {
+            return Err(SdkError::Unauthorized(format!("fee payer {} is not a signer", fee.payer)));
+        }
+        payer
+    };
+    if let ExecMode::Check { minimum_gas_prices } = mode {
+        check_minimum_fee(&coins, fee.gas_limit, minimum_gas_prices)?;
+    }
+    if !coins.is_empty() {
+        state.send(&payer, &Address::module(FEE_COLLECTOR), &coins).await?;
+    }
+    let payer_text = state.format_address(&payer).await?;
+    state.record(EventBuilder::new("tx").attr("fee", coins.to_string()).attr("fee_payer", payer_text).build());
+    Ok(())
+}
+
+/// A node's own price floor (CheckTx only, as in the SDK): the fee must cover gas x price in at
+/// least one of the accepted denoms.
+fn check_minimum_fee(fee: &Coins, gas_limit: u64, prices: &[GasPrice]) -> Result<(), SdkError> {
+    let mut required = Vec::new();
+    for price in prices {
+        let amount = price.price.mul_ceil(u128::from(gas_limit)).map_err(|e| {
+            SdkError::InsufficientFee(format!("cannot compute the required fee: {e}"))
+        })?;
+        if amount == 0 || fee.amount_of(&price.denom) >= amount {
+            return Ok(());
+        }
+        required.push(Coin::new(amount, price.denom.clone()).to_string());
+    }
+    if required.is_empty() {
+        return Ok(());
+    }
+    Err(SdkError::InsufficientFee(format!(
+        "insufficient fees; got: {fee} required: {}",
+        required.join(",")
+    )))
+}

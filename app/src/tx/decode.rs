@@ -1,0 +1,93 @@
+//! `cosmos.tx.v1beta1.TxRaw` decoding and the stateless checks the SDK's ante handler makes
+//! before it touches state.
+
+use cosmos_sdk_proto::cosmos::tx::signing::v1beta1::SignMode;
+use cosmos_sdk_proto::cosmos::tx::v1beta1::{mode_info, AuthInfo, SignDoc, TxBody, TxRaw};
+use prost::Message;
+use rmesh_core::SdkError;
+use sha2::{Digest, Sha256};
+
+/// A tx split into its signed parts; the original bytes are kept because signatures cover them.
+#[derive(Debug, Clone)]
+pub struct DecodedTx {
+    pub hash: [u8; 32],
+    pub len: usize,
+    pub body: TxBody,
+    pub body_bytes: Vec<u8>,
+    pub auth_info: AuthInfo,
+    pub auth_info_bytes: Vec<u8>,
+    pub signatures: Vec<Vec<u8>>,
+}
+
+pub fn decode_tx(bytes: &[u8]) -> Result<DecodedTx, SdkError> {
+    let raw = TxRaw::decode(bytes).map_err(|e| SdkError::TxDecode(format!("invalid TxRaw: {e}")))?;
+    let body = TxBody::decode(raw.body_bytes.as_slice())
+        .map_err(|e| SdkError::TxDecode(format!("invalid tx body: {e}")))?;
+    let auth_info = AuthInfo::decode(raw.auth_info_bytes.as_slice())
+        .map_err(|e| SdkError::TxDecode(format!("invalid auth info: {e}")))?;
+    let tx = DecodedTx {
+        hash: Sha256::digest(bytes).into(),
+        len: bytes.len(),
+        body,
+        body_bytes: raw.body_bytes,
+        auth_info,
+        auth_info_bytes: raw.auth_info_bytes,
+        signatures: raw.signatures,
+    };
+    tx.check_basic()?;
+    Ok(tx)
+}
+
+impl DecodedTx {
+    pub fn hash_hex(&self) -> String {
+        hex::encode_upper(self.hash)
+    }
+
+    pub fn gas_limit(&self) -> u64 {
+        self.auth_info.fee.as_ref().map_or(0, |fee| fee.gas_limit)
+    }
+
+    /// The SIGN_MODE_DIRECT sign doc bytes for one signer's account number.
+    pub fn sign_bytes(&self, chain_id: &str, account_number: u64) -> Vec<u8> {
+        SignDoc {
+            body_bytes: self.body_bytes.clone(),
+            auth_info_bytes: self.auth_info_bytes.clone(),
+            chain_id: chain_id.to_string(),
+            account_number,
+        }
+        .encode_to_vec()
+    }
+
+    /// The SDK's `ValidateBasic` for txs.
+    fn check_basic(&self) -> Result<(), SdkError> {
+        if self.body.messages.is_empty() {
+            return Err(SdkError::InvalidRequest("must contain at least one message".into()));
+        }
+        if !self.body.extension_options.is_empty() || !self.body.non_critical_extension_options.is_empty() {
+            return Err(SdkError::InvalidRequest("rmesh accepts no tx extension options".into()));
+        }
+        if self.auth_info.fee.is_none() {
+            return Err(SdkError::InvalidRequest("missing fee".into()));
+        }
+        if self.signatures.is_empty() {
+            return Err(SdkError::NoSignatures("no signatures supplied".into()));
+        }
+        if self.signatures.len() != self.auth_info.signer_infos.len() {
+            return Err(SdkError::Unauthorized(format!(
+                "wrong number of signatures; expected {}, got {}",
+                self.auth_info.signer_infos.len(),
+                self.signatures.len()
+            )));
+        }
+        for info in &self.auth_info.signer_infos {
+            let direct = matches!(
+                info.mode_info.as_ref().and_then(|m| m.sum.as_ref()),
+                Some(mode_info::Sum::Single(single)) if single.mode == SignMode::Direct as i32
+            );
+            if !direct {
+                return Err(SdkError::Unauthorized("only SIGN_MODE_DIRECT single signatures are supported".into()));
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,54 @@
+//! Routes each message of a tx to the module handler registered for its type URL.
+
+use cnidarium::{StateRead, StateWrite};
+use cosmos_sdk_proto::Any;
+use prost::{Message, Name};
+use rmesh_bank::{MultiSendHandler, SendHandler};
+use rmesh_core::{Address, MsgHandler, SdkError};
+
+/// A message that passed its stateless checks.
+pub struct CheckedMsg {
+    pub module: &'static str,
+    pub signers: Vec<Address>,
+}
+
+/// The one list of message handlers; every dispatch goes through it.
+macro_rules! dispatch {
+    ($any:expr, $call:ident($($arg:expr),*)) => {{
+        let url = $any.type_url.as_str();
+        if url == <SendHandler as MsgHandler>::Msg::type_url() {
+            $call::<SendHandler, _>($($arg),*).await
+        } else if url == <MultiSendHandler as MsgHandler>::Msg::type_url() {
+            $call::<MultiSendHandler, _>($($arg),*).await
+        } else {
+            Err(SdkError::TxDecode(format!("unable to resolve type URL {url}")))
+        }
+    }};
+}
+
+fn decode<H: MsgHandler>(any: &Any) -> Result<H::Msg, SdkError> {
+    H::Msg::decode(any.value.as_slice())
+        .map_err(|e| SdkError::TxDecode(format!("invalid {}: {e}", any.type_url)))
+}
+
+async fn signers_with<H: MsgHandler, S: StateRead>(state: &S, any: &Any) -> Result<CheckedMsg, SdkError> {
+    let msg = decode::<H>(any)?;
+    H::check_stateless(&msg)?;
+    Ok(CheckedMsg { module: H::MODULE, signers: H::signers(state, &msg).await? })
+}
+
+async fn execute_with<H: MsgHandler, S: StateWrite>(state: &mut S, any: &Any) -> Result<Any, SdkError> {
+    let msg = decode::<H>(any)?;
+    let response = H::execute(state, &msg).await?;
+    Ok(Any { type_url: H::Response::type_url(), value: response.encode_to_vec() })
+}
+
+/// Decodes the message, runs its stateless checks and returns the accounts that must sign it.
+pub async fn check<S: StateRead>(state: &S, any: &Any) -> Result<CheckedMsg, SdkError> {
+    dispatch!(any, signers_with(state, any))
+}
+
+/// Executes the message and returns its response, packed for `TxMsgData`.
+pub async fn execute<S: StateWrite>(state: &mut S, any: &Any) -> Result<Any, SdkError> {
+    dispatch!(any, execute_with(state, any))
+}

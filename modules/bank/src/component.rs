@@ -1,0 +1,72 @@
+use std::collections::BTreeSet;
+
+use async_trait::async_trait;
+use cnidarium::StateWrite;
+use cosmos_sdk_proto::cosmos::bank::v1beta1::{DenomUnit, Metadata};
+use rmesh_auth::{AccountRead, AccountWrite};
+use rmesh_core::{Coins, Component, SdkError};
+
+use crate::genesis::GenesisState;
+use crate::view::BankWrite;
+
+pub struct Bank;
+
+#[async_trait]
+impl Component for Bank {
+    const GENESIS_KEY: &'static str = "bank";
+    type Genesis = GenesisState;
+
+    async fn init_chain<S: StateWrite>(state: &mut S, genesis: GenesisState) -> Result<(), SdkError> {
+        let mut holders = BTreeSet::new();
+        let mut total = Coins::new();
+        for balance in &genesis.balances {
+            let address = state.parse_address(&balance.address).await?;
+            if !holders.insert(address) {
+                return Err(SdkError::InvalidRequest(format!(
+                    "genesis balance for {} is listed twice",
+                    balance.address
+                )));
+            }
+            let coins = Coins::try_from(balance.coins.as_slice())?;
+            for coin in coins.iter() {
+                total.add(&coin)?;
+            }
+            state.ensure_account(&address).await?;
+            state.mint(&address, &coins).await?;
+        }
+        if !genesis.supply.is_empty() && Coins::try_from(genesis.supply.as_slice())? != total {
+            return Err(SdkError::InvalidCoins(format!(
+                "genesis supply does not match the sum of balances {total}"
+            )));
+        }
+        for metadata in &genesis.denom_metadata {
+            state.put_denom_metadata(&metadata_from_json(metadata)?)?;
+        }
+        Ok(())
+    }
+}
+
+fn metadata_from_json(value: &serde_json::Value) -> Result<Metadata, SdkError> {
+    let text = |field: &str| value.get(field).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+    let base = text("base");
+    rmesh_core::coin::validate_denom(&base)?;
+    let units = value.get("denom_units").and_then(|v| v.as_array()).cloned().unwrap_or_default();
+    let denom_units = units
+        .iter()
+        .map(|unit| DenomUnit {
+            denom: unit.get("denom").and_then(|v| v.as_str()).unwrap_or_default().to_string(),
+            exponent: unit.get("exponent").and_then(|v| v.as_u64()).unwrap_or(0) as u32,
+            aliases: vec![],
+        })
+        .collect();
+    Ok(Metadata {
+        description: text("description"),
+        denom_units,
+        base,
+        display: text("display"),
+        name: text("name"),
+        symbol: text("symbol"),
+        uri: text("uri"),
+        uri_hash: text("uri_hash"),
+    })
+}

@@ -1,0 +1,58 @@
+//! `MsgMultiSend`: one input (as in SDK v0.50) fanned out to many outputs; the sums must match.
+
+use async_trait::async_trait;
+use cnidarium::{StateRead, StateWrite};
+use cosmos_sdk_proto::cosmos::bank::v1beta1::{MsgMultiSend, MsgMultiSendResponse};
+use rmesh_auth::AccountRead;
+use rmesh_core::{Address, Coins, MsgHandler, SdkError};
+
+use crate::msg_send::positive_coins;
+use crate::view::BankWrite;
+
+pub struct MultiSendHandler;
+
+#[async_trait]
+impl MsgHandler for MultiSendHandler {
+    type Msg = MsgMultiSend;
+    type Response = MsgMultiSendResponse;
+    const MODULE: &'static str = "bank";
+
+    fn check_stateless(msg: &MsgMultiSend) -> Result<(), SdkError> {
+        let [input] = msg.inputs.as_slice() else {
+            return Err(SdkError::InvalidRequest("multi-send takes exactly one input".into()));
+        };
+        if msg.outputs.is_empty() {
+            return Err(SdkError::InvalidRequest("multi-send needs at least one output".into()));
+        }
+        let mut total = Coins::new();
+        for output in &msg.outputs {
+            for coin in positive_coins(&output.coins)?.iter() {
+                total.add(&coin)?;
+            }
+        }
+        if total != positive_coins(&input.coins)? {
+            return Err(SdkError::InvalidCoins(format!(
+                "sum of outputs {total} does not match the input"
+            )));
+        }
+        Ok(())
+    }
+
+    async fn signers<S: StateRead>(state: &S, msg: &MsgMultiSend) -> Result<Vec<Address>, SdkError> {
+        let mut signers = Vec::new();
+        for input in &msg.inputs {
+            signers.push(state.parse_address(&input.address).await?);
+        }
+        Ok(signers)
+    }
+
+    async fn execute<S: StateWrite>(state: &mut S, msg: &MsgMultiSend) -> Result<MsgMultiSendResponse, SdkError> {
+        Self::check_stateless(msg)?;
+        let from = state.parse_address(&msg.inputs[0].address).await?;
+        for output in &msg.outputs {
+            let to = state.parse_address(&output.address).await?;
+            state.send(&from, &to, &positive_coins(&output.coins)?).await?;
+        }
+        Ok(MsgMultiSendResponse {})
+    }
+}

@@ -1,0 +1,50 @@
+//! `MsgSend`: one sender, one recipient, any coins.
+
+use async_trait::async_trait;
+use cnidarium::{StateRead, StateWrite};
+use cosmos_sdk_proto::cosmos::bank::v1beta1::{MsgSend, MsgSendResponse};
+use cosmos_sdk_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
+use rmesh_auth::AccountRead;
+use rmesh_core::{Address, Coin, Coins, MsgHandler, SdkError};
+
+use crate::view::BankWrite;
+
+pub struct SendHandler;
+
+/// Converts protobuf coins into a non-empty set of positive, valid coins.
+pub fn positive_coins(coins: &[ProtoCoin]) -> Result<Coins, SdkError> {
+    let mut set = Coins::new();
+    for coin in coins {
+        let coin = Coin::from_proto(&coin.denom, &coin.amount)?;
+        if coin.amount == 0 {
+            return Err(SdkError::InvalidCoins(format!("{coin}: amounts must be positive")));
+        }
+        set.add(&coin)?;
+    }
+    if set.is_empty() {
+        return Err(SdkError::InvalidCoins("no coins to send".into()));
+    }
+    Ok(set)
+}
+
+#[async_trait]
+impl MsgHandler for SendHandler {
+    type Msg = MsgSend;
+    type Response = MsgSendResponse;
+    const MODULE: &'static str = "bank";
+
+    fn check_stateless(msg: &MsgSend) -> Result<(), SdkError> {
+        positive_coins(&msg.amount).map(|_| ())
+    }
+
+    async fn signers<S: StateRead>(state: &S, msg: &MsgSend) -> Result<Vec<Address>, SdkError> {
+        Ok(vec![state.parse_address(&msg.from_address).await?])
+    }
+
+    async fn execute<S: StateWrite>(state: &mut S, msg: &MsgSend) -> Result<MsgSendResponse, SdkError> {
+        let from = state.parse_address(&msg.from_address).await?;
+        let to = state.parse_address(&msg.to_address).await?;
+        state.send(&from, &to, &positive_coins(&msg.amount)?).await?;
+        Ok(MsgSendResponse {})
+    }
+}

@@ -1,0 +1,136 @@
+//! Typed access to balances and supply. Other modules move coins only through these traits.
+
+use async_trait::async_trait;
+use cnidarium::{StateRead, StateWrite};
+use cosmos_sdk_proto::cosmos::bank::v1beta1::Metadata;
+use prost::Message;
+use rmesh_auth::{AccountRead, AccountWrite};
+use rmesh_core::{Address, Coin, Coins, SdkError, StoreRead, StoreWrite};
+
+use crate::{event, state_key};
+
+fn decode_amount(key: &str, value: &[u8]) -> Result<u128, SdkError> {
+    let array: [u8; 16] =
+        value.try_into().map_err(|_| SdkError::Internal(format!("corrupt amount at {key}")))?;
+    Ok(u128::from_be_bytes(array))
+}
+
+/// (denom, amount) pairs stored under `prefix`, in denom order.
+async fn amounts_under<S: StateRead + ?Sized>(state: &S, prefix: &str) -> Result<Coins, SdkError> {
+    let mut coins = Coins::new();
+    for (key, value) in state.prefix_entries(prefix).await? {
+        let denom = key.strip_prefix(prefix).unwrap_or(&key);
+        coins.add(&Coin::new(decode_amount(&key, &value)?, denom))?;
+    }
+    Ok(coins)
+}
+
+#[async_trait]
+pub trait BankRead: StateRead {
+    async fn balance(&self, address: &Address, denom: &str) -> Result<u128, SdkError> {
+        self.get_amount(&state_key::balance(address, denom)).await
+    }
+
+    async fn all_balances(&self, address: &Address) -> Result<Coins, SdkError> {
+        amounts_under(self, &state_key::balances_of(address)).await
+    }
+
+    async fn supply_of(&self, denom: &str) -> Result<u128, SdkError> {
+        self.get_amount(&state_key::supply(denom)).await
+    }
+
+    async fn total_supply(&self) -> Result<Coins, SdkError> {
+        amounts_under(self, state_key::SUPPLY_PREFIX).await
+    }
+
+    async fn denom_metadata(&self, denom: &str) -> Result<Option<Metadata>, SdkError> {
+        self.get_proto(&state_key::metadata(denom)).await
+    }
+
+    async fn all_denom_metadata(&self) -> Result<Vec<Metadata>, SdkError> {
+        self.prefix_entries(state_key::METADATA_PREFIX)
+            .await?
+            .into_iter()
+            .map(|(key, value)| {
+                Metadata::decode(value.as_slice())
+                    .map_err(|e| SdkError::Internal(format!("corrupt metadata at {key}: {e}")))
+            })
+            .collect()
+    }
+}
+
+impl<T: StateRead + ?Sized> BankRead for T {}
+
+#[async_trait]
+pub trait BankWrite: StateWrite {
+    /// Moves coins between accounts, creating the recipient's account if it is new.
+    async fn send(&mut self, from: &Address, to: &Address, coins: &Coins) -> Result<(), SdkError> {
+        for coin in coins.iter() {
+            debit(self, from, &coin).await?;
+            credit(self, to, &coin).await?;
+        }
+        self.ensure_account(to).await?;
+        let (sender, recipient) = (self.format_address(from).await?, self.format_address(to).await?);
+        let amount = coins.to_string();
+        self.record(event::coin_spent(&sender, &amount));
+        self.record(event::coin_received(&recipient, &amount));
+        self.record(event::transfer(&sender, &recipient, &amount));
+        Ok(())
+    }
+
+    /// Creates coins in `to`'s balance and the supply.
+    async fn mint(&mut self, to: &Address, coins: &Coins) -> Result<(), SdkError> {
+        for coin in coins.iter() {
+            credit(self, to, &coin).await?;
+            let supply = self.supply_of(&coin.denom).await?;
+            let supply = supply
+                .checked_add(coin.amount)
+                .ok_or_else(|| SdkError::InvalidCoins(format!("supply overflow minting {coin}")))?;
+            self.put_amount(state_key::supply(&coin.denom), supply)?;
+        }
+        self.ensure_account(to).await?;
+        let minter = self.format_address(to).await?;
+        self.record(event::coinbase(&minter, &coins.to_string()));
+        Ok(())
+    }
+
+    /// Destroys coins from `from`'s balance and the supply.
+    async fn burn(&mut self, from: &Address, coins: &Coins) -> Result<(), SdkError> {
+        for coin in coins.iter() {
+            debit(self, from, &coin).await?;
+            let supply = self.supply_of(&coin.denom).await?;
+            let supply = supply.checked_sub(coin.amount).ok_or_else(|| {
+                SdkError::Internal(format!("burning {coin} exceeds its supply {supply}"))
+            })?;
+            self.put_amount(state_key::supply(&coin.denom), supply)?;
+        }
+        let burner = self.format_address(from).await?;
+        self.record(event::burn(&burner, &coins.to_string()));
+        Ok(())
+    }
+
+    fn put_denom_metadata(&mut self, metadata: &Metadata) -> Result<(), SdkError> {
+        self.put_proto(state_key::metadata(&metadata.base), metadata)
+    }
+}
+
+impl<T: StateWrite + ?Sized> BankWrite for T {}
+
+async fn debit<S: StateWrite + ?Sized>(state: &mut S, from: &Address, coin: &Coin) -> Result<(), SdkError> {
+    let balance = state.balance(from, &coin.denom).await?;
+    let remaining = balance.checked_sub(coin.amount).ok_or_else(|| {
+        SdkError::InsufficientFunds(format!(
+            "spendable balance {balance}{} is smaller than {coin}",
+            coin.denom
+        ))
+    })?;
+    state.put_amount(state_key::balance(from, &coin.denom), remaining)
+}
+
+async fn credit<S: StateWrite + ?Sized>(state: &mut S, to: &Address, coin: &Coin) -> Result<(), SdkError> {
+    let balance = state.balance(to, &coin.denom).await?;
+    let total = balance
+        .checked_add(coin.amount)
+        .ok_or_else(|| SdkError::InvalidCoins(format!("balance overflow receiving {coin}")))?;
+    state.put_amount(state_key::balance(to, &coin.denom), total)
+}

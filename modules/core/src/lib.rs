@@ -1,0 +1,25 @@
+//! Shared vocabulary of rmesh modules: amounts, addresses, decimals, gas, events, typed storage
+//! helpers, the block context and the component trait every module implements.
+
+pub mod address;
+pub mod coin;
+pub mod component;
+pub mod context;
+pub mod decimal;
+pub mod error;
+pub mod event;
+pub mod gas;
+pub mod msg;
+pub mod query;
+pub mod store;
+
+pub use address::Address;
+pub use coin::{Coin, Coins};
+pub use component::Component;
+pub use context::{BlockContext, BlockContextExt, BlockContextWriteExt};
+pub use decimal::Decimal;
+pub use error::{AbciCode, SdkError};
+pub use event::EventBuilder;
+pub use msg::MsgHandler;
+pub use gas::{GasMeter, GasMeterExt, GasMeterWriteExt};
+pub use store::{StoreRead, StoreWrite};
