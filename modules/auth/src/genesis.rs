@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::params::Params;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GenesisState {
     #[serde(default)]
@@ -14,6 +14,12 @@ pub struct GenesisState {
     pub bech32_prefix: String,
     #[serde(default)]
     pub accounts: Vec<GenesisAccount>,
+}
+
+impl Default for GenesisState {
+    fn default() -> Self {
+        GenesisState { params: Params::default(), bech32_prefix: default_prefix(), accounts: vec![] }
+    }
 }
 
 fn default_prefix() -> String {
