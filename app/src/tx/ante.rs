@@ -133,3 +133,29 @@ fn check_minimum_fee(fee: &Coins, gas_limit: u64, prices: &[GasPrice]) -> Result
         required.join(",")
     )))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn prices(text: &str) -> Vec<GasPrice> {
+        crate::config::parse_gas_prices(text).unwrap()
+    }
+
+    #[test]
+    fn the_fee_must_cover_gas_times_price_rounded_up() {
+        let floor = prices("0.0025urmesh");
+        assert!(check_minimum_fee(&"500urmesh".parse().unwrap(), 200_000, &floor).is_ok());
+        let err = check_minimum_fee(&"499urmesh".parse().unwrap(), 200_000, &floor).unwrap_err();
+        assert_eq!(err.to_string(), "insufficient fees; got: 499urmesh required: 500urmesh: insufficient fee");
+        assert!(check_minimum_fee(&"1urmesh".parse().unwrap(), 1, &floor).is_ok(), "0.0025 rounds up to 1");
+    }
+
+    #[test]
+    fn any_accepted_denom_pays_and_no_floor_accepts_free_txs() {
+        let floor = prices("0.0025urmesh,0.1uatom");
+        assert!(check_minimum_fee(&"20000uatom".parse().unwrap(), 200_000, &floor).is_ok());
+        assert!(check_minimum_fee(&Coins::new(), 200_000, &[]).is_ok());
+        assert!(check_minimum_fee(&Coins::new(), 200_000, &prices("0urmesh")).is_ok());
+    }
+}

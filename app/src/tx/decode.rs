@@ -91,3 +91,58 @@ impl DecodedTx {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cosmos_sdk_proto::cosmos::tx::v1beta1::{Fee, ModeInfo, SignerInfo};
+
+    fn signer_info(mode: SignMode) -> SignerInfo {
+        SignerInfo {
+            public_key: None,
+            mode_info: Some(ModeInfo { sum: Some(mode_info::Sum::Single(mode_info::Single { mode: mode as i32 })) }),
+            sequence: 0,
+        }
+    }
+
+    fn raw(messages: usize, infos: Vec<SignerInfo>, signatures: usize, fee: bool) -> Vec<u8> {
+        let body = TxBody {
+            messages: (0..messages).map(|_| cosmos_sdk_proto::Any::default()).collect(),
+            ..Default::default()
+        };
+        let auth_info = AuthInfo {
+            signer_infos: infos,
+            fee: fee.then(|| Fee { gas_limit: 1, ..Default::default() }),
+            ..Default::default()
+        };
+        TxRaw {
+            body_bytes: body.encode_to_vec(),
+            auth_info_bytes: auth_info.encode_to_vec(),
+            signatures: vec![vec![1; 64]; signatures],
+        }
+        .encode_to_vec()
+    }
+
+    fn refusal(bytes: &[u8]) -> String {
+        decode_tx(bytes).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_well_formed_tx_decodes_and_keeps_its_signed_bytes() {
+        let bytes = raw(1, vec![signer_info(SignMode::Direct)], 1, true);
+        let tx = decode_tx(&bytes).unwrap();
+        assert_eq!(tx.len, bytes.len());
+        assert_eq!(tx.gas_limit(), 1);
+        assert_eq!(tx.hash_hex().len(), 64);
+    }
+
+    #[test]
+    fn malformed_txs_are_refused_with_the_reason() {
+        assert!(refusal(b"\xff\xff").contains("tx parse error"));
+        assert!(refusal(&raw(0, vec![signer_info(SignMode::Direct)], 1, true)).contains("at least one message"));
+        assert!(refusal(&raw(1, vec![signer_info(SignMode::Direct)], 1, false)).contains("missing fee"));
+        assert!(refusal(&raw(1, vec![], 0, true)).contains("no signatures"));
+        assert!(refusal(&raw(1, vec![signer_info(SignMode::Direct)], 2, true)).contains("wrong number of signatures"));
+        assert!(refusal(&raw(1, vec![signer_info(SignMode::LegacyAminoJson)], 1, true)).contains("SIGN_MODE_DIRECT"));
+    }
+}

@@ -76,3 +76,85 @@ async fn signer_key<S: StateWrite>(
     }
     Ok(key)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pubkey::PublicKey;
+    use crate::view::{AccountRead, AccountWrite};
+    use cnidarium::{StateDelta, TempStorage};
+    use rmesh_core::AbciCode;
+    use k256::ecdsa::{signature::Signer, Signature, SigningKey};
+
+    struct Signer1 {
+        key: SigningKey,
+        public: PublicKey,
+    }
+
+    fn signer() -> Signer1 {
+        let key = SigningKey::random(&mut rand::thread_rng());
+        let public = PublicKey::from_sec1(key.verifying_key().to_encoded_point(true).as_bytes()).unwrap();
+        Signer1 { key, public }
+    }
+
+    fn sign(key: &SigningKey, message: &[u8]) -> Vec<u8> {
+        let signature: Signature = key.sign(message);
+        signature.to_bytes().to_vec()
+    }
+
+    fn doc(account_number: u64) -> Vec<u8> {
+        format!("sign doc for account {account_number}").into_bytes()
+    }
+
+    async fn check(
+        state: &mut StateDelta<cnidarium::Snapshot>,
+        who: &Signer1,
+        sequence: u64,
+        signature: &[u8],
+    ) -> Result<(), SdkError> {
+        let any = who.public.to_any();
+        let input = SignerInput { signer: who.public.address(), public_key: Some(&any), sequence, signature };
+        verify_signer(state, input, "test-1", SignatureMode::Verify, doc).await
+    }
+
+    #[tokio::test]
+    async fn a_valid_signature_advances_the_sequence_and_records_the_key() {
+        let storage = TempStorage::new().await.unwrap();
+        let mut state = StateDelta::new(storage.latest_snapshot());
+        let alice = signer();
+        let number = state.ensure_account(&alice.public.address()).await.unwrap().account_number;
+        check(&mut state, &alice, 0, &sign(&alice.key, &doc(number))).await.unwrap();
+        let account = state.account(&alice.public.address()).await.unwrap().unwrap();
+        assert_eq!(account.sequence, 1);
+        assert_eq!(account.pub_key, Some(alice.public.to_any()));
+    }
+
+    #[tokio::test]
+    async fn wrong_sequences_signatures_and_unknown_accounts_are_refused() {
+        let storage = TempStorage::new().await.unwrap();
+        let mut state = StateDelta::new(storage.latest_snapshot());
+        let (alice, mallory) = (signer(), signer());
+        let good = sign(&alice.key, &doc(0));
+        assert_eq!(check(&mut state, &alice, 0, &good).await.unwrap_err().code(), 9);
+        state.ensure_account(&alice.public.address()).await.unwrap();
+        assert_eq!(
+            check(&mut state, &alice, 4, &good).await.unwrap_err(),
+            SdkError::WrongSequence { expected: 0, got: 4 }
+        );
+        let forged = sign(&mallory.key, &doc(0));
+        assert_eq!(check(&mut state, &alice, 0, &forged).await.unwrap_err().code(), 4);
+        let other_doc = sign(&alice.key, &doc(7));
+        assert_eq!(check(&mut state, &alice, 0, &other_doc).await.unwrap_err().code(), 4);
+        assert_eq!(state.account(&alice.public.address()).await.unwrap().unwrap().sequence, 0);
+    }
+
+    #[tokio::test]
+    async fn a_high_s_signature_is_refused_even_though_it_verifies_mathematically() {
+        let alice = signer();
+        let signature: Signature = alice.key.sign(&doc(0));
+        let (r, s) = signature.split_scalars();
+        let high_s = Signature::from_scalars(r, -*s).unwrap();
+        assert!(!alice.public.verify(&doc(0), &high_s.to_bytes()));
+        assert!(alice.public.verify(&doc(0), &signature.to_bytes()));
+    }
+}

@@ -134,3 +134,73 @@ async fn credit<S: StateWrite + ?Sized>(state: &mut S, to: &Address, coin: &Coin
         .ok_or_else(|| SdkError::InvalidCoins(format!("balance overflow receiving {coin}")))?;
     state.put_amount(state_key::balance(to, &coin.denom), total)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cnidarium::{StateDelta, TempStorage};
+    use proptest::prelude::*;
+
+    const DENOM: &str = "urmesh";
+
+    fn address(index: u8) -> Address {
+        Address([index; 20])
+    }
+
+    fn coins(amount: u128) -> Coins {
+        let mut set = Coins::new();
+        set.add(&Coin::new(amount, DENOM)).unwrap();
+        set
+    }
+
+    async fn sum_of_balances<S: StateRead>(state: &S, holders: u8) -> u128 {
+        let mut sum = 0;
+        for index in 0..holders {
+            sum += state.balance(&address(index), DENOM).await.unwrap();
+        }
+        sum
+    }
+
+    #[tokio::test]
+    async fn a_send_larger_than_the_balance_fails_with_insufficient_funds() {
+        let storage = TempStorage::new().await.unwrap();
+        let mut state = StateDelta::new(storage.latest_snapshot());
+        state.mint(&address(0), &coins(10)).await.unwrap();
+        let err = state.send(&address(0), &address(1), &coins(11)).await.unwrap_err();
+        assert_eq!(err.to_string(), "spendable balance 10urmesh is smaller than 11urmesh: insufficient funds");
+    }
+
+    #[tokio::test]
+    async fn burning_reduces_balance_and_supply_together() {
+        let storage = TempStorage::new().await.unwrap();
+        let mut state = StateDelta::new(storage.latest_snapshot());
+        state.mint(&address(0), &coins(100)).await.unwrap();
+        state.burn(&address(0), &coins(40)).await.unwrap();
+        assert_eq!(state.balance(&address(0), DENOM).await.unwrap(), 60);
+        assert_eq!(state.supply_of(DENOM).await.unwrap(), 60);
+        assert!(state.burn(&address(0), &coins(61)).await.is_err());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn sends_never_create_or_destroy_coins(sends in prop::collection::vec((0u8..5, 0u8..5, 1u128..400), 1..40)) {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            runtime.block_on(async {
+                let storage = TempStorage::new().await.unwrap();
+                let mut state = StateDelta::new(storage.latest_snapshot());
+                for index in 0..5 {
+                    state.mint(&address(index), &coins(1_000)).await.unwrap();
+                }
+                for (from, to, amount) in sends {
+                    let before = state.balance(&address(from), DENOM).await.unwrap();
+                    let result = state.send(&address(from), &address(to), &coins(amount)).await;
+                    prop_assert_eq!(result.is_ok(), before >= amount);
+                    prop_assert_eq!(sum_of_balances(&state, 5).await, 5_000);
+                }
+                prop_assert_eq!(state.supply_of(DENOM).await.unwrap(), 5_000);
+                Ok(())
+            })?;
+        }
+    }
+}
