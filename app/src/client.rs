@@ -4,7 +4,8 @@
 use std::time::{Duration, Instant};
 
 use cosmos_sdk_proto::cosmos::auth::v1beta1::{
-    BaseAccount, Bech32PrefixRequest, Bech32PrefixResponse, QueryAccountRequest, QueryAccountResponse,
+    BaseAccount, Bech32PrefixRequest, Bech32PrefixResponse, QueryAccountRequest,
+    QueryAccountResponse,
 };
 use cosmos_sdk_proto::cosmos::bank::v1beta1::{QueryAllBalancesRequest, QueryAllBalancesResponse};
 use cosmos_sdk_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
@@ -60,13 +61,18 @@ pub struct TxFee {
 
 impl ChainClient {
     pub fn connect(url: &str) -> Result<Self, CliError> {
-        let parsed = url.parse().map_err(|e| CliError::Input(format!("invalid node url {url}: {e}")))?;
+        let parsed = url
+            .parse()
+            .map_err(|e| CliError::Input(format!("invalid node url {url}: {e}")))?;
         let rpc = HttpClient::builder(parsed)
             .compat_mode(CompatMode::V0_38)
             .timeout(Duration::from_secs(20))
             .build()
             .map_err(|e| CliError::Input(format!("invalid node url {url}: {e}")))?;
-        Ok(ChainClient { url: url.to_string(), rpc })
+        Ok(ChainClient {
+            url: url.to_string(),
+            rpc,
+        })
     }
 
     pub fn rpc(&self) -> &HttpClient {
@@ -74,7 +80,10 @@ impl ChainClient {
     }
 
     fn node_error(&self, message: impl std::fmt::Display) -> CliError {
-        CliError::Node { node: self.url.clone(), message: message.to_string() }
+        CliError::Node {
+            node: self.url.clone(),
+            message: message.to_string(),
+        }
     }
 
     /// Calls a gRPC query method through `abci_query`; `height` 0 reads the latest state.
@@ -87,36 +96,63 @@ impl ChainClient {
         let height = if height == 0 {
             None
         } else {
-            Some(height.try_into().map_err(|e| CliError::Input(format!("bad height: {e}")))?)
+            Some(
+                height
+                    .try_into()
+                    .map_err(|e| CliError::Input(format!("bad height: {e}")))?,
+            )
         };
         let answer = self
             .rpc
-            .abci_query(Some(path.to_string()), request.encode_to_vec(), height, false)
+            .abci_query(
+                Some(path.to_string()),
+                request.encode_to_vec(),
+                height,
+                false,
+            )
             .await
             .map_err(|e| self.node_error(e))?;
         if answer.code.is_err() {
             return Err(self.node_error(answer.log));
         }
-        Resp::decode(answer.value.as_slice()).map_err(|e| self.node_error(format!("bad {path} response: {e}")))
+        Resp::decode(answer.value.as_slice())
+            .map_err(|e| self.node_error(format!("bad {path} response: {e}")))
     }
 
     pub async fn bech32_prefix(&self) -> Result<String, CliError> {
-        let response: Bech32PrefixResponse =
-            self.query("/cosmos.auth.v1beta1.Query/Bech32Prefix", &Bech32PrefixRequest {}, 0).await?;
+        let response: Bech32PrefixResponse = self
+            .query(
+                "/cosmos.auth.v1beta1.Query/Bech32Prefix",
+                &Bech32PrefixRequest {},
+                0,
+            )
+            .await?;
         Ok(response.bech32_prefix)
     }
 
     pub async fn account(&self, address: &str) -> Result<BaseAccount, CliError> {
-        let request = QueryAccountRequest { address: address.to_string() };
-        let response: QueryAccountResponse = self.query("/cosmos.auth.v1beta1.Query/Account", &request, 0).await?;
-        let any = response.account.ok_or_else(|| self.node_error("empty account response"))?;
-        BaseAccount::decode(any.value.as_slice()).map_err(|e| self.node_error(format!("bad account: {e}")))
+        let request = QueryAccountRequest {
+            address: address.to_string(),
+        };
+        let response: QueryAccountResponse = self
+            .query("/cosmos.auth.v1beta1.Query/Account", &request, 0)
+            .await?;
+        let any = response
+            .account
+            .ok_or_else(|| self.node_error("empty account response"))?;
+        BaseAccount::decode(any.value.as_slice())
+            .map_err(|e| self.node_error(format!("bad account: {e}")))
     }
 
     pub async fn balances(&self, address: &str, height: u64) -> Result<Vec<ProtoCoin>, CliError> {
-        let request = QueryAllBalancesRequest { address: address.to_string(), pagination: None, resolve_denom: false };
-        let response: QueryAllBalancesResponse =
-            self.query("/cosmos.bank.v1beta1.Query/AllBalances", &request, height).await?;
+        let request = QueryAllBalancesRequest {
+            address: address.to_string(),
+            pagination: None,
+            resolve_denom: false,
+        };
+        let response: QueryAllBalancesResponse = self
+            .query("/cosmos.bank.v1beta1.Query/AllBalances", &request, height)
+            .await?;
         Ok(response.balances)
     }
 
@@ -126,13 +162,27 @@ impl ChainClient {
     }
 
     pub async fn broadcast(&self, tx: Vec<u8>) -> Result<Broadcast, CliError> {
-        let result = self.rpc.broadcast_tx_sync(tx).await.map_err(|e| self.node_error(e))?;
-        Ok(Broadcast { hash: result.hash.to_string(), code: result.code.value(), log: result.log })
+        let result = self
+            .rpc
+            .broadcast_tx_sync(tx)
+            .await
+            .map_err(|e| self.node_error(e))?;
+        Ok(Broadcast {
+            hash: result.hash.to_string(),
+            code: result.code.value(),
+            log: result.log,
+        })
     }
 
     pub async fn committed_tx(&self, hash: &str) -> Result<Committed, CliError> {
-        let parsed = hash.parse().map_err(|e| CliError::Input(format!("invalid tx hash {hash}: {e}")))?;
-        let found = self.rpc.tx(parsed, false).await.map_err(|e| self.node_error(e))?;
+        let parsed = hash
+            .parse()
+            .map_err(|e| CliError::Input(format!("invalid tx hash {hash}: {e}")))?;
+        let found = self
+            .rpc
+            .tx(parsed, false)
+            .await
+            .map_err(|e| self.node_error(e))?;
         Ok(Committed {
             hash: found.hash.to_string(),
             height: found.height.value(),
@@ -151,7 +201,8 @@ impl ChainClient {
             match self.committed_tx(hash).await {
                 Ok(committed) => return Ok(committed),
                 Err(err) if Instant::now() >= deadline => {
-                    return Err(self.node_error(format!("tx {hash} not committed within {timeout:?}: {err}")))
+                    return Err(self
+                        .node_error(format!("tx {hash} not committed within {timeout:?}: {err}")))
                 }
                 Err(_) => tokio::time::sleep(Duration::from_millis(250)).await,
             }
@@ -167,16 +218,25 @@ pub fn sign_tx(
     fee: &TxFee,
     memo: &str,
 ) -> Result<Vec<u8>, CliError> {
-    let body = TxBody { messages, memo: memo.to_string(), ..Default::default() };
+    let body = TxBody {
+        messages,
+        memo: memo.to_string(),
+        ..Default::default()
+    };
     let public_key = key
         .public_key()
         .to_any()
         .map_err(|e| CliError::Keyring(format!("cannot encode public key: {e}")))?;
     let auth_info = AuthInfo {
         signer_infos: vec![SignerInfo {
-            public_key: Some(Any { type_url: public_key.type_url, value: public_key.value }),
+            public_key: Some(Any {
+                type_url: public_key.type_url,
+                value: public_key.value,
+            }),
             mode_info: Some(ModeInfo {
-                sum: Some(mode_info::Sum::Single(mode_info::Single { mode: SignMode::Direct as i32 })),
+                sum: Some(mode_info::Sum::Single(mode_info::Single {
+                    mode: SignMode::Direct as i32,
+                })),
             }),
             sequence: account.sequence,
         }],
@@ -184,7 +244,10 @@ pub fn sign_tx(
             amount: fee
                 .amount
                 .iter()
-                .map(|c| ProtoCoin { denom: c.denom.clone(), amount: c.amount.to_string() })
+                .map(|c| ProtoCoin {
+                    denom: c.denom.clone(),
+                    amount: c.amount.to_string(),
+                })
                 .collect(),
             gas_limit: fee.gas_limit,
             payer: String::new(),
@@ -202,5 +265,10 @@ pub fn sign_tx(
     let signature = key
         .sign(&sign_doc.encode_to_vec())
         .map_err(|e| CliError::Keyring(format!("cannot sign: {e}")))?;
-    Ok(TxRaw { body_bytes, auth_info_bytes, signatures: vec![signature.to_bytes().to_vec()] }.encode_to_vec())
+    Ok(TxRaw {
+        body_bytes,
+        auth_info_bytes,
+        signatures: vec![signature.to_bytes().to_vec()],
+    }
+    .encode_to_vec())
 }

@@ -19,11 +19,20 @@ impl FromStr for GasPrice {
     type Err = CliError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || CliError::Input(format!("invalid gas price {s:?}: expected e.g. 0.0025urmesh"));
-        let split = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).ok_or_else(bad)?;
+        let bad = || {
+            CliError::Input(format!(
+                "invalid gas price {s:?}: expected e.g. 0.0025urmesh"
+            ))
+        };
+        let split = s
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .ok_or_else(bad)?;
         let (price, denom) = s.split_at(split);
         rmesh_core::coin::validate_denom(denom).map_err(|_| bad())?;
-        Ok(GasPrice { price: price.parse().map_err(|_| bad())?, denom: denom.to_string() })
+        Ok(GasPrice {
+            price: price.parse().map_err(|_| bad())?,
+            denom: denom.to_string(),
+        })
     }
 }
 
@@ -35,7 +44,11 @@ impl std::fmt::Display for GasPrice {
 
 /// Parses a comma-separated list of gas prices; empty means no floor.
 pub fn parse_gas_prices(text: &str) -> Result<Vec<GasPrice>, CliError> {
-    text.split(',').map(str::trim).filter(|p| !p.is_empty()).map(str::parse).collect()
+    text.split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::parse)
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

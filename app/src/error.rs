@@ -7,7 +7,10 @@ pub enum CliError {
     #[error("{0}")]
     Input(String),
     #[error("{path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("node at {node}: {message}")]
     Node { node: String, message: String },
     #[error("{0}")]
@@ -18,7 +21,10 @@ pub enum CliError {
 
 impl CliError {
     pub fn io(path: &Path, source: std::io::Error) -> Self {
-        CliError::Io { path: path.display().to_string(), source }
+        CliError::Io {
+            path: path.display().to_string(),
+            source,
+        }
     }
 }
 

@@ -21,10 +21,15 @@ impl Key {
         let mnemonic = bip39::Mnemonic::parse_normalized(phrase.trim())
             .map_err(|e| CliError::Keyring(format!("invalid mnemonic: {e}")))?;
         let seed = mnemonic.to_seed("");
-        let path = HD_PATH.parse().map_err(|e| CliError::Keyring(format!("bad HD path: {e}")))?;
+        let path = HD_PATH
+            .parse()
+            .map_err(|e| CliError::Keyring(format!("bad HD path: {e}")))?;
         let signing_key = SigningKey::derive_from_path(seed, &path)
             .map_err(|e| CliError::Keyring(format!("cannot derive key: {e}")))?;
-        Ok(Key { name: name.to_string(), signing_key })
+        Ok(Key {
+            name: name.to_string(),
+            signing_key,
+        })
     }
 
     pub fn address(&self, prefix: &str) -> Result<String, CliError> {
@@ -57,11 +62,16 @@ pub fn new_mnemonic() -> Result<String, CliError> {
 
 impl Keyring {
     pub fn open(home: &Path) -> Self {
-        Keyring { dir: home.join("keyring-file") }
+        Keyring {
+            dir: home.join("keyring-file"),
+        }
     }
 
     fn path(&self, name: &str) -> Result<PathBuf, CliError> {
-        let valid = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+        let valid = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
         if !valid || name.starts_with('.') {
             return Err(CliError::Keyring(format!(
                 "invalid key name {name:?}: use letters, digits, '-', '_' and '.'"
@@ -74,12 +84,19 @@ impl Keyring {
     pub fn add(&self, name: &str, mnemonic: &str) -> Result<Key, CliError> {
         let path = self.path(name)?;
         if path.exists() {
-            return Err(CliError::Keyring(format!("key {name:?} already exists in {}", self.dir.display())));
+            return Err(CliError::Keyring(format!(
+                "key {name:?} already exists in {}",
+                self.dir.display()
+            )));
         }
         let key = Key::from_mnemonic(name, mnemonic)?;
         std::fs::create_dir_all(&self.dir).map_err(|e| CliError::io(&self.dir, e))?;
-        let stored = StoredKey { name: name.to_string(), mnemonic: mnemonic.trim().to_string() };
-        let text = serde_json::to_string_pretty(&stored).map_err(|e| CliError::Keyring(e.to_string()))?;
+        let stored = StoredKey {
+            name: name.to_string(),
+            mnemonic: mnemonic.trim().to_string(),
+        };
+        let text =
+            serde_json::to_string_pretty(&stored).map_err(|e| CliError::Keyring(e.to_string()))?;
         write_private(&path, &text)?;
         Ok(key)
     }
@@ -87,7 +104,10 @@ impl Keyring {
     pub fn get(&self, name: &str) -> Result<Key, CliError> {
         let path = self.path(name)?;
         if !path.exists() {
-            return Err(CliError::Keyring(format!("key {name:?} not found in {}", self.dir.display())));
+            return Err(CliError::Keyring(format!(
+                "key {name:?} not found in {}",
+                self.dir.display()
+            )));
         }
         let text = std::fs::read_to_string(&path).map_err(|e| CliError::io(&path, e))?;
         let stored: StoredKey = serde_json::from_str(&text)
@@ -103,7 +123,13 @@ impl Keyring {
         let entries = std::fs::read_dir(&self.dir).map_err(|e| CliError::io(&self.dir, e))?;
         let mut names: Vec<String> = entries
             .filter_map(|entry| entry.ok())
-            .filter_map(|entry| entry.file_name().to_str()?.strip_suffix(".json").map(str::to_string))
+            .filter_map(|entry| {
+                entry
+                    .file_name()
+                    .to_str()?
+                    .strip_suffix(".json")
+                    .map(str::to_string)
+            })
             .collect();
         names.sort();
         names.iter().map(|name| self.get(name)).collect()
@@ -119,7 +145,8 @@ fn write_private(path: &Path, text: &str) -> Result<(), CliError> {
         .mode(0o600)
         .open(path)
         .map_err(|e| CliError::io(path, e))?;
-    file.write_all(text.as_bytes()).map_err(|e| CliError::io(path, e))
+    file.write_all(text.as_bytes())
+        .map_err(|e| CliError::io(path, e))
 }
 
 #[cfg(test)]
@@ -131,7 +158,10 @@ mod tests {
     fn a_mnemonic_derives_the_same_address_as_the_sdk() {
         let phrase = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
         let key = Key::from_mnemonic("test", phrase).unwrap();
-        assert_eq!(key.address("cosmos").unwrap(), "cosmos19rl4cm2hmr8afy4kldpxz3fka4jguq0auqdal4");
+        assert_eq!(
+            key.address("cosmos").unwrap(),
+            "cosmos19rl4cm2hmr8afy4kldpxz3fka4jguq0auqdal4"
+        );
     }
 
     #[test]
@@ -141,7 +171,10 @@ mod tests {
         let phrase = new_mnemonic().unwrap();
         let added = keyring.add("alice", &phrase).unwrap();
         let loaded = keyring.get("alice").unwrap();
-        assert_eq!(added.address("rmesh").unwrap(), loaded.address("rmesh").unwrap());
+        assert_eq!(
+            added.address("rmesh").unwrap(),
+            loaded.address("rmesh").unwrap()
+        );
         assert!(keyring.add("alice", &phrase).is_err());
         assert_eq!(keyring.list().unwrap().len(), 1);
         assert!(keyring.get("bob").is_err());

@@ -23,35 +23,75 @@ async fn genesis_balances_are_queryable_and_the_supply_is_their_sum() {
     }
     let info = chain.info().await;
     assert_eq!(info.last_block_height.value(), 0);
-    assert_eq!(info.last_block_app_hash.as_bytes(), chain.last_app_hash.as_slice());
+    assert_eq!(
+        info.last_block_app_hash.as_bytes(),
+        chain.last_app_hash.as_slice()
+    );
 }
 
 #[tokio::test]
 async fn a_signed_send_in_a_block_moves_funds_and_pays_the_fee() {
     let mut chain = TestChain::start(2).await;
-    let (from, to) = (chain.accounts[0].address.clone(), chain.accounts[1].address.clone());
+    let (from, to) = (
+        chain.accounts[0].address.clone(),
+        chain.accounts[1].address.clone(),
+    );
     let tx = chain.accounts[0].sign(vec![send_msg(&from, &to, 1_000)], FEE, GAS);
     assert_eq!(chain.check_tx(tx.clone()).await.code.value(), 0);
     let block = chain.block(vec![tx]).await;
-    assert_eq!(block.tx_results[0].code.value(), 0, "{}", block.tx_results[0].log);
+    assert_eq!(
+        block.tx_results[0].code.value(),
+        0,
+        "{}",
+        block.tx_results[0].log
+    );
     assert!(block.tx_results[0].gas_used > 0);
     assert_eq!(chain.balance(&from).await, GENESIS_FUNDS - 1_000 - FEE);
     assert_eq!(chain.balance(&to).await, GENESIS_FUNDS + 1_000);
-    let indexed = block.tx_results[0].events.iter().flat_map(|e| &e.attributes).all(|a| a.index());
-    assert!(indexed, "every event attribute must be indexed for CometBFT 0.38");
-    let message = block.tx_results[0].events.iter().find(|e| e.kind == "message").unwrap();
-    assert!(message.attributes.iter().any(|a| a.key_str().ok() == Some("module") && a.value_str().ok() == Some("bank")));
+    let indexed = block.tx_results[0]
+        .events
+        .iter()
+        .flat_map(|e| &e.attributes)
+        .all(|a| a.index());
+    assert!(
+        indexed,
+        "every event attribute must be indexed for CometBFT 0.38"
+    );
+    let message = block.tx_results[0]
+        .events
+        .iter()
+        .find(|e| e.kind == "message")
+        .unwrap();
+    assert!(message
+        .attributes
+        .iter()
+        .any(|a| a.key_str().ok() == Some("module") && a.value_str().ok() == Some("bank")));
 }
 
 #[tokio::test]
 async fn a_multi_message_tx_applies_all_or_nothing_but_still_pays_its_fee() {
     let mut chain = TestChain::start(2).await;
-    let (from, to) = (chain.accounts[0].address.clone(), chain.accounts[1].address.clone());
-    let messages = vec![send_msg(&from, &to, 1_000), send_msg(&from, &to, GENESIS_FUNDS)];
+    let (from, to) = (
+        chain.accounts[0].address.clone(),
+        chain.accounts[1].address.clone(),
+    );
+    let messages = vec![
+        send_msg(&from, &to, 1_000),
+        send_msg(&from, &to, GENESIS_FUNDS),
+    ];
     let tx = chain.accounts[0].sign(messages, FEE, GAS);
     let block = chain.block(vec![tx]).await;
-    assert_eq!(block.tx_results[0].code.value(), 5, "{}", block.tx_results[0].log);
-    assert_eq!(chain.balance(&to).await, GENESIS_FUNDS, "the first send must be reverted too");
+    assert_eq!(
+        block.tx_results[0].code.value(),
+        5,
+        "{}",
+        block.tx_results[0].log
+    );
+    assert_eq!(
+        chain.balance(&to).await,
+        GENESIS_FUNDS,
+        "the first send must be reverted too"
+    );
     assert_eq!(chain.balance(&from).await, GENESIS_FUNDS - FEE);
     // The sequence was consumed: the next tx must use sequence 1.
     let tx = chain.accounts[0].sign(vec![send_msg(&from, &to, 7)], FEE, GAS);
@@ -61,18 +101,27 @@ async fn a_multi_message_tx_applies_all_or_nothing_but_still_pays_its_fee() {
 #[tokio::test]
 async fn the_mempool_refuses_a_replayed_tx_with_the_sdk_sequence_message() {
     let mut chain = TestChain::start(2).await;
-    let (from, to) = (chain.accounts[0].address.clone(), chain.accounts[1].address.clone());
+    let (from, to) = (
+        chain.accounts[0].address.clone(),
+        chain.accounts[1].address.clone(),
+    );
     let tx = chain.accounts[0].sign(vec![send_msg(&from, &to, 1)], FEE, GAS);
     chain.block(vec![tx.clone()]).await;
     let replay = chain.check_tx(tx).await;
     assert_eq!(replay.code.value(), 32);
-    assert_eq!(replay.log, "account sequence mismatch, expected 1, got 0: incorrect account sequence");
+    assert_eq!(
+        replay.log,
+        "account sequence mismatch, expected 1, got 0: incorrect account sequence"
+    );
 }
 
 #[tokio::test]
 async fn the_mempool_accepts_consecutive_sequences_before_a_block() {
     let mut chain = TestChain::start(2).await;
-    let (from, to) = (chain.accounts[0].address.clone(), chain.accounts[1].address.clone());
+    let (from, to) = (
+        chain.accounts[0].address.clone(),
+        chain.accounts[1].address.clone(),
+    );
     for _ in 0..3 {
         let tx = chain.accounts[0].sign(vec![send_msg(&from, &to, 1)], FEE, GAS);
         assert_eq!(chain.check_tx(tx).await.code.value(), 0);
@@ -82,16 +131,31 @@ async fn the_mempool_accepts_consecutive_sequences_before_a_block() {
 #[tokio::test]
 async fn bad_txs_are_refused_at_check_tx_and_change_nothing() {
     let mut chain = TestChain::start(2).await;
-    let (from, to) = (chain.accounts[0].address.clone(), chain.accounts[1].address.clone());
+    let (from, to) = (
+        chain.accounts[0].address.clone(),
+        chain.accounts[1].address.clone(),
+    );
     let (alice, bob) = (&chain.accounts[0], &chain.accounts[1]);
     let cases: Vec<(Vec<u8>, u32)> = vec![
         (b"not a tx".to_vec(), 2),
         (alice.sign_at(0, vec![send_msg(&from, &to, 1)], 1, GAS), 13),
-        (alice.sign_at(0, vec![send_msg(&from, &to, GENESIS_FUNDS * 2)], FEE, GAS), 5),
-        (alice.sign_at(0, vec![send_msg(&from, &to, 1)], FEE, 100), 11),
-        (alice.sign_at(3, vec![send_msg(&from, &to, 1)], FEE, GAS), 32),
+        (
+            alice.sign_at(0, vec![send_msg(&from, &to, GENESIS_FUNDS * 2)], FEE, GAS),
+            5,
+        ),
+        (
+            alice.sign_at(0, vec![send_msg(&from, &to, 1)], FEE, 100),
+            11,
+        ),
+        (
+            alice.sign_at(3, vec![send_msg(&from, &to, 1)], FEE, GAS),
+            32,
+        ),
         (bob.sign_at(0, vec![send_msg(&from, &to, 1)], FEE, GAS), 8),
-        (alice.sign_for_chain("other-chain", 0, vec![send_msg(&from, &to, 1)], FEE, GAS), 4),
+        (
+            alice.sign_for_chain("other-chain", 0, vec![send_msg(&from, &to, 1)], FEE, GAS),
+            4,
+        ),
         (alice.sign_at(0, vec![unknown_msg()], FEE, GAS), 2),
     ];
     let before = chain.storage.latest_snapshot().root_hash().await.unwrap();
@@ -142,12 +206,19 @@ async fn init_on_empty_store(app_state: Vec<u8>) -> String {
     let home = tempfile::tempdir().unwrap();
     let storage = rmeshd::node::open_storage(home.path()).await.unwrap();
     let result = support::init_chain_on(&storage, app_state).await;
-    assert_eq!(storage.latest_version(), u64::MAX, "a refused genesis must write nothing");
+    assert_eq!(
+        storage.latest_version(),
+        u64::MAX,
+        "a refused genesis must write nothing"
+    );
     result.err().unwrap_or_default()
 }
 
 fn unknown_msg() -> cosmos_sdk_proto::Any {
-    cosmos_sdk_proto::Any { type_url: "/cosmos.gov.v1.MsgVote".into(), value: vec![] }
+    cosmos_sdk_proto::Any {
+        type_url: "/cosmos.gov.v1.MsgVote".into(),
+        value: vec![],
+    }
 }
 
 fn proof_specs() -> ProofSpecs {
@@ -157,7 +228,11 @@ fn proof_specs() -> ProofSpecs {
 fn merkle_proof(response: &tendermint::v0_38::abci::response::Query) -> MerkleProof {
     let ops = response.proof.as_ref().expect("a proof was asked for");
     assert_eq!(ops.ops.len(), 2, "key-in-substore then substore-in-root");
-    let proofs = ops.ops.iter().map(|op| CommitmentProof::decode(op.data.as_slice()).unwrap()).collect();
+    let proofs = ops
+        .ops
+        .iter()
+        .map(|op| CommitmentProof::decode(op.data.as_slice()).unwrap())
+        .collect();
     MerkleProof { proofs }
 }
 
@@ -167,17 +242,36 @@ async fn ibc_store_queries_prove_membership_and_absence_against_the_app_hash() {
     chain.block(vec![]).await;
     // Seed the ibc substore as the IBC module will: a committed version on top of block 1.
     let mut delta = StateDelta::new(chain.storage.latest_snapshot());
-    delta.put_raw("ibc/clients/07-tendermint-0/clientState".into(), b"client".to_vec());
-    delta.put_raw("ibc/connections/connection-0".into(), b"connection".to_vec());
+    delta.put_raw(
+        "ibc/clients/07-tendermint-0/clientState".into(),
+        b"client".to_vec(),
+    );
+    delta.put_raw(
+        "ibc/connections/connection-0".into(),
+        b"connection".to_vec(),
+    );
     let root = chain.storage.commit(delta).await.unwrap();
     let height = chain.storage.latest_version();
 
-    let present = chain.abci_query("store/ibc/key", b"clients/07-tendermint-0/clientState".to_vec(), height, true).await;
+    let present = chain
+        .abci_query(
+            "store/ibc/key",
+            b"clients/07-tendermint-0/clientState".to_vec(),
+            height,
+            true,
+        )
+        .await;
     assert!(present.code.is_ok(), "{}", present.log);
     assert_eq!(present.value.as_ref(), b"client");
     assert_eq!(present.height.value(), height);
-    let path = |key: &str| MerklePath::from(RawMerklePath { key_path: vec!["ibc".into(), key.into()] });
-    let app_hash = MerkleRoot { hash: root.0.to_vec() };
+    let path = |key: &str| {
+        MerklePath::from(RawMerklePath {
+            key_path: vec!["ibc".into(), key.into()],
+        })
+    };
+    let app_hash = MerkleRoot {
+        hash: root.0.to_vec(),
+    };
     merkle_proof(&present)
         .verify_membership::<HostFunctionsManager>(
             &proof_specs(),
@@ -188,11 +282,22 @@ async fn ibc_store_queries_prove_membership_and_absence_against_the_app_hash() {
         )
         .expect("membership proof verifies against the app hash");
 
-    let absent = chain.abci_query("/store/ibc/key", b"clients/07-tendermint-9/clientState".to_vec(), height, true).await;
+    let absent = chain
+        .abci_query(
+            "/store/ibc/key",
+            b"clients/07-tendermint-9/clientState".to_vec(),
+            height,
+            true,
+        )
+        .await;
     assert!(absent.code.is_ok(), "{}", absent.log);
     assert!(absent.value.is_empty());
     merkle_proof(&absent)
-        .verify_non_membership::<HostFunctionsManager>(&proof_specs(), app_hash.clone(), path("clients/07-tendermint-9/clientState"))
+        .verify_non_membership::<HostFunctionsManager>(
+            &proof_specs(),
+            app_hash.clone(),
+            path("clients/07-tendermint-9/clientState"),
+        )
         .expect("non-membership proof verifies against the app hash");
 
     let wrong_value = merkle_proof(&present).verify_membership::<HostFunctionsManager>(
@@ -202,21 +307,41 @@ async fn ibc_store_queries_prove_membership_and_absence_against_the_app_hash() {
         b"forged".to_vec(),
         0,
     );
-    assert!(wrong_value.is_err(), "a proof must not verify a different value");
+    assert!(
+        wrong_value.is_err(),
+        "a proof must not verify a different value"
+    );
 }
 
 #[tokio::test]
 async fn queries_at_a_height_read_the_state_committed_by_that_block() {
     let mut chain = TestChain::start(2).await;
-    let (from, to) = (chain.accounts[0].address.clone(), chain.accounts[1].address.clone());
+    let (from, to) = (
+        chain.accounts[0].address.clone(),
+        chain.accounts[1].address.clone(),
+    );
     chain.block(vec![]).await;
     let tx = chain.accounts[0].sign(vec![send_msg(&from, &to, 5)], FEE, GAS);
     chain.block(vec![tx]).await;
     use cosmos_sdk_proto::cosmos::bank::v1beta1::{QueryBalanceRequest, QueryBalanceResponse};
-    let request = QueryBalanceRequest { address: to.clone(), denom: support::DENOM.into() }.encode_to_vec();
+    let request = QueryBalanceRequest {
+        address: to.clone(),
+        denom: support::DENOM.into(),
+    }
+    .encode_to_vec();
     for (height, expected) in [(1u64, GENESIS_FUNDS), (2, GENESIS_FUNDS + 5)] {
-        let response = chain.abci_query("/cosmos.bank.v1beta1.Query/Balance", request.clone(), height, false).await;
-        let balance = QueryBalanceResponse::decode(response.value.as_ref()).unwrap().balance.unwrap();
+        let response = chain
+            .abci_query(
+                "/cosmos.bank.v1beta1.Query/Balance",
+                request.clone(),
+                height,
+                false,
+            )
+            .await;
+        let balance = QueryBalanceResponse::decode(response.value.as_ref())
+            .unwrap()
+            .balance
+            .unwrap();
         assert_eq!(balance.amount, expected.to_string(), "at height {height}");
         assert_eq!(response.height.value(), height);
     }

@@ -46,17 +46,24 @@ fn app_state(genesis: &serde_json::Value) -> Result<AppState, CliError> {
     }
 }
 
-fn edit_app_state(home: &Path, edit: impl FnOnce(&mut AppState) -> Result<(), CliError>) -> Result<(), CliError> {
+fn edit_app_state(
+    home: &Path,
+    edit: impl FnOnce(&mut AppState) -> Result<(), CliError>,
+) -> Result<(), CliError> {
     let mut genesis = read_genesis(home)?;
     let mut state = app_state(&genesis)?;
     edit(&mut state)?;
-    genesis["app_state"] = serde_json::to_value(&state).map_err(|e| CliError::Other(e.to_string()))?;
+    genesis["app_state"] =
+        serde_json::to_value(&state).map_err(|e| CliError::Other(e.to_string()))?;
     write_genesis(home, &genesis)
 }
 
 pub fn run(home: &Path, command: GenesisCommand) -> Result<(), CliError> {
     match command {
-        GenesisCommand::AddAccount { address_or_key, coins } => edit_app_state(home, |state| {
+        GenesisCommand::AddAccount {
+            address_or_key,
+            coins,
+        } => edit_app_state(home, |state| {
             let prefix = state.auth.bech32_prefix.clone();
             let address = match Address::from_bech32(&address_or_key, &prefix) {
                 Ok(address) => address.to_bech32(&prefix),
@@ -69,7 +76,9 @@ pub fn run(home: &Path, command: GenesisCommand) -> Result<(), CliError> {
             if let Some(prefix) = prefix {
                 rmesh_core::address::validate_prefix(&prefix)?;
                 if !state.auth.accounts.is_empty() {
-                    return Err(CliError::Input("set the prefix before adding accounts".into()));
+                    return Err(CliError::Input(
+                        "set the prefix before adding accounts".into(),
+                    ));
                 }
                 state.auth.bech32_prefix = prefix;
             }
@@ -80,16 +89,41 @@ pub fn run(home: &Path, command: GenesisCommand) -> Result<(), CliError> {
 
 /// Adds the account (if new) and merges the coins into its genesis balance.
 fn add_account(state: &mut AppState, address: String, coins: &Coins) -> Result<(), CliError> {
-    if !state.auth.accounts.iter().any(|account| account.address == address) {
-        let number = state.auth.accounts.iter().map(|a| a.account_number + 1).max().unwrap_or(0);
-        state.auth.accounts.push(GenesisAccount::new(address.clone(), number));
+    if !state
+        .auth
+        .accounts
+        .iter()
+        .any(|account| account.address == address)
+    {
+        let number = state
+            .auth
+            .accounts
+            .iter()
+            .map(|a| a.account_number + 1)
+            .max()
+            .unwrap_or(0);
+        state
+            .auth
+            .accounts
+            .push(GenesisAccount::new(address.clone(), number));
     }
-    let position = state.bank.balances.iter().position(|balance| balance.address == address);
+    let position = state
+        .bank
+        .balances
+        .iter()
+        .position(|balance| balance.address == address);
     let balance = match position {
         Some(index) => &mut state.bank.balances[index],
         None => {
-            state.bank.balances.push(Balance { address, coins: vec![] });
-            state.bank.balances.last_mut().ok_or_else(|| CliError::Other("balance vanished".into()))?
+            state.bank.balances.push(Balance {
+                address,
+                coins: vec![],
+            });
+            state
+                .bank
+                .balances
+                .last_mut()
+                .ok_or_else(|| CliError::Other("balance vanished".into()))?
         }
     };
     let mut merged = Coins::try_from(balance.coins.as_slice())?;

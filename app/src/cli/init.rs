@@ -28,12 +28,19 @@ pub struct InitArgs {
 /// CometBFT from PATH, else where `go install` puts it.
 pub fn cometbft_binary() -> PathBuf {
     let in_path = std::env::var_os("PATH")
-        .map(|paths| std::env::split_paths(&paths).map(|dir| dir.join("cometbft")).collect::<Vec<_>>())
+        .map(|paths| {
+            std::env::split_paths(&paths)
+                .map(|dir| dir.join("cometbft"))
+                .collect::<Vec<_>>()
+        })
         .unwrap_or_default()
         .into_iter()
         .find(|candidate| candidate.is_file());
     in_path.unwrap_or_else(|| {
-        std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default().join("go/bin/cometbft")
+        std::env::var_os("HOME")
+            .map(PathBuf::from)
+            .unwrap_or_default()
+            .join("go/bin/cometbft")
     })
 }
 
@@ -52,7 +59,12 @@ pub fn run(home: &Path, args: InitArgs) -> Result<(), CliError> {
         .args(["init", "--home"])
         .arg(home)
         .output()
-        .map_err(|e| CliError::Other(format!("cannot run {} (install CometBFT v0.38): {e}", cometbft.display())))?;
+        .map_err(|e| {
+            CliError::Other(format!(
+                "cannot run {} (install CometBFT v0.38): {e}",
+                cometbft.display()
+            ))
+        })?;
     if !output.status.success() {
         return Err(CliError::Other(format!(
             "cometbft init failed: {}",
@@ -64,9 +76,13 @@ pub fn run(home: &Path, args: InitArgs) -> Result<(), CliError> {
     genesis["chain_id"] = args.chain_id.clone().into();
     let mut app_state = AppState::default();
     app_state.auth.bech32_prefix = args.prefix.clone();
-    genesis["app_state"] = serde_json::to_value(&app_state).map_err(|e| CliError::Other(e.to_string()))?;
+    genesis["app_state"] =
+        serde_json::to_value(&app_state).map_err(|e| CliError::Other(e.to_string()))?;
     write_genesis(home, &genesis)?;
-    let config = AppConfig { minimum_gas_prices: format!("0.0025{}", args.denom), ..AppConfig::default() };
+    let config = AppConfig {
+        minimum_gas_prices: format!("0.0025{}", args.denom),
+        ..AppConfig::default()
+    };
     config.save(home)?;
     super::print_json(&serde_json::json!({
         "moniker": args.moniker,
@@ -82,7 +98,13 @@ fn set_moniker(home: &Path, moniker: &str) -> Result<(), CliError> {
     let quoted = serde_json::to_string(moniker).map_err(|e| CliError::Input(e.to_string()))?;
     let updated: Vec<String> = text
         .lines()
-        .map(|line| if line.starts_with("moniker = ") { format!("moniker = {quoted}") } else { line.to_string() })
+        .map(|line| {
+            if line.starts_with("moniker = ") {
+                format!("moniker = {quoted}")
+            } else {
+                line.to_string()
+            }
+        })
         .collect();
     std::fs::write(&path, updated.join("\n") + "\n").map_err(|e| CliError::io(&path, e))
 }

@@ -58,15 +58,25 @@ fn base64_standard(bytes: &[u8]) -> String {
 
 fn read_mnemonic() -> Result<String, CliError> {
     let mut text = String::new();
-    std::io::stdin().read_to_string(&mut text).map_err(|e| CliError::Input(format!("cannot read stdin: {e}")))?;
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|e| CliError::Input(format!("cannot read stdin: {e}")))?;
     Ok(text.trim().to_string())
 }
 
 pub fn run(home: &Path, command: KeysCommand) -> Result<(), CliError> {
     let keyring = Keyring::open(home);
     match command {
-        KeysCommand::Add { name, recover, prefix } => {
-            let (mnemonic, show) = if recover { (read_mnemonic()?, false) } else { (new_mnemonic()?, true) };
+        KeysCommand::Add {
+            name,
+            recover,
+            prefix,
+        } => {
+            let (mnemonic, show) = if recover {
+                (read_mnemonic()?, false)
+            } else {
+                (new_mnemonic()?, true)
+            };
             let key = keyring.add(&name, &mnemonic)?;
             let mut output = describe(&key, &prefix)?;
             if show {
@@ -80,10 +90,17 @@ pub fn run(home: &Path, command: KeysCommand) -> Result<(), CliError> {
         }
         KeysCommand::List { prefix } => {
             let keys = keyring.list()?;
-            let listed = keys.iter().map(|key| describe(key, &prefix)).collect::<Result<Vec<_>, _>>()?;
+            let listed = keys
+                .iter()
+                .map(|key| describe(key, &prefix))
+                .collect::<Result<Vec<_>, _>>()?;
             super::print_json(&serde_json::Value::Array(listed));
         }
-        KeysCommand::Show { name, address, prefix } => {
+        KeysCommand::Show {
+            name,
+            address,
+            prefix,
+        } => {
             let key = keyring.get(&name)?;
             if address {
                 println!("{}", key.address(&prefix)?);

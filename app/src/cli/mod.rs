@@ -14,7 +14,11 @@ use clap::{Parser, Subcommand};
 use crate::error::CliError;
 
 #[derive(Parser)]
-#[command(name = "rmeshd", version, about = "rmesh: a mesh-security consumer chain (ABCI app for CometBFT)")]
+#[command(
+    name = "rmeshd",
+    version,
+    about = "rmesh: a mesh-security consumer chain (ABCI app for CometBFT)"
+)]
 pub struct Cli {
     /// The node's home directory (config, data, keyring).
     #[arg(long, global = true, env = "RMESHD_HOME")]
@@ -48,7 +52,10 @@ pub enum Command {
 impl Cli {
     pub fn home(&self) -> PathBuf {
         self.home.clone().unwrap_or_else(|| {
-            std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default().join(".rmesh")
+            std::env::var_os("HOME")
+                .map(PathBuf::from)
+                .unwrap_or_default()
+                .join(".rmesh")
         })
     }
 }
@@ -68,5 +75,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
 
 /// Prints a JSON value on stdout, pretty, as the SDK's `--output json` does.
 pub fn print_json(value: &serde_json::Value) {
-    println!("{}", serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string()));
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
+    );
 }

@@ -51,7 +51,10 @@ pub enum BankQuery {
 }
 
 fn coins_json(coins: &[ProtoCoin]) -> serde_json::Value {
-    coins.iter().map(|c| serde_json::json!({ "denom": c.denom, "amount": c.amount })).collect()
+    coins
+        .iter()
+        .map(|c| serde_json::json!({ "denom": c.denom, "amount": c.amount }))
+        .collect()
 }
 
 pub fn committed_json(committed: &Committed) -> serde_json::Value {
@@ -85,22 +88,32 @@ pub fn committed_json(committed: &Committed) -> serde_json::Value {
 
 pub async fn run(command: QueryCommand) -> Result<(), CliError> {
     match command {
-        QueryCommand::Bank(BankQuery::Balances { address, height, node }) => {
-            let balances = ChainClient::connect(&node.node)?.balances(&address, height).await?;
+        QueryCommand::Bank(BankQuery::Balances {
+            address,
+            height,
+            node,
+        }) => {
+            let balances = ChainClient::connect(&node.node)?
+                .balances(&address, height)
+                .await?;
             super::print_json(&serde_json::json!({ "balances": coins_json(&balances) }));
         }
         QueryCommand::Bank(BankQuery::TotalSupply { node }) => {
             let client = ChainClient::connect(&node.node)?;
             let response: QueryTotalSupplyResponse = client
-                .query("/cosmos.bank.v1beta1.Query/TotalSupply", &QueryTotalSupplyRequest { pagination: None }, 0)
+                .query(
+                    "/cosmos.bank.v1beta1.Query/TotalSupply",
+                    &QueryTotalSupplyRequest { pagination: None },
+                    0,
+                )
                 .await?;
             super::print_json(&serde_json::json!({ "supply": coins_json(&response.supply) }));
         }
         QueryCommand::Account { address, node } => {
             let account = ChainClient::connect(&node.node)?.account(&address).await?;
-            let pub_key = account.pub_key.map(|key| {
-                serde_json::json!({ "@type": key.type_url, "value": hex::encode(key.value) })
-            });
+            let pub_key = account.pub_key.map(
+                |key| serde_json::json!({ "@type": key.type_url, "value": hex::encode(key.value) }),
+            );
             super::print_json(&serde_json::json!({
                 "account": {
                     "@type": "/cosmos.auth.v1beta1.BaseAccount",
@@ -112,7 +125,9 @@ pub async fn run(command: QueryCommand) -> Result<(), CliError> {
             }));
         }
         QueryCommand::Tx { hash, node } => {
-            let committed = ChainClient::connect(&node.node)?.committed_tx(&hash).await?;
+            let committed = ChainClient::connect(&node.node)?
+                .committed_tx(&hash)
+                .await?;
             super::print_json(&committed_json(&committed));
         }
     }
@@ -121,11 +136,10 @@ pub async fn run(command: QueryCommand) -> Result<(), CliError> {
 
 pub async fn status(args: NodeArgs) -> Result<(), CliError> {
     let client = ChainClient::connect(&args.node)?;
-    let status = client
-        .rpc()
-        .status()
-        .await
-        .map_err(|e| CliError::Node { node: args.node.clone(), message: e.to_string() })?;
+    let status = client.rpc().status().await.map_err(|e| CliError::Node {
+        node: args.node.clone(),
+        message: e.to_string(),
+    })?;
     let value = serde_json::to_value(&status).map_err(|e| CliError::Other(e.to_string()))?;
     super::print_json(&value);
     Ok(())

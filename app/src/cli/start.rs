@@ -32,5 +32,8 @@ pub async fn run(home: &Path, args: StartArgs) -> Result<(), CliError> {
 
 /// Accepts CometBFT-style `tcp://host:port` as well as `host:port`.
 fn strip_tcp(address: String) -> String {
-    address.strip_prefix("tcp://").map(str::to_string).unwrap_or(address)
+    address
+        .strip_prefix("tcp://")
+        .map(str::to_string)
+        .unwrap_or(address)
 }

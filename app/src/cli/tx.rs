@@ -57,7 +57,12 @@ pub struct TxArgs {
 
 pub async fn run(home: &Path, command: TxCommand) -> Result<(), CliError> {
     match command {
-        TxCommand::Bank(BankTx::Send { from, to, amount, tx }) => {
+        TxCommand::Bank(BankTx::Send {
+            from,
+            to,
+            amount,
+            tx,
+        }) => {
             let coins: Coins = amount.parse()?;
             let client = ChainClient::connect(&tx.node.node)?;
             let prefix = client.bech32_prefix().await?;
@@ -67,10 +72,16 @@ pub async fn run(home: &Path, command: TxCommand) -> Result<(), CliError> {
                 to_address: to,
                 amount: coins
                     .iter()
-                    .map(|c| ProtoCoin { denom: c.denom, amount: c.amount.to_string() })
+                    .map(|c| ProtoCoin {
+                        denom: c.denom,
+                        amount: c.amount.to_string(),
+                    })
                     .collect(),
             };
-            let any = Any { type_url: MsgSend::type_url(), value: message.encode_to_vec() };
+            let any = Any {
+                type_url: MsgSend::type_url(),
+                value: message.encode_to_vec(),
+            };
             sign_and_broadcast(home, &client, &from, vec![any], &tx).await
         }
     }
@@ -90,24 +101,41 @@ async fn sign_and_broadcast(
         Some(chain_id) => chain_id.clone(),
         None => client.chain_id().await?,
     };
-    let signer = SignerAccount { chain_id, account_number: account.account_number, sequence: account.sequence };
-    let fee = TxFee { amount: args.fees.parse::<Coins>()?.to_vec(), gas_limit: args.gas };
+    let signer = SignerAccount {
+        chain_id,
+        account_number: account.account_number,
+        sequence: account.sequence,
+    };
+    let fee = TxFee {
+        amount: args.fees.parse::<Coins>()?.to_vec(),
+        gas_limit: args.gas,
+    };
     let tx = sign_tx(&key.signing_key, &signer, messages, &fee, &args.note)?;
     let broadcast = client.broadcast(tx).await?;
     if broadcast.code != 0 {
         super::print_json(&serde_json::json!({
             "txhash": broadcast.hash, "code": broadcast.code, "raw_log": broadcast.log,
         }));
-        return Err(CliError::Other(format!("tx refused with code {}: {}", broadcast.code, broadcast.log)));
+        return Err(CliError::Other(format!(
+            "tx refused with code {}: {}",
+            broadcast.code, broadcast.log
+        )));
     }
     if !args.wait {
-        super::print_json(&serde_json::json!({ "txhash": broadcast.hash, "code": 0, "raw_log": broadcast.log }));
+        super::print_json(
+            &serde_json::json!({ "txhash": broadcast.hash, "code": 0, "raw_log": broadcast.log }),
+        );
         return Ok(());
     }
-    let committed = client.wait_for_tx(&broadcast.hash, Duration::from_secs(60)).await?;
+    let committed = client
+        .wait_for_tx(&broadcast.hash, Duration::from_secs(60))
+        .await?;
     super::print_json(&committed_json(&committed));
     if committed.code != 0 {
-        return Err(CliError::Other(format!("tx failed in block with code {}: {}", committed.code, committed.log)));
+        return Err(CliError::Other(format!(
+            "tx failed in block with code {}: {}",
+            committed.code, committed.log
+        )));
     }
     Ok(())
 }

@@ -33,7 +33,12 @@ struct ConsensusState {
 
 impl Consensus {
     pub fn new(storage: Storage) -> Self {
-        Consensus { inner: Arc::new(Mutex::new(ConsensusState { storage, staged: None })) }
+        Consensus {
+            inner: Arc::new(Mutex::new(ConsensusState {
+                storage,
+                staged: None,
+            })),
+        }
     }
 }
 
@@ -59,14 +64,24 @@ pub fn app_hash(root: &cnidarium::RootHash) -> AppHash {
 impl ConsensusState {
     async fn handle(&mut self, req: ConsensusRequest) -> Result<ConsensusResponse, BoxError> {
         Ok(match req {
-            ConsensusRequest::InitChain(req) => ConsensusResponse::InitChain(self.init_chain(req).await?),
-            ConsensusRequest::PrepareProposal(req) => ConsensusResponse::PrepareProposal(prepare_proposal(req)),
-            ConsensusRequest::ProcessProposal(req) => ConsensusResponse::ProcessProposal(process_proposal(req)),
-            ConsensusRequest::FinalizeBlock(req) => ConsensusResponse::FinalizeBlock(self.finalize_block(req).await?),
+            ConsensusRequest::InitChain(req) => {
+                ConsensusResponse::InitChain(self.init_chain(req).await?)
+            }
+            ConsensusRequest::PrepareProposal(req) => {
+                ConsensusResponse::PrepareProposal(prepare_proposal(req))
+            }
+            ConsensusRequest::ProcessProposal(req) => {
+                ConsensusResponse::ProcessProposal(process_proposal(req))
+            }
+            ConsensusRequest::FinalizeBlock(req) => {
+                ConsensusResponse::FinalizeBlock(self.finalize_block(req).await?)
+            }
             ConsensusRequest::Commit => ConsensusResponse::Commit(self.commit()?),
-            ConsensusRequest::ExtendVote(_) => ConsensusResponse::ExtendVote(response::ExtendVote {
-                vote_extension: Bytes::new(),
-            }),
+            ConsensusRequest::ExtendVote(_) => {
+                ConsensusResponse::ExtendVote(response::ExtendVote {
+                    vote_extension: Bytes::new(),
+                })
+            }
             ConsensusRequest::VerifyVoteExtension(_) => {
                 ConsensusResponse::VerifyVoteExtension(response::VerifyVoteExtension::Accept)
             }
@@ -75,7 +90,10 @@ impl ConsensusState {
 
     /// Writes genesis as version 0. CometBFT repeats InitChain if it crashed before block 1;
     /// the genesis already committed is then kept.
-    async fn init_chain(&mut self, req: request::InitChain) -> Result<response::InitChain, BoxError> {
+    async fn init_chain(
+        &mut self,
+        req: request::InitChain,
+    ) -> Result<response::InitChain, BoxError> {
         if self.storage.latest_version() != u64::MAX {
             let root = self.storage.latest_snapshot().root_hash().await?;
             return Ok(init_chain_response(&root));
@@ -89,13 +107,18 @@ impl ConsensusState {
             time_nanos: 0,
         });
         put_chain_id(&mut state, &req.chain_id)?;
-        genesis::init_chain(&mut state, app_state).await.map_err(genesis_error)?;
+        genesis::init_chain(&mut state, app_state)
+            .await
+            .map_err(genesis_error)?;
         let root = self.storage.commit(state).await?;
         tracing::info!(chain_id = %req.chain_id, app_hash = %hex::encode(root.0), "genesis committed");
         Ok(init_chain_response(&root))
     }
 
-    async fn finalize_block(&mut self, req: request::FinalizeBlock) -> Result<response::FinalizeBlock, BoxError> {
+    async fn finalize_block(
+        &mut self,
+        req: request::FinalizeBlock,
+    ) -> Result<response::FinalizeBlock, BoxError> {
         let mut state = StateDelta::new(self.storage.latest_snapshot());
         let chain_id = chain_id(&state).await?;
         let time = tendermint_proto::google::protobuf::Timestamp::from(req.time);
@@ -123,10 +146,16 @@ impl ConsensusState {
     }
 
     fn commit(&mut self) -> Result<response::Commit, BoxError> {
-        let staged = self.staged.take().ok_or("Commit without a finalized block")?;
+        let staged = self
+            .staged
+            .take()
+            .ok_or("Commit without a finalized block")?;
         let root = self.storage.commit_batch(staged)?;
         tracing::debug!(height = self.storage.latest_version(), app_hash = %hex::encode(root.0), "committed");
-        Ok(response::Commit { data: Bytes::new(), retain_height: 0u32.into() })
+        Ok(response::Commit {
+            data: Bytes::new(),
+            retain_height: 0u32.into(),
+        })
     }
 }
 
@@ -136,7 +165,11 @@ fn genesis_error(err: rmesh_core::SdkError) -> BoxError {
 }
 
 fn init_chain_response(root: &cnidarium::RootHash) -> response::InitChain {
-    response::InitChain { consensus_params: None, validators: vec![], app_hash: app_hash(root) }
+    response::InitChain {
+        consensus_params: None,
+        validators: vec![],
+        app_hash: app_hash(root),
+    }
 }
 
 /// Keeps the mempool's order and stops before the block's byte limit.

@@ -40,7 +40,9 @@ impl Service<InfoRequest> for Info {
             Ok(match req {
                 InfoRequest::Info(_) => InfoResponse::Info(this.info().await?),
                 InfoRequest::Query(req) => InfoResponse::Query(this.query(req).await),
-                InfoRequest::Echo(req) => InfoResponse::Echo(response::Echo { message: req.message }),
+                InfoRequest::Echo(req) => InfoResponse::Echo(response::Echo {
+                    message: req.message,
+                }),
             })
         })
     }
@@ -55,13 +57,21 @@ impl Info {
             version: env!("CARGO_PKG_VERSION").into(),
             app_version: 1,
             last_block_height: committed_height(&self.storage).try_into()?,
-            last_block_app_hash: if has_state { app_hash(&root) } else { Default::default() },
+            last_block_app_hash: if has_state {
+                app_hash(&root)
+            } else {
+                Default::default()
+            },
         })
     }
 
     async fn query(&self, req: request::Query) -> response::Query {
         let height = req.height.value();
-        match self.router.query(&req.path, req.data.to_vec(), height, req.prove).await {
+        match self
+            .router
+            .query(&req.path, req.data.to_vec(), height, req.prove)
+            .await
+        {
             Ok(answer) => response::Query {
                 key: answer.key.into(),
                 value: answer.value.into(),

@@ -33,7 +33,13 @@ struct MempoolState {
 impl Mempool {
     pub fn new(storage: Storage, minimum_gas_prices: Vec<GasPrice>) -> Self {
         let mode = ExecMode::Check { minimum_gas_prices };
-        Mempool { inner: Arc::new(Mutex::new(MempoolState { storage, mode, overlay: None })) }
+        Mempool {
+            inner: Arc::new(Mutex::new(MempoolState {
+                storage,
+                mode,
+                overlay: None,
+            })),
+        }
     }
 }
 

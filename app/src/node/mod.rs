@@ -21,9 +21,12 @@ pub const SUBSTORES: &[&str] = &["ibc"];
 pub async fn open_storage(home: &Path) -> Result<Storage, CliError> {
     let path = home.join("data").join("rmesh.db");
     std::fs::create_dir_all(&path).map_err(|e| CliError::io(&path, e))?;
-    Storage::load(path.clone(), SUBSTORES.iter().map(|s| s.to_string()).collect())
-        .await
-        .map_err(|e| CliError::Other(format!("cannot open state at {}: {e:#}", path.display())))
+    Storage::load(
+        path.clone(),
+        SUBSTORES.iter().map(|s| s.to_string()).collect(),
+    )
+    .await
+    .map_err(|e| CliError::Other(format!("cannot open state at {}: {e:#}", path.display())))
 }
 
 /// Serves ABCI on `config.abci_address` and gRPC on `config.grpc_address` until either stops.

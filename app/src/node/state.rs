@@ -7,7 +7,9 @@ const CHAIN_ID_KEY: &str = "app/chain_id";
 
 pub async fn chain_id<S: StateRead>(state: &S) -> Result<String, SdkError> {
     let raw = state.get_bytes(CHAIN_ID_KEY).await?;
-    Ok(raw.and_then(|bytes| String::from_utf8(bytes).ok()).unwrap_or_default())
+    Ok(raw
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .unwrap_or_default())
 }
 
 pub fn put_chain_id<S: StateWrite>(state: &mut S, chain_id: &str) -> Result<(), SdkError> {
@@ -23,7 +25,10 @@ pub fn committed_height(storage: &Storage) -> u64 {
 }
 
 /// The context of a tx checked or simulated outside a block: the next height, no block time.
-pub async fn next_block_context<S: StateRead>(state: &S, storage: &Storage) -> Result<BlockContext, SdkError> {
+pub async fn next_block_context<S: StateRead>(
+    state: &S,
+    storage: &Storage,
+) -> Result<BlockContext, SdkError> {
     Ok(BlockContext {
         chain_id: chain_id(state).await?,
         height: committed_height(storage) + 1,

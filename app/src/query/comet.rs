@@ -14,14 +14,15 @@ pub struct Comet {
 
 impl Comet {
     pub fn new(url: &str) -> Self {
-        Comet { url: url.to_string() }
+        Comet {
+            url: url.to_string(),
+        }
     }
 
     pub fn client(&self) -> Result<HttpClient, Status> {
-        let url = self
-            .url
-            .parse()
-            .map_err(|e| Status::failed_precondition(format!("bad CometBFT RPC url {}: {e}", self.url)))?;
+        let url = self.url.parse().map_err(|e| {
+            Status::failed_precondition(format!("bad CometBFT RPC url {}: {e}", self.url))
+        })?;
         HttpClient::builder(url)
             .compat_mode(CompatMode::V0_38)
             .timeout(Duration::from_secs(10))

@@ -30,7 +30,8 @@ use comet::Comet;
 use node_service::NodeService;
 use tx_service::TxService;
 
-type Handler = Arc<dyn Fn(Vec<u8>, u64) -> BoxFuture<'static, Result<Vec<u8>, Status>> + Send + Sync>;
+type Handler =
+    Arc<dyn Fn(Vec<u8>, u64) -> BoxFuture<'static, Result<Vec<u8>, Status>> + Send + Sync>;
 
 /// The services, shared by the gRPC server and the `abci_query` routes.
 #[derive(Clone)]
@@ -82,7 +83,11 @@ impl QueryRouter {
             auth: Arc::new(AuthQuery::new(storage.clone())),
             bank: Arc::new(BankQuery::new(storage.clone())),
             tx: Arc::new(TxService::new(storage.clone(), comet.clone())),
-            node: Arc::new(NodeService::new(storage.clone(), comet, config.minimum_gas_prices.clone())),
+            node: Arc::new(NodeService::new(
+                storage.clone(),
+                comet,
+                config.minimum_gas_prices.clone(),
+            )),
         };
         let mut map: BTreeMap<&'static str, Handler> = BTreeMap::new();
         routes!(map, services.auth, AuthApi, {
@@ -125,12 +130,26 @@ impl QueryRouter {
             "/cosmos.base.node.v1beta1.Service/Config" => config,
             "/cosmos.base.node.v1beta1.Service/Status" => status,
         });
-        QueryRouter { storage, services, routes: Arc::new(map) }
+        QueryRouter {
+            storage,
+            services,
+            routes: Arc::new(map),
+        }
     }
 
     /// Answers an `abci_query`. Returns the value, its proof when asked, and the height read.
-    pub async fn query(&self, path: &str, data: Vec<u8>, height: u64, prove: bool) -> Result<QueryAnswer, Status> {
-        let height = if height == 0 { crate::node::state::committed_height(&self.storage) } else { height };
+    pub async fn query(
+        &self,
+        path: &str,
+        data: Vec<u8>,
+        height: u64,
+        prove: bool,
+    ) -> Result<QueryAnswer, Status> {
+        let height = if height == 0 {
+            crate::node::state::committed_height(&self.storage)
+        } else {
+            height
+        };
         if let Some(substore) = store_path(path) {
             return self.store_query(substore, data, height, prove).await;
         }
@@ -139,10 +158,21 @@ impl QueryRouter {
             .get(path)
             .ok_or_else(|| Status::unimplemented(format!("unknown query path {path}")))?;
         let value = handler(data, height).await?;
-        Ok(QueryAnswer { key: vec![], value, proof: None, height })
+        Ok(QueryAnswer {
+            key: vec![],
+            value,
+            proof: None,
+            height,
+        })
     }
 
-    async fn store_query(&self, substore: &str, key: Vec<u8>, height: u64, prove: bool) -> Result<QueryAnswer, Status> {
+    async fn store_query(
+        &self,
+        substore: &str,
+        key: Vec<u8>,
+        height: u64,
+        prove: bool,
+    ) -> Result<QueryAnswer, Status> {
         let snapshot = self
             .storage
             .snapshot(height)
@@ -154,7 +184,12 @@ impl QueryRouter {
             .await
             .map_err(|e| Status::internal(format!("proof failed: {e:#}")))?;
         let proof = prove.then(|| proof_ops(&key, substore, proof.proofs));
-        Ok(QueryAnswer { key, value: value.unwrap_or_default(), proof, height })
+        Ok(QueryAnswer {
+            key,
+            value: value.unwrap_or_default(),
+            proof,
+            height,
+        })
     }
 }
 
@@ -179,7 +214,11 @@ fn proof_ops(key: &[u8], substore: &str, proofs: Vec<ics23::CommitmentProof>) ->
         ops: proofs
             .into_iter()
             .zip(keys)
-            .map(|(proof, key)| ProofOp { field_type: "ics23:jmt".into(), key, data: proof.encode_to_vec() })
+            .map(|(proof, key)| ProofOp {
+                field_type: "ics23:jmt".into(),
+                key,
+                data: proof.encode_to_vec(),
+            })
             .collect(),
     }
 }

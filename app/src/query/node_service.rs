@@ -2,7 +2,9 @@
 //! `cosmos.base.node.v1beta1.Service` (config, status). Relayers check the advertised versions.
 
 use cnidarium::Storage;
-use cosmos_sdk_proto::cosmos::base::node::v1beta1::{self as node_pb, service_server::Service as NodeApi};
+use cosmos_sdk_proto::cosmos::base::node::v1beta1::{
+    self as node_pb, service_server::Service as NodeApi,
+};
 use cosmos_sdk_proto::cosmos::base::tendermint::v1beta1::{
     self as tm_pb, service_server::Service as TendermintApi, Module, VersionInfo,
 };
@@ -28,7 +30,11 @@ pub struct NodeService {
 
 impl NodeService {
     pub fn new(storage: Storage, comet: Comet, minimum_gas_prices: String) -> Self {
-        NodeService { storage, comet, minimum_gas_prices }
+        NodeService {
+            storage,
+            comet,
+            minimum_gas_prices,
+        }
     }
 }
 
@@ -42,7 +48,11 @@ pub fn version_info() -> VersionInfo {
         go_version: String::new(),
         build_deps: BUILD_DEPS
             .iter()
-            .map(|(path, version)| Module { path: path.to_string(), version: version.to_string(), sum: String::new() })
+            .map(|(path, version)| Module {
+                path: path.to_string(),
+                version: version.to_string(),
+                sum: String::new(),
+            })
             .collect(),
         cosmos_sdk_version: BUILD_DEPS[0].1.into(),
     }
@@ -77,7 +87,12 @@ impl TendermintApi for NodeService {
         &self,
         _request: Request<tm_pb::GetNodeInfoRequest>,
     ) -> Result<Response<tm_pb::GetNodeInfoResponse>, Status> {
-        let status = self.comet.client()?.status().await.map_err(|e| self.comet.unavailable(e))?;
+        let status = self
+            .comet
+            .client()?
+            .status()
+            .await
+            .map_err(|e| self.comet.unavailable(e))?;
         Ok(Response::new(tm_pb::GetNodeInfoResponse {
             default_node_info: Some(default_node_info(status.node_info)),
             application_version: Some(version_info()),
@@ -88,36 +103,51 @@ impl TendermintApi for NodeService {
         &self,
         _request: Request<tm_pb::GetSyncingRequest>,
     ) -> Result<Response<tm_pb::GetSyncingResponse>, Status> {
-        let status = self.comet.client()?.status().await.map_err(|e| self.comet.unavailable(e))?;
-        Ok(Response::new(tm_pb::GetSyncingResponse { syncing: status.sync_info.catching_up }))
+        let status = self
+            .comet
+            .client()?
+            .status()
+            .await
+            .map_err(|e| self.comet.unavailable(e))?;
+        Ok(Response::new(tm_pb::GetSyncingResponse {
+            syncing: status.sync_info.catching_up,
+        }))
     }
 
     async fn get_latest_block(
         &self,
         _request: Request<tm_pb::GetLatestBlockRequest>,
     ) -> Result<Response<tm_pb::GetLatestBlockResponse>, Status> {
-        Err(Status::unimplemented("read blocks from the CometBFT RPC (/block)"))
+        Err(Status::unimplemented(
+            "read blocks from the CometBFT RPC (/block)",
+        ))
     }
 
     async fn get_block_by_height(
         &self,
         _request: Request<tm_pb::GetBlockByHeightRequest>,
     ) -> Result<Response<tm_pb::GetBlockByHeightResponse>, Status> {
-        Err(Status::unimplemented("read blocks from the CometBFT RPC (/block)"))
+        Err(Status::unimplemented(
+            "read blocks from the CometBFT RPC (/block)",
+        ))
     }
 
     async fn get_latest_validator_set(
         &self,
         _request: Request<tm_pb::GetLatestValidatorSetRequest>,
     ) -> Result<Response<tm_pb::GetLatestValidatorSetResponse>, Status> {
-        Err(Status::unimplemented("read validators from the CometBFT RPC (/validators)"))
+        Err(Status::unimplemented(
+            "read validators from the CometBFT RPC (/validators)",
+        ))
     }
 
     async fn get_validator_set_by_height(
         &self,
         _request: Request<tm_pb::GetValidatorSetByHeightRequest>,
     ) -> Result<Response<tm_pb::GetValidatorSetByHeightResponse>, Status> {
-        Err(Status::unimplemented("read validators from the CometBFT RPC (/validators)"))
+        Err(Status::unimplemented(
+            "read validators from the CometBFT RPC (/validators)",
+        ))
     }
 
     async fn abci_query(
@@ -147,7 +177,10 @@ impl NodeApi for NodeService {
         _request: Request<node_pb::StatusRequest>,
     ) -> Result<Response<node_pb::StatusResponse>, Status> {
         let snapshot = self.storage.latest_snapshot();
-        let root = snapshot.root_hash().await.map_err(|e| Status::internal(e.to_string()))?;
+        let root = snapshot
+            .root_hash()
+            .await
+            .map_err(|e| Status::internal(e.to_string()))?;
         Ok(Response::new(node_pb::StatusResponse {
             earliest_store_height: 0,
             height: committed_height(&self.storage),

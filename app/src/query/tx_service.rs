@@ -2,7 +2,9 @@
 //! committed txs and broadcasting go through CometBFT.
 
 use cnidarium::{StateDelta, Storage};
-use cosmos_sdk_proto::cosmos::base::abci::v1beta1::{GasInfo, Result as AbciResult, TxMsgData, TxResponse};
+use cosmos_sdk_proto::cosmos::base::abci::v1beta1::{
+    GasInfo, Result as AbciResult, TxMsgData, TxResponse,
+};
 use cosmos_sdk_proto::cosmos::tx::v1beta1::{self as pb, service_server::Service, Tx};
 use prost::Message;
 use rmesh_core::BlockContextWriteExt;
@@ -33,7 +35,11 @@ fn to_raw(tx: Tx) -> pb::TxRaw {
 }
 
 fn to_tx(decoded: DecodedTx) -> Tx {
-    Tx { body: Some(decoded.body), auth_info: Some(decoded.auth_info), signatures: decoded.signatures }
+    Tx {
+        body: Some(decoded.body),
+        auth_info: Some(decoded.auth_info),
+        signatures: decoded.signatures,
+    }
 }
 
 fn decoded(bytes: &[u8]) -> Result<DecodedTx, Status> {
@@ -59,15 +65,22 @@ impl Service for TxService {
             (true, None) => return Err(Status::invalid_argument("empty tx")),
         };
         let mut state = StateDelta::new(self.storage.latest_snapshot());
-        let context = next_block_context(&state, &self.storage).await.map_err(rmesh_core::query::status)?;
+        let context = next_block_context(&state, &self.storage)
+            .await
+            .map_err(rmesh_core::query::status)?;
         state.put_block_context(context);
         let outcome = run_tx(&mut state, &bytes, &ExecMode::Simulate).await;
         if !outcome.is_ok() {
             return Err(Status::invalid_argument(outcome.log));
         }
-        let msg_responses = TxMsgData::decode(outcome.data.as_slice()).map(|d| d.msg_responses).unwrap_or_default();
+        let msg_responses = TxMsgData::decode(outcome.data.as_slice())
+            .map(|d| d.msg_responses)
+            .unwrap_or_default();
         Ok(Response::new(pb::SimulateResponse {
-            gas_info: Some(GasInfo { gas_wanted: outcome.gas_wanted, gas_used: outcome.gas_used }),
+            gas_info: Some(GasInfo {
+                gas_wanted: outcome.gas_wanted,
+                gas_used: outcome.gas_used,
+            }),
             result: Some(AbciResult {
                 data: outcome.data,
                 log: outcome.log,
@@ -77,15 +90,24 @@ impl Service for TxService {
         }))
     }
 
-    async fn get_tx(&self, request: Request<pb::GetTxRequest>) -> Result<Response<pb::GetTxResponse>, Status> {
+    async fn get_tx(
+        &self,
+        request: Request<pb::GetTxRequest>,
+    ) -> Result<Response<pb::GetTxResponse>, Status> {
         let hash = request
             .get_ref()
             .hash
             .parse()
             .map_err(|e| Status::invalid_argument(format!("invalid tx hash: {e}")))?;
         let client = self.comet.client()?;
-        let found = client.tx(hash, false).await.map_err(|e| Status::not_found(format!("tx not found: {e}")))?;
-        let block = client.block(found.height).await.map_err(|e| self.comet.unavailable(e))?;
+        let found = client
+            .tx(hash, false)
+            .await
+            .map_err(|e| Status::not_found(format!("tx not found: {e}")))?;
+        let block = client
+            .block(found.height)
+            .await
+            .map_err(|e| self.comet.unavailable(e))?;
         let tx = to_tx(decoded(&found.tx)?);
         let result = found.tx_result;
         let response = TxResponse {
@@ -106,7 +128,10 @@ impl Service for TxService {
             timestamp: block.block.header.time.to_rfc3339(),
             events: proto_events(result.events),
         };
-        Ok(Response::new(pb::GetTxResponse { tx: Some(tx), tx_response: Some(response) }))
+        Ok(Response::new(pb::GetTxResponse {
+            tx: Some(tx),
+            tx_response: Some(response),
+        }))
     }
 
     async fn broadcast_tx(
@@ -114,7 +139,12 @@ impl Service for TxService {
         request: Request<pb::BroadcastTxRequest>,
     ) -> Result<Response<pb::BroadcastTxResponse>, Status> {
         let bytes = request.into_inner().tx_bytes;
-        let result = self.comet.client()?.broadcast_tx_sync(bytes).await.map_err(|e| self.comet.unavailable(e))?;
+        let result = self
+            .comet
+            .client()?
+            .broadcast_tx_sync(bytes)
+            .await
+            .map_err(|e| self.comet.unavailable(e))?;
         Ok(Response::new(pb::BroadcastTxResponse {
             tx_response: Some(TxResponse {
                 txhash: result.hash.to_string(),
@@ -130,37 +160,56 @@ impl Service for TxService {
         &self,
         _request: Request<pb::GetTxsEventRequest>,
     ) -> Result<Response<pb::GetTxsEventResponse>, Status> {
-        Err(Status::unimplemented("search txs with the CometBFT RPC (/tx_search)"))
+        Err(Status::unimplemented(
+            "search txs with the CometBFT RPC (/tx_search)",
+        ))
     }
 
     async fn get_block_with_txs(
         &self,
         _request: Request<pb::GetBlockWithTxsRequest>,
     ) -> Result<Response<pb::GetBlockWithTxsResponse>, Status> {
-        Err(Status::unimplemented("read blocks from the CometBFT RPC (/block)"))
+        Err(Status::unimplemented(
+            "read blocks from the CometBFT RPC (/block)",
+        ))
     }
 
-    async fn tx_decode(&self, request: Request<pb::TxDecodeRequest>) -> Result<Response<pb::TxDecodeResponse>, Status> {
+    async fn tx_decode(
+        &self,
+        request: Request<pb::TxDecodeRequest>,
+    ) -> Result<Response<pb::TxDecodeResponse>, Status> {
         let tx = to_tx(decoded(&request.get_ref().tx_bytes)?);
         Ok(Response::new(pb::TxDecodeResponse { tx: Some(tx) }))
     }
 
-    async fn tx_encode(&self, request: Request<pb::TxEncodeRequest>) -> Result<Response<pb::TxEncodeResponse>, Status> {
-        let tx = request.into_inner().tx.ok_or_else(|| Status::invalid_argument("missing tx"))?;
-        Ok(Response::new(pb::TxEncodeResponse { tx_bytes: to_raw(tx).encode_to_vec() }))
+    async fn tx_encode(
+        &self,
+        request: Request<pb::TxEncodeRequest>,
+    ) -> Result<Response<pb::TxEncodeResponse>, Status> {
+        let tx = request
+            .into_inner()
+            .tx
+            .ok_or_else(|| Status::invalid_argument("missing tx"))?;
+        Ok(Response::new(pb::TxEncodeResponse {
+            tx_bytes: to_raw(tx).encode_to_vec(),
+        }))
     }
 
     async fn tx_encode_amino(
         &self,
         _request: Request<pb::TxEncodeAminoRequest>,
     ) -> Result<Response<pb::TxEncodeAminoResponse>, Status> {
-        Err(Status::unimplemented("rmesh accepts SIGN_MODE_DIRECT txs only; amino JSON is not supported"))
+        Err(Status::unimplemented(
+            "rmesh accepts SIGN_MODE_DIRECT txs only; amino JSON is not supported",
+        ))
     }
 
     async fn tx_decode_amino(
         &self,
         _request: Request<pb::TxDecodeAminoRequest>,
     ) -> Result<Response<pb::TxDecodeAminoResponse>, Status> {
-        Err(Status::unimplemented("rmesh accepts SIGN_MODE_DIRECT txs only; amino JSON is not supported"))
+        Err(Status::unimplemented(
+            "rmesh accepts SIGN_MODE_DIRECT txs only; amino JSON is not supported",
+        ))
     }
 }

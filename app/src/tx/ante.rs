@@ -10,7 +10,11 @@ use super::execute::ExecMode;
 use super::router;
 use crate::config::GasPrice;
 
-pub async fn ante<S: StateWrite>(state: &mut S, tx: &DecodedTx, mode: &ExecMode) -> Result<(), SdkError> {
+pub async fn ante<S: StateWrite>(
+    state: &mut S,
+    tx: &DecodedTx,
+    mode: &ExecMode,
+) -> Result<(), SdkError> {
     let context = state.block_context();
     let timeout = tx.body.timeout_height;
     if timeout != 0 && context.height > timeout {
@@ -50,16 +54,25 @@ pub async fn ante<S: StateWrite>(state: &mut S, tx: &DecodedTx, mode: &ExecMode)
             signature: &tx.signatures[index],
         };
         let chain_id = context.chain_id.as_str();
-        verify_signer(state, input, chain_id, signature_mode, |number| tx.sign_bytes(chain_id, number))
-            .await?;
+        verify_signer(state, input, chain_id, signature_mode, |number| {
+            tx.sign_bytes(chain_id, number)
+        })
+        .await?;
         let text = state.format_address(signer).await?;
-        state.record(EventBuilder::new("tx").attr("acc_seq", format!("{text}/{}", info.sequence)).build());
+        state.record(
+            EventBuilder::new("tx")
+                .attr("acc_seq", format!("{text}/{}", info.sequence))
+                .build(),
+        );
     }
     Ok(())
 }
 
 /// The distinct signers of all messages in order of first appearance; one signer info each.
-pub async fn tx_signers<S: StateWrite>(state: &S, tx: &DecodedTx) -> Result<Vec<Address>, SdkError> {
+pub async fn tx_signers<S: StateWrite>(
+    state: &S,
+    tx: &DecodedTx,
+) -> Result<Vec<Address>, SdkError> {
     let mut signers: Vec<Address> = Vec::new();
     for message in &tx.body.messages {
         for signer in router::check(state, message).await?.signers {
@@ -84,9 +97,15 @@ async fn deduct_fee<S: StateWrite>(
     signers: &[Address],
     mode: &ExecMode,
 ) -> Result<(), SdkError> {
-    let fee = tx.auth_info.fee.as_ref().ok_or_else(|| SdkError::InvalidRequest("missing fee".into()))?;
+    let fee = tx
+        .auth_info
+        .fee
+        .as_ref()
+        .ok_or_else(|| SdkError::InvalidRequest("missing fee".into()))?;
     if !fee.granter.is_empty() {
-        return Err(SdkError::InvalidRequest("fee grants are not supported".into()));
+        return Err(SdkError::InvalidRequest(
+            "fee grants are not supported".into(),
+        ));
     }
     let mut coins = Coins::new();
     for coin in &fee.amount {
@@ -97,7 +116,10 @@ async fn deduct_fee<S: StateWrite>(
     } else {
         let payer = state.parse_address(&fee.payer).await?;
         if !signers.contains(&payer) {
-            return Err(SdkError::Unauthorized(format!("fee payer {} is not a signer", fee.payer)));
+            return Err(SdkError::Unauthorized(format!(
+                "fee payer {} is not a signer",
+                fee.payer
+            )));
         }
         payer
     };
@@ -105,10 +127,17 @@ async fn deduct_fee<S: StateWrite>(
         check_minimum_fee(&coins, fee.gas_limit, minimum_gas_prices)?;
     }
     if !coins.is_empty() {
-        state.send(&payer, &Address::module(FEE_COLLECTOR), &coins).await?;
+        state
+            .send(&payer, &Address::module(FEE_COLLECTOR), &coins)
+            .await?;
     }
     let payer_text = state.format_address(&payer).await?;
-    state.record(EventBuilder::new("tx").attr("fee", coins.to_string()).attr("fee_payer", payer_text).build());
+    state.record(
+        EventBuilder::new("tx")
+            .attr("fee", coins.to_string())
+            .attr("fee_payer", payer_text)
+            .build(),
+    );
     Ok(())
 }
 
@@ -147,8 +176,14 @@ mod tests {
         let floor = prices("0.0025urmesh");
         assert!(check_minimum_fee(&"500urmesh".parse().unwrap(), 200_000, &floor).is_ok());
         let err = check_minimum_fee(&"499urmesh".parse().unwrap(), 200_000, &floor).unwrap_err();
-        assert_eq!(err.to_string(), "insufficient fees; got: 499urmesh required: 500urmesh: insufficient fee");
-        assert!(check_minimum_fee(&"1urmesh".parse().unwrap(), 1, &floor).is_ok(), "0.0025 rounds up to 1");
+        assert_eq!(
+            err.to_string(),
+            "insufficient fees; got: 499urmesh required: 500urmesh: insufficient fee"
+        );
+        assert!(
+            check_minimum_fee(&"1urmesh".parse().unwrap(), 1, &floor).is_ok(),
+            "0.0025 rounds up to 1"
+        );
     }
 
     #[test]

@@ -20,7 +20,8 @@ pub struct DecodedTx {
 }
 
 pub fn decode_tx(bytes: &[u8]) -> Result<DecodedTx, SdkError> {
-    let raw = TxRaw::decode(bytes).map_err(|e| SdkError::TxDecode(format!("invalid TxRaw: {e}")))?;
+    let raw =
+        TxRaw::decode(bytes).map_err(|e| SdkError::TxDecode(format!("invalid TxRaw: {e}")))?;
     let body = TxBody::decode(raw.body_bytes.as_slice())
         .map_err(|e| SdkError::TxDecode(format!("invalid tx body: {e}")))?;
     let auth_info = AuthInfo::decode(raw.auth_info_bytes.as_slice())
@@ -61,10 +62,16 @@ impl DecodedTx {
     /// The SDK's `ValidateBasic` for txs.
     fn check_basic(&self) -> Result<(), SdkError> {
         if self.body.messages.is_empty() {
-            return Err(SdkError::InvalidRequest("must contain at least one message".into()));
+            return Err(SdkError::InvalidRequest(
+                "must contain at least one message".into(),
+            ));
         }
-        if !self.body.extension_options.is_empty() || !self.body.non_critical_extension_options.is_empty() {
-            return Err(SdkError::InvalidRequest("rmesh accepts no tx extension options".into()));
+        if !self.body.extension_options.is_empty()
+            || !self.body.non_critical_extension_options.is_empty()
+        {
+            return Err(SdkError::InvalidRequest(
+                "rmesh accepts no tx extension options".into(),
+            ));
         }
         if self.auth_info.fee.is_none() {
             return Err(SdkError::InvalidRequest("missing fee".into()));
@@ -85,7 +92,9 @@ impl DecodedTx {
                 Some(mode_info::Sum::Single(single)) if single.mode == SignMode::Direct as i32
             );
             if !direct {
-                return Err(SdkError::Unauthorized("only SIGN_MODE_DIRECT single signatures are supported".into()));
+                return Err(SdkError::Unauthorized(
+                    "only SIGN_MODE_DIRECT single signatures are supported".into(),
+                ));
             }
         }
         Ok(())
@@ -100,19 +109,28 @@ mod tests {
     fn signer_info(mode: SignMode) -> SignerInfo {
         SignerInfo {
             public_key: None,
-            mode_info: Some(ModeInfo { sum: Some(mode_info::Sum::Single(mode_info::Single { mode: mode as i32 })) }),
+            mode_info: Some(ModeInfo {
+                sum: Some(mode_info::Sum::Single(mode_info::Single {
+                    mode: mode as i32,
+                })),
+            }),
             sequence: 0,
         }
     }
 
     fn raw(messages: usize, infos: Vec<SignerInfo>, signatures: usize, fee: bool) -> Vec<u8> {
         let body = TxBody {
-            messages: (0..messages).map(|_| cosmos_sdk_proto::Any::default()).collect(),
+            messages: (0..messages)
+                .map(|_| cosmos_sdk_proto::Any::default())
+                .collect(),
             ..Default::default()
         };
         let auth_info = AuthInfo {
             signer_infos: infos,
-            fee: fee.then(|| Fee { gas_limit: 1, ..Default::default() }),
+            fee: fee.then(|| Fee {
+                gas_limit: 1,
+                ..Default::default()
+            }),
             ..Default::default()
         };
         TxRaw {
@@ -139,10 +157,24 @@ mod tests {
     #[test]
     fn malformed_txs_are_refused_with_the_reason() {
         assert!(refusal(b"\xff\xff").contains("tx parse error"));
-        assert!(refusal(&raw(0, vec![signer_info(SignMode::Direct)], 1, true)).contains("at least one message"));
-        assert!(refusal(&raw(1, vec![signer_info(SignMode::Direct)], 1, false)).contains("missing fee"));
+        assert!(
+            refusal(&raw(0, vec![signer_info(SignMode::Direct)], 1, true))
+                .contains("at least one message")
+        );
+        assert!(
+            refusal(&raw(1, vec![signer_info(SignMode::Direct)], 1, false)).contains("missing fee")
+        );
         assert!(refusal(&raw(1, vec![], 0, true)).contains("no signatures"));
-        assert!(refusal(&raw(1, vec![signer_info(SignMode::Direct)], 2, true)).contains("wrong number of signatures"));
-        assert!(refusal(&raw(1, vec![signer_info(SignMode::LegacyAminoJson)], 1, true)).contains("SIGN_MODE_DIRECT"));
+        assert!(
+            refusal(&raw(1, vec![signer_info(SignMode::Direct)], 2, true))
+                .contains("wrong number of signatures")
+        );
+        assert!(refusal(&raw(
+            1,
+            vec![signer_info(SignMode::LegacyAminoJson)],
+            1,
+            true
+        ))
+        .contains("SIGN_MODE_DIRECT"));
     }
 }

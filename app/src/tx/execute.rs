@@ -96,7 +96,10 @@ pub async fn run_tx<S: StateWrite>(state: &mut S, bytes: &[u8], mode: &ExecMode)
     }
 }
 
-async fn run_messages<S: StateWrite>(state: &mut S, messages: &[Any]) -> Result<Vec<Any>, SdkError> {
+async fn run_messages<S: StateWrite>(
+    state: &mut S,
+    messages: &[Any],
+) -> Result<Vec<Any>, SdkError> {
     let mut responses = Vec::with_capacity(messages.len());
     for (index, message) in messages.iter().enumerate() {
         let checked = router::check(state, message).await?;
@@ -117,9 +120,12 @@ async fn run_messages<S: StateWrite>(state: &mut S, messages: &[Any]) -> Result<
     Ok(responses)
 }
 
-
 /// The tx result's `data`: the messages' responses, in the SDK v0.50 form.
 #[allow(deprecated)]
 fn msg_data(msg_responses: Vec<Any>) -> Vec<u8> {
-    TxMsgData { data: vec![], msg_responses }.encode_to_vec()
+    TxMsgData {
+        data: vec![],
+        msg_responses,
+    }
+    .encode_to_vec()
 }

@@ -31,16 +31,28 @@ fn decode<H: MsgHandler>(any: &Any) -> Result<H::Msg, SdkError> {
         .map_err(|e| SdkError::TxDecode(format!("invalid {}: {e}", any.type_url)))
 }
 
-async fn signers_with<H: MsgHandler, S: StateRead>(state: &S, any: &Any) -> Result<CheckedMsg, SdkError> {
+async fn signers_with<H: MsgHandler, S: StateRead>(
+    state: &S,
+    any: &Any,
+) -> Result<CheckedMsg, SdkError> {
     let msg = decode::<H>(any)?;
     H::check_stateless(&msg)?;
-    Ok(CheckedMsg { module: H::MODULE, signers: H::signers(state, &msg).await? })
+    Ok(CheckedMsg {
+        module: H::MODULE,
+        signers: H::signers(state, &msg).await?,
+    })
 }
 
-async fn execute_with<H: MsgHandler, S: StateWrite>(state: &mut S, any: &Any) -> Result<Any, SdkError> {
+async fn execute_with<H: MsgHandler, S: StateWrite>(
+    state: &mut S,
+    any: &Any,
+) -> Result<Any, SdkError> {
     let msg = decode::<H>(any)?;
     let response = H::execute(state, &msg).await?;
-    Ok(Any { type_url: H::Response::type_url(), value: response.encode_to_vec() })
+    Ok(Any {
+        type_url: H::Response::type_url(),
+        value: response.encode_to_vec(),
+    })
 }
 
 /// Decodes the message, runs its stateless checks and returns the accounts that must sign it.

@@ -18,8 +18,8 @@ use rmeshd::genesis::AppState;
 use rmeshd::node::{consensus::Consensus, info::Info, mempool::Mempool, open_storage};
 use rmeshd::query::QueryRouter;
 use tendermint::v0_38::abci::{
-    request, response, ConsensusRequest, ConsensusResponse, InfoRequest, InfoResponse, MempoolRequest,
-    MempoolResponse,
+    request, response, ConsensusRequest, ConsensusResponse, InfoRequest, InfoResponse,
+    MempoolRequest, MempoolResponse,
 };
 use tendermint::{block::Height, Time};
 use tower::{Service, ServiceExt};
@@ -38,7 +38,12 @@ impl Account {
     fn new(number: u64) -> Self {
         let key = SigningKey::random();
         let address = key.public_key().account_id("rmesh").unwrap().to_string();
-        Account { key, address, number, sequence: 0 }
+        Account {
+            key,
+            address,
+            number,
+            sequence: 0,
+        }
     }
 
     /// Signs a tx with the account's next sequence (and advances it).
@@ -52,9 +57,23 @@ impl Account {
         self.sign_for_chain(CHAIN_ID, sequence, messages, fee, gas_limit)
     }
 
-    pub fn sign_for_chain(&self, chain_id: &str, sequence: u64, messages: Vec<Any>, fee: u128, gas_limit: u64) -> Vec<u8> {
-        let signer = SignerAccount { chain_id: chain_id.into(), account_number: self.number, sequence };
-        let fee = TxFee { amount: vec![Coin::new(fee, DENOM)], gas_limit };
+    pub fn sign_for_chain(
+        &self,
+        chain_id: &str,
+        sequence: u64,
+        messages: Vec<Any>,
+        fee: u128,
+        gas_limit: u64,
+    ) -> Vec<u8> {
+        let signer = SignerAccount {
+            chain_id: chain_id.into(),
+            account_number: self.number,
+            sequence,
+        };
+        let fee = TxFee {
+            amount: vec![Coin::new(fee, DENOM)],
+            gas_limit,
+        };
         sign_tx(&self.key, &signer, messages, &fee, "").unwrap()
     }
 }
@@ -63,9 +82,15 @@ pub fn send_msg(from: &str, to: &str, amount: u128) -> Any {
     let msg = MsgSend {
         from_address: from.into(),
         to_address: to.into(),
-        amount: vec![ProtoCoin { denom: DENOM.into(), amount: amount.to_string() }],
+        amount: vec![ProtoCoin {
+            denom: DENOM.into(),
+            amount: amount.to_string(),
+        }],
     };
-    Any { type_url: MsgSend::type_url(), value: msg.encode_to_vec() }
+    Any {
+        type_url: MsgSend::type_url(),
+        value: msg.encode_to_vec(),
+    }
 }
 
 pub struct TestChain {
@@ -90,14 +115,20 @@ impl TestChain {
         let accounts: Vec<Account> = (0..accounts as u64).map(Account::new).collect();
         let mut genesis = AppState::default();
         for account in &accounts {
-            genesis.auth.accounts.push(GenesisAccount::new(account.address.clone(), account.number));
+            genesis
+                .auth
+                .accounts
+                .push(GenesisAccount::new(account.address.clone(), account.number));
             genesis.bank.balances.push(Balance {
                 address: account.address.clone(),
                 coins: vec![Coin::new(GENESIS_FUNDS, DENOM)],
             });
         }
         let router = QueryRouter::new(storage.clone(), &AppConfig::default());
-        let price = GasPrice { price: "0.0025".parse().unwrap(), denom: DENOM.into() };
+        let price = GasPrice {
+            price: "0.0025".parse().unwrap(),
+            denom: DENOM.into(),
+        };
         let mut chain = TestChain {
             consensus: Consensus::new(storage.clone()),
             mempool: Mempool::new(storage.clone(), vec![price]),
@@ -108,7 +139,10 @@ impl TestChain {
             accounts,
             last_app_hash: vec![],
         };
-        let response = chain.init_chain(serde_json::to_vec(&genesis).unwrap()).await.unwrap();
+        let response = chain
+            .init_chain(serde_json::to_vec(&genesis).unwrap())
+            .await
+            .unwrap();
         chain.last_app_hash = response.app_hash.as_bytes().to_vec();
         chain
     }
@@ -122,7 +156,10 @@ impl TestChain {
         self.height += 1;
         let request = request::FinalizeBlock {
             txs: txs.into_iter().map(Into::into).collect(),
-            decided_last_commit: tendermint::abci::types::CommitInfo { round: 0u16.into(), votes: vec![] },
+            decided_last_commit: tendermint::abci::types::CommitInfo {
+                round: 0u16.into(),
+                votes: vec![],
+            },
             misbehavior: vec![],
             hash: tendermint::Hash::None,
             height: Height::try_from(self.height).unwrap(),
@@ -130,27 +167,68 @@ impl TestChain {
             next_validators_hash: tendermint::Hash::None,
             proposer_address: tendermint::account::Id::new([0; 20]),
         };
-        let ConsensusResponse::FinalizeBlock(finalized) =
-            self.consensus.ready().await.unwrap().call(ConsensusRequest::FinalizeBlock(request)).await.unwrap()
+        let ConsensusResponse::FinalizeBlock(finalized) = self
+            .consensus
+            .ready()
+            .await
+            .unwrap()
+            .call(ConsensusRequest::FinalizeBlock(request))
+            .await
+            .unwrap()
         else {
             panic!("FinalizeBlock answered with another response")
         };
-        let commit = self.consensus.ready().await.unwrap().call(ConsensusRequest::Commit).await.unwrap();
+        let commit = self
+            .consensus
+            .ready()
+            .await
+            .unwrap()
+            .call(ConsensusRequest::Commit)
+            .await
+            .unwrap();
         assert!(matches!(commit, ConsensusResponse::Commit(_)));
         self.last_app_hash = finalized.app_hash.as_bytes().to_vec();
         finalized
     }
 
     pub async fn check_tx(&mut self, tx: Vec<u8>) -> response::CheckTx {
-        let request = request::CheckTx { tx: tx.into(), kind: request::CheckTxKind::New };
-        let MempoolResponse::CheckTx(response) =
-            self.mempool.ready().await.unwrap().call(MempoolRequest::CheckTx(request)).await.unwrap();
+        let request = request::CheckTx {
+            tx: tx.into(),
+            kind: request::CheckTxKind::New,
+        };
+        let MempoolResponse::CheckTx(response) = self
+            .mempool
+            .ready()
+            .await
+            .unwrap()
+            .call(MempoolRequest::CheckTx(request))
+            .await
+            .unwrap();
         response
     }
 
-    pub async fn abci_query(&mut self, path: &str, data: Vec<u8>, height: u64, prove: bool) -> response::Query {
-        let request = request::Query { data: data.into(), path: path.into(), height: Height::try_from(height).unwrap(), prove };
-        match self.info.ready().await.unwrap().call(InfoRequest::Query(request)).await.unwrap() {
+    pub async fn abci_query(
+        &mut self,
+        path: &str,
+        data: Vec<u8>,
+        height: u64,
+        prove: bool,
+    ) -> response::Query {
+        let request = request::Query {
+            data: data.into(),
+            path: path.into(),
+            height: Height::try_from(height).unwrap(),
+            prove,
+        };
+        match self
+            .info
+            .ready()
+            .await
+            .unwrap()
+            .call(InfoRequest::Query(request))
+            .await
+            .unwrap()
+        {
             InfoResponse::Query(response) => response,
             other => panic!("unexpected response {other:?}"),
         }
@@ -163,7 +241,15 @@ impl TestChain {
             p2p_version: 8,
             abci_version: "2.0.0".into(),
         };
-        match self.info.ready().await.unwrap().call(InfoRequest::Info(request)).await.unwrap() {
+        match self
+            .info
+            .ready()
+            .await
+            .unwrap()
+            .call(InfoRequest::Info(request))
+            .await
+            .unwrap()
+        {
             InfoResponse::Info(response) => response,
             other => panic!("unexpected response {other:?}"),
         }
@@ -171,20 +257,40 @@ impl TestChain {
 
     pub async fn balance(&mut self, address: &str) -> u128 {
         use cosmos_sdk_proto::cosmos::bank::v1beta1::{QueryBalanceRequest, QueryBalanceResponse};
-        let request = QueryBalanceRequest { address: address.into(), denom: DENOM.into() };
-        let response = self.abci_query("/cosmos.bank.v1beta1.Query/Balance", request.encode_to_vec(), 0, false).await;
-        assert!(response.code.is_ok(), "balance query failed: {}", response.log);
+        let request = QueryBalanceRequest {
+            address: address.into(),
+            denom: DENOM.into(),
+        };
+        let response = self
+            .abci_query(
+                "/cosmos.bank.v1beta1.Query/Balance",
+                request.encode_to_vec(),
+                0,
+                false,
+            )
+            .await;
+        assert!(
+            response.code.is_ok(),
+            "balance query failed: {}",
+            response.log
+        );
         let decoded = QueryBalanceResponse::decode(response.value.as_ref()).unwrap();
         decoded.balance.unwrap().amount.parse().unwrap()
     }
 }
 
 /// Runs InitChain on a fresh consensus service over `storage`.
-pub async fn init_chain_on(storage: &Storage, app_state: Vec<u8>) -> Result<response::InitChain, String> {
+pub async fn init_chain_on(
+    storage: &Storage,
+    app_state: Vec<u8>,
+) -> Result<response::InitChain, String> {
     init_chain_with(&mut Consensus::new(storage.clone()), app_state).await
 }
 
-async fn init_chain_with(consensus: &mut Consensus, app_state: Vec<u8>) -> Result<response::InitChain, String> {
+async fn init_chain_with(
+    consensus: &mut Consensus,
+    app_state: Vec<u8>,
+) -> Result<response::InitChain, String> {
     let request = request::InitChain {
         time: Time::from_unix_timestamp(1_700_000_000, 0).unwrap(),
         chain_id: CHAIN_ID.into(),
@@ -193,7 +299,13 @@ async fn init_chain_with(consensus: &mut Consensus, app_state: Vec<u8>) -> Resul
         app_state_bytes: app_state.into(),
         initial_height: Height::from(1u32),
     };
-    match consensus.ready().await.unwrap().call(ConsensusRequest::InitChain(request)).await {
+    match consensus
+        .ready()
+        .await
+        .unwrap()
+        .call(ConsensusRequest::InitChain(request))
+        .await
+    {
         Ok(ConsensusResponse::InitChain(response)) => Ok(response),
         Ok(other) => Err(format!("unexpected response {other:?}")),
         Err(err) => Err(err.to_string()),
@@ -203,13 +315,19 @@ async fn init_chain_with(consensus: &mut Consensus, app_state: Vec<u8>) -> Resul
 fn default_consensus_params() -> tendermint::consensus::Params {
     use tendermint::{block, consensus, evidence, public_key::Algorithm};
     consensus::Params {
-        block: block::Size { max_bytes: 22_020_096, max_gas: -1, time_iota_ms: 1000 },
+        block: block::Size {
+            max_bytes: 22_020_096,
+            max_gas: -1,
+            time_iota_ms: 1000,
+        },
         evidence: evidence::Params {
             max_age_num_blocks: 100_000,
             max_age_duration: evidence::Duration(Duration::from_secs(172_800)),
             max_bytes: 1_048_576,
         },
-        validator: consensus::params::ValidatorParams { pub_key_types: vec![Algorithm::Ed25519] },
+        validator: consensus::params::ValidatorParams {
+            pub_key_types: vec![Algorithm::Ed25519],
+        },
         version: Some(consensus::params::VersionParams { app: 0 }),
         abci: Default::default(),
     }

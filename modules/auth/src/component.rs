@@ -15,15 +15,23 @@ impl Component for Auth {
     const GENESIS_KEY: &'static str = "auth";
     type Genesis = GenesisState;
 
-    async fn init_chain<S: StateWrite>(state: &mut S, genesis: GenesisState) -> Result<(), SdkError> {
+    async fn init_chain<S: StateWrite>(
+        state: &mut S,
+        genesis: GenesisState,
+    ) -> Result<(), SdkError> {
         state.put_bech32_prefix(&genesis.bech32_prefix)?;
         state.put_auth_params(&genesis.params)?;
         let mut numbers = BTreeSet::new();
         let mut addresses = BTreeSet::new();
         for entry in &genesis.accounts {
-            let invalid = |why: String| SdkError::InvalidRequest(format!("genesis account {}: {why}", entry.address));
+            let invalid = |why: String| {
+                SdkError::InvalidRequest(format!("genesis account {}: {why}", entry.address))
+            };
             if entry.type_url != BASE_ACCOUNT_TYPE {
-                return Err(invalid(format!("unsupported account type {}", entry.type_url)));
+                return Err(invalid(format!(
+                    "unsupported account type {}",
+                    entry.type_url
+                )));
             }
             if entry.pub_key.is_some() {
                 return Err(invalid("genesis accounts carry no public key".into()));
@@ -33,7 +41,10 @@ impl Component for Auth {
                 return Err(invalid("duplicate account".into()));
             }
             if !numbers.insert(entry.account_number) {
-                return Err(invalid(format!("duplicate account number {}", entry.account_number)));
+                return Err(invalid(format!(
+                    "duplicate account number {}",
+                    entry.account_number
+                )));
             }
             let account = BaseAccount {
                 address: entry.address.clone(),

@@ -18,7 +18,11 @@ pub struct GenesisState {
 
 impl Default for GenesisState {
     fn default() -> Self {
-        GenesisState { params: Params::default(), bech32_prefix: default_prefix(), accounts: vec![] }
+        GenesisState {
+            params: Params::default(),
+            bech32_prefix: default_prefix(),
+            accounts: vec![],
+        }
     }
 }
 

@@ -30,14 +30,20 @@ impl PublicKey {
                 any.type_url
             )));
         }
-        let proto = cosmos_sdk_proto::cosmos::crypto::secp256k1::PubKey::decode(any.value.as_slice())
-            .map_err(|e| SdkError::InvalidPubKey(format!("cannot decode public key: {e}")))?;
+        let proto =
+            cosmos_sdk_proto::cosmos::crypto::secp256k1::PubKey::decode(any.value.as_slice())
+                .map_err(|e| SdkError::InvalidPubKey(format!("cannot decode public key: {e}")))?;
         PublicKey::from_sec1(&proto.key)
     }
 
     pub fn to_any(&self) -> Any {
-        let proto = cosmos_sdk_proto::cosmos::crypto::secp256k1::PubKey { key: self.compressed() };
-        Any { type_url: SECP256K1_TYPE_URL.to_string(), value: proto.encode_to_vec() }
+        let proto = cosmos_sdk_proto::cosmos::crypto::secp256k1::PubKey {
+            key: self.compressed(),
+        };
+        Any {
+            type_url: SECP256K1_TYPE_URL.to_string(),
+            value: proto.encode_to_vec(),
+        }
     }
 
     pub fn compressed(&self) -> Vec<u8> {

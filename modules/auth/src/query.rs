@@ -22,7 +22,10 @@ impl AuthQuery {
 }
 
 fn pack(account: &BaseAccount) -> cosmos_sdk_proto::Any {
-    cosmos_sdk_proto::Any { type_url: BASE_ACCOUNT_TYPE.to_string(), value: account.encode_to_vec() }
+    cosmos_sdk_proto::Any {
+        type_url: BASE_ACCOUNT_TYPE.to_string(),
+        value: account.encode_to_vec(),
+    }
 }
 
 #[tonic::async_trait]
@@ -34,7 +37,10 @@ impl Query for AuthQuery {
         let snapshot = snapshot_for(&self.storage, &request)?;
         let accounts = snapshot.all_accounts().await.map_err(status)?;
         Ok(Response::new(pb::QueryAccountsResponse {
-            pagination: Some(PageResponse { next_key: vec![], total: accounts.len() as u64 }),
+            pagination: Some(PageResponse {
+                next_key: vec![],
+                total: accounts.len() as u64,
+            }),
             accounts: accounts.iter().map(pack).collect(),
         }))
     }
@@ -47,8 +53,11 @@ impl Query for AuthQuery {
         let text = &request.get_ref().address;
         let address = snapshot.parse_address(text).await.map_err(status)?;
         let account = snapshot.account(&address).await.map_err(status)?;
-        let account = account.ok_or_else(|| Status::not_found(format!("account {text} not found")))?;
-        Ok(Response::new(pb::QueryAccountResponse { account: Some(pack(&account)) }))
+        let account =
+            account.ok_or_else(|| Status::not_found(format!("account {text} not found")))?;
+        Ok(Response::new(pb::QueryAccountResponse {
+            account: Some(pack(&account)),
+        }))
     }
 
     async fn account_address_by_id(
@@ -62,7 +71,9 @@ impl Query for AuthQuery {
             .into_iter()
             .find(|account| account.account_number == id)
             .ok_or_else(|| Status::not_found(format!("account number {id} not found")))?;
-        Ok(Response::new(pb::QueryAccountAddressByIdResponse { account_address: account.address }))
+        Ok(Response::new(pb::QueryAccountAddressByIdResponse {
+            account_address: account.address,
+        }))
     }
 
     async fn params(
@@ -71,21 +82,27 @@ impl Query for AuthQuery {
     ) -> Result<Response<pb::QueryParamsResponse>, Status> {
         let snapshot = snapshot_for(&self.storage, &request)?;
         let params = snapshot.auth_params().await.map_err(status)?;
-        Ok(Response::new(pb::QueryParamsResponse { params: Some(params.to_proto()) }))
+        Ok(Response::new(pb::QueryParamsResponse {
+            params: Some(params.to_proto()),
+        }))
     }
 
     async fn module_accounts(
         &self,
         _request: Request<pb::QueryModuleAccountsRequest>,
     ) -> Result<Response<pb::QueryModuleAccountsResponse>, Status> {
-        Err(Status::unimplemented("rmesh keeps no module account registry"))
+        Err(Status::unimplemented(
+            "rmesh keeps no module account registry",
+        ))
     }
 
     async fn module_account_by_name(
         &self,
         _request: Request<pb::QueryModuleAccountByNameRequest>,
     ) -> Result<Response<pb::QueryModuleAccountByNameResponse>, Status> {
-        Err(Status::unimplemented("rmesh keeps no module account registry"))
+        Err(Status::unimplemented(
+            "rmesh keeps no module account registry",
+        ))
     }
 
     async fn bech32_prefix(
@@ -94,7 +111,9 @@ impl Query for AuthQuery {
     ) -> Result<Response<pb::Bech32PrefixResponse>, Status> {
         let snapshot = snapshot_for(&self.storage, &request)?;
         let prefix = snapshot.bech32_prefix().await.map_err(status)?;
-        Ok(Response::new(pb::Bech32PrefixResponse { bech32_prefix: prefix }))
+        Ok(Response::new(pb::Bech32PrefixResponse {
+            bech32_prefix: prefix,
+        }))
     }
 
     async fn address_bytes_to_string(
@@ -104,7 +123,9 @@ impl Query for AuthQuery {
         let snapshot = snapshot_for(&self.storage, &request)?;
         let address = Address::from_slice(&request.get_ref().address_bytes).map_err(status)?;
         let text = snapshot.format_address(&address).await.map_err(status)?;
-        Ok(Response::new(pb::AddressBytesToStringResponse { address_string: text }))
+        Ok(Response::new(pb::AddressBytesToStringResponse {
+            address_string: text,
+        }))
     }
 
     async fn address_string_to_bytes(
@@ -112,9 +133,13 @@ impl Query for AuthQuery {
         request: Request<pb::AddressStringToBytesRequest>,
     ) -> Result<Response<pb::AddressStringToBytesResponse>, Status> {
         let snapshot = snapshot_for(&self.storage, &request)?;
-        let address =
-            snapshot.parse_address(&request.get_ref().address_string).await.map_err(status)?;
-        Ok(Response::new(pb::AddressStringToBytesResponse { address_bytes: address.0.to_vec() }))
+        let address = snapshot
+            .parse_address(&request.get_ref().address_string)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::AddressStringToBytesResponse {
+            address_bytes: address.0.to_vec(),
+        }))
     }
 
     async fn account_info(
@@ -126,6 +151,8 @@ impl Query for AuthQuery {
         let address = snapshot.parse_address(text).await.map_err(status)?;
         let info = snapshot.account(&address).await.map_err(status)?;
         let info = info.ok_or_else(|| Status::not_found(format!("account {text} not found")))?;
-        Ok(Response::new(pb::QueryAccountInfoResponse { info: Some(info) }))
+        Ok(Response::new(pb::QueryAccountInfoResponse {
+            info: Some(info),
+        }))
     }
 }

@@ -35,16 +35,23 @@ pub async fn verify_signer<S: StateWrite>(
         Some(account) => account,
         None => {
             let text = state.format_address(&input.signer).await?;
-            return Err(SdkError::UnknownAddress(format!("account {text} not found")));
+            return Err(SdkError::UnknownAddress(format!(
+                "account {text} not found"
+            )));
         }
     };
     let key = signer_key(state, &input, account.pub_key.as_ref()).await?;
     if input.sequence != account.sequence {
-        return Err(SdkError::WrongSequence { expected: account.sequence, got: input.sequence });
+        return Err(SdkError::WrongSequence {
+            expected: account.sequence,
+            got: input.sequence,
+        });
     }
     let cost = state.auth_params().await?.sig_verify_cost_secp256k1;
     state.consume_gas(cost, "ante verify: secp256k1")?;
-    if mode == SignatureMode::Verify && !key.verify(&sign_bytes(account.account_number), input.signature) {
+    if mode == SignatureMode::Verify
+        && !key.verify(&sign_bytes(account.account_number), input.signature)
+    {
         return Err(SdkError::Unauthorized(format!(
             "signature verification failed; please verify account number ({}), sequence ({}) and chain-id ({chain_id})",
             account.account_number, account.sequence
@@ -83,8 +90,8 @@ mod tests {
     use crate::pubkey::PublicKey;
     use crate::view::{AccountRead, AccountWrite};
     use cnidarium::{StateDelta, TempStorage};
-    use rmesh_core::AbciCode;
     use k256::ecdsa::{signature::Signer, Signature, SigningKey};
+    use rmesh_core::AbciCode;
 
     struct Signer1 {
         key: SigningKey,
@@ -93,7 +100,8 @@ mod tests {
 
     fn signer() -> Signer1 {
         let key = SigningKey::random(&mut rand::thread_rng());
-        let public = PublicKey::from_sec1(key.verifying_key().to_encoded_point(true).as_bytes()).unwrap();
+        let public =
+            PublicKey::from_sec1(key.verifying_key().to_encoded_point(true).as_bytes()).unwrap();
         Signer1 { key, public }
     }
 
@@ -113,7 +121,12 @@ mod tests {
         signature: &[u8],
     ) -> Result<(), SdkError> {
         let any = who.public.to_any();
-        let input = SignerInput { signer: who.public.address(), public_key: Some(&any), sequence, signature };
+        let input = SignerInput {
+            signer: who.public.address(),
+            public_key: Some(&any),
+            sequence,
+            signature,
+        };
         verify_signer(state, input, "test-1", SignatureMode::Verify, doc).await
     }
 
@@ -122,9 +135,19 @@ mod tests {
         let storage = TempStorage::new().await.unwrap();
         let mut state = StateDelta::new(storage.latest_snapshot());
         let alice = signer();
-        let number = state.ensure_account(&alice.public.address()).await.unwrap().account_number;
-        check(&mut state, &alice, 0, &sign(&alice.key, &doc(number))).await.unwrap();
-        let account = state.account(&alice.public.address()).await.unwrap().unwrap();
+        let number = state
+            .ensure_account(&alice.public.address())
+            .await
+            .unwrap()
+            .account_number;
+        check(&mut state, &alice, 0, &sign(&alice.key, &doc(number)))
+            .await
+            .unwrap();
+        let account = state
+            .account(&alice.public.address())
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(account.sequence, 1);
         assert_eq!(account.pub_key, Some(alice.public.to_any()));
     }
@@ -135,17 +158,46 @@ mod tests {
         let mut state = StateDelta::new(storage.latest_snapshot());
         let (alice, mallory) = (signer(), signer());
         let good = sign(&alice.key, &doc(0));
-        assert_eq!(check(&mut state, &alice, 0, &good).await.unwrap_err().code(), 9);
+        assert_eq!(
+            check(&mut state, &alice, 0, &good)
+                .await
+                .unwrap_err()
+                .code(),
+            9
+        );
         state.ensure_account(&alice.public.address()).await.unwrap();
         assert_eq!(
             check(&mut state, &alice, 4, &good).await.unwrap_err(),
-            SdkError::WrongSequence { expected: 0, got: 4 }
+            SdkError::WrongSequence {
+                expected: 0,
+                got: 4
+            }
         );
         let forged = sign(&mallory.key, &doc(0));
-        assert_eq!(check(&mut state, &alice, 0, &forged).await.unwrap_err().code(), 4);
+        assert_eq!(
+            check(&mut state, &alice, 0, &forged)
+                .await
+                .unwrap_err()
+                .code(),
+            4
+        );
         let other_doc = sign(&alice.key, &doc(7));
-        assert_eq!(check(&mut state, &alice, 0, &other_doc).await.unwrap_err().code(), 4);
-        assert_eq!(state.account(&alice.public.address()).await.unwrap().unwrap().sequence, 0);
+        assert_eq!(
+            check(&mut state, &alice, 0, &other_doc)
+                .await
+                .unwrap_err()
+                .code(),
+            4
+        );
+        assert_eq!(
+            state
+                .account(&alice.public.address())
+                .await
+                .unwrap()
+                .unwrap()
+                .sequence,
+            0
+        );
     }
 
     #[tokio::test]

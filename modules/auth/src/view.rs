@@ -82,7 +82,10 @@ pub trait AccountWrite: StateWrite {
 
     fn put_bech32_prefix(&mut self, prefix: &str) -> Result<(), SdkError> {
         rmesh_core::address::validate_prefix(prefix)?;
-        self.put_bytes(state_key::BECH32_PREFIX.to_string(), prefix.as_bytes().to_vec())
+        self.put_bytes(
+            state_key::BECH32_PREFIX.to_string(),
+            prefix.as_bytes().to_vec(),
+        )
     }
 
     /// Account numbers for accounts written at genesis must not be reused later.

@@ -16,7 +16,10 @@ impl Component for Bank {
     const GENESIS_KEY: &'static str = "bank";
     type Genesis = GenesisState;
 
-    async fn init_chain<S: StateWrite>(state: &mut S, genesis: GenesisState) -> Result<(), SdkError> {
+    async fn init_chain<S: StateWrite>(
+        state: &mut S,
+        genesis: GenesisState,
+    ) -> Result<(), SdkError> {
         let mut holders = BTreeSet::new();
         let mut total = Coins::new();
         for balance in &genesis.balances {
@@ -47,14 +50,28 @@ impl Component for Bank {
 }
 
 fn metadata_from_json(value: &serde_json::Value) -> Result<Metadata, SdkError> {
-    let text = |field: &str| value.get(field).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+    let text = |field: &str| {
+        value
+            .get(field)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
     let base = text("base");
     rmesh_core::coin::validate_denom(&base)?;
-    let units = value.get("denom_units").and_then(|v| v.as_array()).cloned().unwrap_or_default();
+    let units = value
+        .get("denom_units")
+        .and_then(|v| v.as_array())
+        .cloned()
+        .unwrap_or_default();
     let denom_units = units
         .iter()
         .map(|unit| DenomUnit {
-            denom: unit.get("denom").and_then(|v| v.as_str()).unwrap_or_default().to_string(),
+            denom: unit
+                .get("denom")
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string(),
             exponent: unit.get("exponent").and_then(|v| v.as_u64()).unwrap_or(0) as u32,
             aliases: vec![],
         })

@@ -4,11 +4,17 @@ use rmesh_core::EventBuilder;
 use tendermint::abci::Event;
 
 pub fn coin_spent(spender: &str, amount: &str) -> Event {
-    EventBuilder::new("coin_spent").attr("spender", spender).attr("amount", amount).build()
+    EventBuilder::new("coin_spent")
+        .attr("spender", spender)
+        .attr("amount", amount)
+        .build()
 }
 
 pub fn coin_received(receiver: &str, amount: &str) -> Event {
-    EventBuilder::new("coin_received").attr("receiver", receiver).attr("amount", amount).build()
+    EventBuilder::new("coin_received")
+        .attr("receiver", receiver)
+        .attr("amount", amount)
+        .build()
 }
 
 pub fn transfer(sender: &str, recipient: &str, amount: &str) -> Event {
@@ -20,9 +26,15 @@ pub fn transfer(sender: &str, recipient: &str, amount: &str) -> Event {
 }
 
 pub fn coinbase(minter: &str, amount: &str) -> Event {
-    EventBuilder::new("coinbase").attr("minter", minter).attr("amount", amount).build()
+    EventBuilder::new("coinbase")
+        .attr("minter", minter)
+        .attr("amount", amount)
+        .build()
 }
 
 pub fn burn(burner: &str, amount: &str) -> Event {
-    EventBuilder::new("burn").attr("burner", burner).attr("amount", amount).build()
+    EventBuilder::new("burn")
+        .attr("burner", burner)
+        .attr("amount", amount)
+        .build()
 }

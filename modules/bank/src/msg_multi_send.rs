@@ -19,10 +19,14 @@ impl MsgHandler for MultiSendHandler {
 
     fn check_stateless(msg: &MsgMultiSend) -> Result<(), SdkError> {
         let [input] = msg.inputs.as_slice() else {
-            return Err(SdkError::InvalidRequest("multi-send takes exactly one input".into()));
+            return Err(SdkError::InvalidRequest(
+                "multi-send takes exactly one input".into(),
+            ));
         };
         if msg.outputs.is_empty() {
-            return Err(SdkError::InvalidRequest("multi-send needs at least one output".into()));
+            return Err(SdkError::InvalidRequest(
+                "multi-send needs at least one output".into(),
+            ));
         }
         let mut total = Coins::new();
         for output in &msg.outputs {
@@ -38,7 +42,10 @@ impl MsgHandler for MultiSendHandler {
         Ok(())
     }
 
-    async fn signers<S: StateRead>(state: &S, msg: &MsgMultiSend) -> Result<Vec<Address>, SdkError> {
+    async fn signers<S: StateRead>(
+        state: &S,
+        msg: &MsgMultiSend,
+    ) -> Result<Vec<Address>, SdkError> {
         let mut signers = Vec::new();
         for input in &msg.inputs {
             signers.push(state.parse_address(&input.address).await?);
@@ -46,12 +53,17 @@ impl MsgHandler for MultiSendHandler {
         Ok(signers)
     }
 
-    async fn execute<S: StateWrite>(state: &mut S, msg: &MsgMultiSend) -> Result<MsgMultiSendResponse, SdkError> {
+    async fn execute<S: StateWrite>(
+        state: &mut S,
+        msg: &MsgMultiSend,
+    ) -> Result<MsgMultiSendResponse, SdkError> {
         Self::check_stateless(msg)?;
         let from = state.parse_address(&msg.inputs[0].address).await?;
         for output in &msg.outputs {
             let to = state.parse_address(&output.address).await?;
-            state.send(&from, &to, &positive_coins(&output.coins)?).await?;
+            state
+                .send(&from, &to, &positive_coins(&output.coins)?)
+                .await?;
         }
         Ok(MsgMultiSendResponse {})
     }

@@ -17,7 +17,9 @@ pub fn positive_coins(coins: &[ProtoCoin]) -> Result<Coins, SdkError> {
     for coin in coins {
         let coin = Coin::from_proto(&coin.denom, &coin.amount)?;
         if coin.amount == 0 {
-            return Err(SdkError::InvalidCoins(format!("{coin}: amounts must be positive")));
+            return Err(SdkError::InvalidCoins(format!(
+                "{coin}: amounts must be positive"
+            )));
         }
         set.add(&coin)?;
     }
@@ -41,10 +43,15 @@ impl MsgHandler for SendHandler {
         Ok(vec![state.parse_address(&msg.from_address).await?])
     }
 
-    async fn execute<S: StateWrite>(state: &mut S, msg: &MsgSend) -> Result<MsgSendResponse, SdkError> {
+    async fn execute<S: StateWrite>(
+        state: &mut S,
+        msg: &MsgSend,
+    ) -> Result<MsgSendResponse, SdkError> {
         let from = state.parse_address(&msg.from_address).await?;
         let to = state.parse_address(&msg.to_address).await?;
-        state.send(&from, &to, &positive_coins(&msg.amount)?).await?;
+        state
+            .send(&from, &to, &positive_coins(&msg.amount)?)
+            .await?;
         Ok(MsgSendResponse {})
     }
 }

@@ -23,7 +23,10 @@ impl BankQuery {
 }
 
 fn proto_coin(coin: Coin) -> ProtoCoin {
-    ProtoCoin { denom: coin.denom, amount: coin.amount.to_string() }
+    ProtoCoin {
+        denom: coin.denom,
+        amount: coin.amount.to_string(),
+    }
 }
 
 fn proto_coins(coins: &Coins) -> Vec<ProtoCoin> {
@@ -31,7 +34,10 @@ fn proto_coins(coins: &Coins) -> Vec<ProtoCoin> {
 }
 
 fn page(total: usize) -> Option<PageResponse> {
-    Some(PageResponse { next_key: vec![], total: total as u64 })
+    Some(PageResponse {
+        next_key: vec![],
+        total: total as u64,
+    })
 }
 
 async fn address(snapshot: &Snapshot, text: &str) -> Result<Address, Status> {
@@ -47,7 +53,9 @@ async fn balance_of(snapshot: &Snapshot, text: &str, denom: &str) -> Result<Prot
 
 async fn all_balances_of(snapshot: &Snapshot, text: &str) -> Result<Vec<ProtoCoin>, Status> {
     let address = address(snapshot, text).await?;
-    Ok(proto_coins(&snapshot.all_balances(&address).await.map_err(status)?))
+    Ok(proto_coins(
+        &snapshot.all_balances(&address).await.map_err(status)?,
+    ))
 }
 
 /// Every holder of `denom`: a scan over all balances, as in the SDK's non-indexed path.
@@ -55,11 +63,20 @@ async fn owners_of(snapshot: &Snapshot, denom: &str) -> Result<Vec<DenomOwner>, 
     let prefix = snapshot.bech32_prefix().await.map_err(status)?;
     let suffix = format!("/{denom}");
     let mut owners = Vec::new();
-    for (key, value) in snapshot.prefix_entries(state_key::BALANCES_PREFIX).await.map_err(status)? {
-        let Some(hex) = key.strip_prefix(state_key::BALANCES_PREFIX).and_then(|k| k.strip_suffix(&suffix)) else {
+    for (key, value) in snapshot
+        .prefix_entries(state_key::BALANCES_PREFIX)
+        .await
+        .map_err(status)?
+    {
+        let Some(hex) = key
+            .strip_prefix(state_key::BALANCES_PREFIX)
+            .and_then(|k| k.strip_suffix(&suffix))
+        else {
             continue;
         };
-        let Some(address) = decode_hex_address(hex) else { continue };
+        let Some(address) = decode_hex_address(hex) else {
+            continue;
+        };
         let amount = u128::from_be_bytes(value.as_slice().try_into().unwrap_or([0; 16]));
         owners.push(DenomOwner {
             address: address.to_bech32(&prefix),
@@ -91,7 +108,10 @@ async fn metadata_of(snapshot: &Snapshot, denom: &str) -> Result<pb::Metadata, S
 /// Sending is enabled for every denom; the SDK's deprecated per-denom list stays empty.
 #[allow(deprecated)]
 fn send_enabled_params() -> pb::Params {
-    pb::Params { send_enabled: vec![], default_send_enabled: true }
+    pb::Params {
+        send_enabled: vec![],
+        default_send_enabled: true,
+    }
 }
 
 #[tonic::async_trait]
@@ -103,7 +123,9 @@ impl Query for BankQuery {
         let snapshot = snapshot_for(&self.storage, &request)?;
         let req = request.get_ref();
         let balance = balance_of(&snapshot, &req.address, &req.denom).await?;
-        Ok(Response::new(pb::QueryBalanceResponse { balance: Some(balance) }))
+        Ok(Response::new(pb::QueryBalanceResponse {
+            balance: Some(balance),
+        }))
     }
 
     async fn all_balances(
@@ -112,7 +134,10 @@ impl Query for BankQuery {
     ) -> Result<Response<pb::QueryAllBalancesResponse>, Status> {
         let snapshot = snapshot_for(&self.storage, &request)?;
         let balances = all_balances_of(&snapshot, &request.get_ref().address).await?;
-        Ok(Response::new(pb::QueryAllBalancesResponse { pagination: page(balances.len()), balances }))
+        Ok(Response::new(pb::QueryAllBalancesResponse {
+            pagination: page(balances.len()),
+            balances,
+        }))
     }
 
     async fn spendable_balances(
@@ -121,7 +146,10 @@ impl Query for BankQuery {
     ) -> Result<Response<pb::QuerySpendableBalancesResponse>, Status> {
         let snapshot = snapshot_for(&self.storage, &request)?;
         let balances = all_balances_of(&snapshot, &request.get_ref().address).await?;
-        Ok(Response::new(pb::QuerySpendableBalancesResponse { pagination: page(balances.len()), balances }))
+        Ok(Response::new(pb::QuerySpendableBalancesResponse {
+            pagination: page(balances.len()),
+            balances,
+        }))
     }
 
     async fn spendable_balance_by_denom(
@@ -131,7 +159,9 @@ impl Query for BankQuery {
         let snapshot = snapshot_for(&self.storage, &request)?;
         let req = request.get_ref();
         let balance = balance_of(&snapshot, &req.address, &req.denom).await?;
-        Ok(Response::new(pb::QuerySpendableBalanceByDenomResponse { balance: Some(balance) }))
+        Ok(Response::new(pb::QuerySpendableBalanceByDenomResponse {
+            balance: Some(balance),
+        }))
     }
 
     async fn total_supply(
@@ -140,7 +170,10 @@ impl Query for BankQuery {
     ) -> Result<Response<pb::QueryTotalSupplyResponse>, Status> {
         let snapshot = snapshot_for(&self.storage, &request)?;
         let supply = proto_coins(&snapshot.total_supply().await.map_err(status)?);
-        Ok(Response::new(pb::QueryTotalSupplyResponse { pagination: page(supply.len()), supply }))
+        Ok(Response::new(pb::QueryTotalSupplyResponse {
+            pagination: page(supply.len()),
+            supply,
+        }))
     }
 
     async fn supply_of(
@@ -149,15 +182,22 @@ impl Query for BankQuery {
     ) -> Result<Response<pb::QuerySupplyOfResponse>, Status> {
         let snapshot = snapshot_for(&self.storage, &request)?;
         let denom = &request.get_ref().denom;
-        let amount = snapshot.get_amount(&state_key::supply(denom)).await.map_err(status)?;
-        Ok(Response::new(pb::QuerySupplyOfResponse { amount: Some(proto_coin(Coin::new(amount, denom))) }))
+        let amount = snapshot
+            .get_amount(&state_key::supply(denom))
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::QuerySupplyOfResponse {
+            amount: Some(proto_coin(Coin::new(amount, denom))),
+        }))
     }
 
     async fn params(
         &self,
         _request: Request<pb::QueryParamsRequest>,
     ) -> Result<Response<pb::QueryParamsResponse>, Status> {
-        Ok(Response::new(pb::QueryParamsResponse { params: Some(send_enabled_params()) }))
+        Ok(Response::new(pb::QueryParamsResponse {
+            params: Some(send_enabled_params()),
+        }))
     }
 
     async fn denom_metadata(
@@ -166,7 +206,9 @@ impl Query for BankQuery {
     ) -> Result<Response<pb::QueryDenomMetadataResponse>, Status> {
         let snapshot = snapshot_for(&self.storage, &request)?;
         let metadata = metadata_of(&snapshot, &request.get_ref().denom).await?;
-        Ok(Response::new(pb::QueryDenomMetadataResponse { metadata: Some(metadata) }))
+        Ok(Response::new(pb::QueryDenomMetadataResponse {
+            metadata: Some(metadata),
+        }))
     }
 
     async fn denom_metadata_by_query_string(
@@ -175,7 +217,9 @@ impl Query for BankQuery {
     ) -> Result<Response<pb::QueryDenomMetadataByQueryStringResponse>, Status> {
         let snapshot = snapshot_for(&self.storage, &request)?;
         let metadata = metadata_of(&snapshot, &request.get_ref().denom).await?;
-        Ok(Response::new(pb::QueryDenomMetadataByQueryStringResponse { metadata: Some(metadata) }))
+        Ok(Response::new(pb::QueryDenomMetadataByQueryStringResponse {
+            metadata: Some(metadata),
+        }))
     }
 
     async fn denoms_metadata(
@@ -184,7 +228,10 @@ impl Query for BankQuery {
     ) -> Result<Response<pb::QueryDenomsMetadataResponse>, Status> {
         let snapshot = snapshot_for(&self.storage, &request)?;
         let metadatas = snapshot.all_denom_metadata().await.map_err(status)?;
-        Ok(Response::new(pb::QueryDenomsMetadataResponse { pagination: page(metadatas.len()), metadatas }))
+        Ok(Response::new(pb::QueryDenomsMetadataResponse {
+            pagination: page(metadatas.len()),
+            metadatas,
+        }))
     }
 
     async fn denom_owners(
@@ -193,7 +240,10 @@ impl Query for BankQuery {
     ) -> Result<Response<pb::QueryDenomOwnersResponse>, Status> {
         let snapshot = snapshot_for(&self.storage, &request)?;
         let denom_owners = owners_of(&snapshot, &request.get_ref().denom).await?;
-        Ok(Response::new(pb::QueryDenomOwnersResponse { pagination: page(denom_owners.len()), denom_owners }))
+        Ok(Response::new(pb::QueryDenomOwnersResponse {
+            pagination: page(denom_owners.len()),
+            denom_owners,
+        }))
     }
 
     async fn denom_owners_by_query(
@@ -216,8 +266,14 @@ impl Query for BankQuery {
             .get_ref()
             .denoms
             .iter()
-            .map(|denom| pb::SendEnabled { denom: denom.clone(), enabled: true })
+            .map(|denom| pb::SendEnabled {
+                denom: denom.clone(),
+                enabled: true,
+            })
             .collect();
-        Ok(Response::new(pb::QuerySendEnabledResponse { pagination: page(send_enabled.len()), send_enabled }))
+        Ok(Response::new(pb::QuerySendEnabledResponse {
+            pagination: page(send_enabled.len()),
+            send_enabled,
+        }))
     }
 }

@@ -10,8 +10,9 @@ use rmesh_core::{Address, Coin, Coins, SdkError, StoreRead, StoreWrite};
 use crate::{event, state_key};
 
 fn decode_amount(key: &str, value: &[u8]) -> Result<u128, SdkError> {
-    let array: [u8; 16] =
-        value.try_into().map_err(|_| SdkError::Internal(format!("corrupt amount at {key}")))?;
+    let array: [u8; 16] = value
+        .try_into()
+        .map_err(|_| SdkError::Internal(format!("corrupt amount at {key}")))?;
     Ok(u128::from_be_bytes(array))
 }
 
@@ -70,7 +71,10 @@ pub trait BankWrite: StateWrite {
             credit(self, to, &coin).await?;
         }
         self.ensure_account(to).await?;
-        let (sender, recipient) = (self.format_address(from).await?, self.format_address(to).await?);
+        let (sender, recipient) = (
+            self.format_address(from).await?,
+            self.format_address(to).await?,
+        );
         let amount = coins.to_string();
         self.record(event::coin_spent(&sender, &amount));
         self.record(event::coin_received(&recipient, &amount));
@@ -116,7 +120,11 @@ pub trait BankWrite: StateWrite {
 
 impl<T: StateWrite + ?Sized> BankWrite for T {}
 
-async fn debit<S: StateWrite + ?Sized>(state: &mut S, from: &Address, coin: &Coin) -> Result<(), SdkError> {
+async fn debit<S: StateWrite + ?Sized>(
+    state: &mut S,
+    from: &Address,
+    coin: &Coin,
+) -> Result<(), SdkError> {
     let balance = state.balance(from, &coin.denom).await?;
     let remaining = balance.checked_sub(coin.amount).ok_or_else(|| {
         SdkError::InsufficientFunds(format!(
@@ -127,7 +135,11 @@ async fn debit<S: StateWrite + ?Sized>(state: &mut S, from: &Address, coin: &Coi
     state.put_amount(state_key::balance(from, &coin.denom), remaining)
 }
 
-async fn credit<S: StateWrite + ?Sized>(state: &mut S, to: &Address, coin: &Coin) -> Result<(), SdkError> {
+async fn credit<S: StateWrite + ?Sized>(
+    state: &mut S,
+    to: &Address,
+    coin: &Coin,
+) -> Result<(), SdkError> {
     let balance = state.balance(to, &coin.denom).await?;
     let total = balance
         .checked_add(coin.amount)
@@ -166,8 +178,14 @@ mod tests {
         let storage = TempStorage::new().await.unwrap();
         let mut state = StateDelta::new(storage.latest_snapshot());
         state.mint(&address(0), &coins(10)).await.unwrap();
-        let err = state.send(&address(0), &address(1), &coins(11)).await.unwrap_err();
-        assert_eq!(err.to_string(), "spendable balance 10urmesh is smaller than 11urmesh: insufficient funds");
+        let err = state
+            .send(&address(0), &address(1), &coins(11))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "spendable balance 10urmesh is smaller than 11urmesh: insufficient funds"
+        );
     }
 
     #[tokio::test]

@@ -28,8 +28,9 @@ impl Address {
 
     /// Decodes a bech32 address and checks that it carries the expected prefix.
     pub fn from_bech32(text: &str, prefix: &str) -> Result<Self, SdkError> {
-        let (hrp, data, _) = bech32::decode(text)
-            .map_err(|e| SdkError::InvalidAddress(format!("invalid bech32 address {text:?}: {e}")))?;
+        let (hrp, data, _) = bech32::decode(text).map_err(|e| {
+            SdkError::InvalidAddress(format!("invalid bech32 address {text:?}: {e}"))
+        })?;
         if hrp != prefix {
             return Err(SdkError::InvalidAddress(format!(
                 "address {text} has prefix {hrp:?}, expected {prefix:?}"
@@ -55,11 +56,15 @@ impl Address {
 pub fn validate_prefix(prefix: &str) -> Result<(), SdkError> {
     let valid = !prefix.is_empty()
         && prefix.len() <= 40
-        && prefix.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+        && prefix
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
     if valid {
         Ok(())
     } else {
-        Err(SdkError::InvalidRequest(format!("invalid bech32 prefix {prefix:?}")))
+        Err(SdkError::InvalidRequest(format!(
+            "invalid bech32 prefix {prefix:?}"
+        )))
     }
 }
 
@@ -81,7 +86,10 @@ mod tests {
     fn the_fee_collector_module_address_matches_the_sdk() {
         // cosmos-sdk's fee_collector is cosmos17xpfvakm2amg962yls6f84z3kell8c5lserqta.
         let addr = Address::module("fee_collector");
-        assert_eq!(addr.to_bech32("cosmos"), "cosmos17xpfvakm2amg962yls6f84z3kell8c5lserqta");
+        assert_eq!(
+            addr.to_bech32("cosmos"),
+            "cosmos17xpfvakm2amg962yls6f84z3kell8c5lserqta"
+        );
     }
 
     #[test]

@@ -6,7 +6,9 @@ use std::str::FromStr;
 
 use crate::error::SdkError;
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Coin {
     pub denom: String,
     #[serde(with = "amount_string")]
@@ -27,7 +29,10 @@ pub fn validate_denom(denom: &str) -> Result<(), SdkError> {
 
 impl Coin {
     pub fn new(amount: u128, denom: impl Into<String>) -> Self {
-        Coin { denom: denom.into(), amount }
+        Coin {
+            denom: denom.into(),
+            amount,
+        }
     }
 
     /// Converts a protobuf coin, rejecting bad denoms and non-decimal amounts.
@@ -40,7 +45,9 @@ impl Coin {
 
 fn parse_amount(amount: &str) -> Result<u128, SdkError> {
     if amount.is_empty() || !amount.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(SdkError::InvalidCoins(format!("invalid amount: {amount:?}")));
+        return Err(SdkError::InvalidCoins(format!(
+            "invalid amount: {amount:?}"
+        )));
     }
     amount
         .parse()
@@ -93,7 +100,9 @@ impl Coins {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = Coin> + '_ {
-        self.0.iter().map(|(denom, amount)| Coin::new(*amount, denom.clone()))
+        self.0
+            .iter()
+            .map(|(denom, amount)| Coin::new(*amount, denom.clone()))
     }
 
     pub fn to_vec(&self) -> Vec<Coin> {
@@ -161,7 +170,15 @@ mod tests {
 
     #[test]
     fn malformed_coin_strings_are_refused() {
-        for bad in ["", "urmesh", "10", "-5urmesh", "10u", "10 urmesh!", "1.5urmesh"] {
+        for bad in [
+            "",
+            "urmesh",
+            "10",
+            "-5urmesh",
+            "10u",
+            "10 urmesh!",
+            "1.5urmesh",
+        ] {
             assert!(bad.parse::<Coin>().is_err(), "{bad} should not parse");
         }
     }

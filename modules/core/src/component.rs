@@ -12,5 +12,8 @@ pub trait Component {
     type Genesis: serde::de::DeserializeOwned + Default + Send;
 
     /// Validates and writes the module's genesis; a bad genesis is refused with a clear error.
-    async fn init_chain<S: StateWrite>(state: &mut S, genesis: Self::Genesis) -> Result<(), SdkError>;
+    async fn init_chain<S: StateWrite>(
+        state: &mut S,
+        genesis: Self::Genesis,
+    ) -> Result<(), SdkError>;
 }

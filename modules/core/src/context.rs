@@ -15,7 +15,8 @@ pub struct BlockContext {
 
 pub trait BlockContextExt: StateRead {
     fn block_context(&self) -> BlockContext {
-        self.object_get::<BlockContext>(BLOCK_KEY).unwrap_or_default()
+        self.object_get::<BlockContext>(BLOCK_KEY)
+            .unwrap_or_default()
     }
 }
 

@@ -34,7 +34,9 @@ impl Decimal {
     }
 
     pub fn from_integer(n: u128) -> Result<Self, DecimalError> {
-        n.checked_mul(ONE).map(Decimal).ok_or(DecimalError::Overflow)
+        n.checked_mul(ONE)
+            .map(Decimal)
+            .ok_or(DecimalError::Overflow)
     }
 
     pub fn is_zero(self) -> bool {
@@ -173,7 +175,10 @@ mod tests {
     fn decimals_print_with_eighteen_places() {
         let d: Decimal = "0.1".parse().unwrap();
         assert_eq!(d.to_string(), "0.100000000000000000");
-        assert_eq!("2".parse::<Decimal>().unwrap().to_string(), "2.000000000000000000");
+        assert_eq!(
+            "2".parse::<Decimal>().unwrap().to_string(),
+            "2.000000000000000000"
+        );
     }
 
     #[test]

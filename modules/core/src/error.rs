@@ -31,7 +31,11 @@ pub enum SdkError {
     #[error("{0}: invalid coins")]
     InvalidCoins(String),
     #[error("out of gas in location: {location}; gasWanted: {limit}, gasUsed: {used}: out of gas")]
-    OutOfGas { location: String, limit: u64, used: u64 },
+    OutOfGas {
+        location: String,
+        limit: u64,
+        used: u64,
+    },
     #[error("{0}: memo too large")]
     MemoTooLarge(String),
     #[error("{0}: insufficient fee")]
@@ -46,7 +50,9 @@ pub enum SdkError {
     TxTooLarge(String),
     #[error("{0}: tx timeout height")]
     TxTimeoutHeight(String),
-    #[error("account sequence mismatch, expected {expected}, got {got}: incorrect account sequence")]
+    #[error(
+        "account sequence mismatch, expected {expected}, got {got}: incorrect account sequence"
+    )]
     WrongSequence { expected: u64, got: u64 },
     #[error("{0}: invalid gas limit")]
     InvalidGasLimit(String),

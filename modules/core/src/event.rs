@@ -10,15 +10,22 @@ pub struct EventBuilder {
 
 impl EventBuilder {
     pub fn new(kind: impl Into<String>) -> Self {
-        EventBuilder { kind: kind.into(), attributes: Vec::new() }
+        EventBuilder {
+            kind: kind.into(),
+            attributes: Vec::new(),
+        }
     }
 
     pub fn attr(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.attributes.push(EventAttribute::from((key.into(), value.into(), true)));
+        self.attributes
+            .push(EventAttribute::from((key.into(), value.into(), true)));
         self
     }
 
     pub fn build(self) -> Event {
-        Event { kind: self.kind, attributes: self.attributes }
+        Event {
+            kind: self.kind,
+            attributes: self.attributes,
+        }
     }
 }

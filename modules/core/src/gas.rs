@@ -28,7 +28,10 @@ pub struct GasMeter {
 
 impl GasMeter {
     pub fn new(limit: u64) -> Arc<Self> {
-        Arc::new(GasMeter { limit, consumed: AtomicU64::new(0) })
+        Arc::new(GasMeter {
+            limit,
+            consumed: AtomicU64::new(0),
+        })
     }
 
     pub fn limit(&self) -> u64 {

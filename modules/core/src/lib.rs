@@ -20,6 +20,6 @@ pub use context::{BlockContext, BlockContextExt, BlockContextWriteExt};
 pub use decimal::Decimal;
 pub use error::{AbciCode, SdkError};
 pub use event::EventBuilder;
-pub use msg::MsgHandler;
 pub use gas::{GasMeter, GasMeterExt, GasMeterWriteExt};
+pub use msg::MsgHandler;
 pub use store::{StoreRead, StoreWrite};

@@ -21,5 +21,8 @@ pub trait MsgHandler {
 
     /// Checks the message against state and applies it. Runs in a discardable overlay: an error
     /// leaves nothing behind.
-    async fn execute<S: StateWrite>(state: &mut S, msg: &Self::Msg) -> Result<Self::Response, SdkError>;
+    async fn execute<S: StateWrite>(
+        state: &mut S,
+        msg: &Self::Msg,
+    ) -> Result<Self::Response, SdkError>;
 }
