@@ -61,14 +61,16 @@ pub struct TxFee {
 
 impl ChainClient {
     pub fn connect(url: &str) -> Result<Self, CliError> {
-        let parsed = url
-            .parse()
-            .map_err(|e| CliError::Input(format!("invalid node url {url}: {e}")))?;
+        let parsed = url.parse().map_err(|e| {
+            CliError::Input(format!("invalid node url {url}: {}", rpc_error_text(&e)))
+        })?;
         let rpc = HttpClient::builder(parsed)
             .compat_mode(CompatMode::V0_38)
             .timeout(Duration::from_secs(20))
             .build()
-            .map_err(|e| CliError::Input(format!("invalid node url {url}: {e}")))?;
+            .map_err(|e| {
+                CliError::Input(format!("invalid node url {url}: {}", rpc_error_text(&e)))
+            })?;
         Ok(ChainClient {
             url: url.to_string(),
             rpc,
@@ -84,6 +86,11 @@ impl ChainClient {
             node: self.url.clone(),
             message: message.to_string(),
         }
+    }
+
+    /// An RPC failure in one line: the error's own Display carries a backtrace.
+    fn rpc_error(&self, err: tendermint_rpc::Error) -> CliError {
+        self.node_error(rpc_error_text(&err))
     }
 
     /// Calls a gRPC query method through `abci_query`; `height` 0 reads the latest state.
@@ -111,7 +118,7 @@ impl ChainClient {
                 false,
             )
             .await
-            .map_err(|e| self.node_error(e))?;
+            .map_err(|e| self.rpc_error(e))?;
         if answer.code.is_err() {
             return Err(self.node_error(answer.log));
         }
@@ -157,7 +164,7 @@ impl ChainClient {
     }
 
     pub async fn chain_id(&self) -> Result<String, CliError> {
-        let status = self.rpc.status().await.map_err(|e| self.node_error(e))?;
+        let status = self.rpc.status().await.map_err(|e| self.rpc_error(e))?;
         Ok(status.node_info.network.to_string())
     }
 
@@ -166,7 +173,7 @@ impl ChainClient {
             .rpc
             .broadcast_tx_sync(tx)
             .await
-            .map_err(|e| self.node_error(e))?;
+            .map_err(|e| self.rpc_error(e))?;
         Ok(Broadcast {
             hash: result.hash.to_string(),
             code: result.code.value(),
@@ -182,7 +189,7 @@ impl ChainClient {
             .rpc
             .tx(parsed, false)
             .await
-            .map_err(|e| self.node_error(e))?;
+            .map_err(|e| self.rpc_error(e))?;
         Ok(Committed {
             hash: found.hash.to_string(),
             height: found.height.value(),
@@ -271,4 +278,15 @@ pub fn sign_tx(
         signatures: vec![signature.to_bytes().to_vec()],
     }
     .encode_to_vec())
+}
+
+/// An RPC error and its causes on one line, without flex-error's location and backtrace.
+pub fn rpc_error_text(err: &tendermint_rpc::Error) -> String {
+    let text = err.to_string();
+    text.lines()
+        .map(str::trim)
+        .take_while(|line| !line.starts_with("Location:") && !line.starts_with("Stack backtrace:"))
+        .filter(|line| !line.is_empty() && *line != "Caused by:")
+        .collect::<Vec<_>>()
+        .join(": ")
 }

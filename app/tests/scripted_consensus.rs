@@ -346,3 +346,32 @@ async fn queries_at_a_height_read_the_state_committed_by_that_block() {
         assert_eq!(response.height.value(), height);
     }
 }
+
+#[tokio::test]
+async fn a_restarted_node_reports_the_last_committed_height_and_app_hash() {
+    let home = tempfile::tempdir().unwrap();
+    let storage = rmeshd::node::open_storage(home.path()).await.unwrap();
+    let mut delta = StateDelta::new(storage.latest_snapshot());
+    delta.put_raw("bank/test".into(), b"value".to_vec());
+    let root = storage.commit(delta).await.unwrap();
+    storage.release().await;
+    let reopened = rmeshd::node::open_storage(home.path()).await.unwrap();
+    assert_eq!(reopened.latest_version(), 0);
+    assert_eq!(reopened.latest_snapshot().root_hash().await.unwrap(), root);
+}
+
+#[tokio::test]
+async fn a_node_restarted_after_empty_blocks_resumes_at_its_last_height_and_app_hash() {
+    let mut chain = TestChain::start(1).await;
+    for _ in 0..3 {
+        chain.block(vec![]).await;
+    }
+    let app_hash = chain.last_app_hash.clone();
+    let mut chain = chain.restart().await;
+    let info = chain.info().await;
+    assert_eq!(info.last_block_height.value(), 3);
+    assert_eq!(info.last_block_app_hash.as_bytes(), app_hash.as_slice());
+    let next = chain.block(vec![]).await;
+    assert_eq!(chain.height, 4);
+    assert_ne!(next.app_hash.as_bytes(), app_hash.as_slice());
+}

@@ -138,7 +138,7 @@ pub async fn status(args: NodeArgs) -> Result<(), CliError> {
     let client = ChainClient::connect(&args.node)?;
     let status = client.rpc().status().await.map_err(|e| CliError::Node {
         node: args.node.clone(),
-        message: e.to_string(),
+        message: crate::client::rpc_error_text(&e),
     })?;
     let value = serde_json::to_value(&status).map_err(|e| CliError::Other(e.to_string()))?;
     super::print_json(&value);

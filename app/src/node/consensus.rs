@@ -17,7 +17,7 @@ use tokio::sync::Mutex;
 use tower::Service;
 use tower_abci::BoxError;
 
-use super::state::{chain_id, put_chain_id};
+use super::state::{chain_id, mark_commit, put_chain_id};
 use crate::genesis::{self, AppState};
 use crate::tx::{decode_tx, run_tx, ExecMode, TxOutcome};
 
@@ -133,6 +133,7 @@ impl ConsensusState {
             let outcome = run_tx(&mut state, tx, &ExecMode::Deliver).await;
             tx_results.push(exec_tx_result(outcome));
         }
+        mark_commit(&mut state, req.height.value());
         let staged = self.storage.prepare_commit(state).await?;
         let app_hash = app_hash(staged.root_hash());
         self.staged = Some(staged);

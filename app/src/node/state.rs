@@ -3,6 +3,8 @@
 use cnidarium::{StateRead, StateWrite, Storage};
 use rmesh_core::{BlockContext, SdkError, StoreRead, StoreWrite};
 
+use super::SUBSTORES;
+
 const CHAIN_ID_KEY: &str = "app/chain_id";
 
 pub async fn chain_id<S: StateRead>(state: &S) -> Result<String, SdkError> {
@@ -14,6 +16,27 @@ pub async fn chain_id<S: StateRead>(state: &S) -> Result<String, SdkError> {
 
 pub fn put_chain_id<S: StateWrite>(state: &mut S, chain_id: &str) -> Result<(), SdkError> {
     state.put_bytes(CHAIN_ID_KEY.to_string(), chain_id.as_bytes().to_vec())
+}
+
+/// Two keys whose sha256 hashes share their first 48 bits, so their JMT leaves sit 13 nibbles
+/// deep. cnidarium recovers its latest version at startup from the last JMT node it wrote, and
+/// treats the store as empty if that node is not a leaf; an empty block (only the root rewritten)
+/// or a block that only deletes would leave an internal node last and lose the chain on restart.
+/// Writing both markers in every version, in the main store and in each substore, makes the
+/// deepest written node a leaf unless another key shares a 48-bit hash prefix.
+const COMMIT_MARKERS: [&str; 2] = [
+    "rmesh/commit_marker/17958023",
+    "rmesh/commit_marker/21610202",
+];
+
+/// Records `height` under the commit markers of the main store and every substore.
+pub fn mark_commit<S: StateWrite>(state: &mut S, height: u64) {
+    let stores = std::iter::once(String::new()).chain(SUBSTORES.iter().map(|s| format!("{s}/")));
+    for store in stores {
+        for marker in COMMIT_MARKERS {
+            state.put_raw(format!("{store}{marker}"), height.to_be_bytes().to_vec());
+        }
+    }
 }
 
 /// The height of the last committed block; 0 before genesis and right after it.

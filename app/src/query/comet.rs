@@ -21,16 +21,21 @@ impl Comet {
 
     pub fn client(&self) -> Result<HttpClient, Status> {
         let url = self.url.parse().map_err(|e| {
-            Status::failed_precondition(format!("bad CometBFT RPC url {}: {e}", self.url))
+            Status::failed_precondition(format!(
+                "bad CometBFT RPC url {}: {}",
+                self.url,
+                crate::client::rpc_error_text(&e)
+            ))
         })?;
         HttpClient::builder(url)
             .compat_mode(CompatMode::V0_38)
             .timeout(Duration::from_secs(10))
             .build()
-            .map_err(|e| Status::unavailable(format!("CometBFT RPC {}: {e}", self.url)))
+            .map_err(|e| self.unavailable(e))
     }
 
-    pub fn unavailable(&self, err: impl std::fmt::Display) -> Status {
-        Status::unavailable(format!("CometBFT RPC {}: {err}", self.url))
+    pub fn unavailable(&self, err: tendermint_rpc::Error) -> Status {
+        let text = crate::client::rpc_error_text(&err);
+        Status::unavailable(format!("CometBFT RPC {}: {text}", self.url))
     }
 }

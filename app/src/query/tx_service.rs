@@ -100,10 +100,12 @@ impl Service for TxService {
             .parse()
             .map_err(|e| Status::invalid_argument(format!("invalid tx hash: {e}")))?;
         let client = self.comet.client()?;
-        let found = client
-            .tx(hash, false)
-            .await
-            .map_err(|e| Status::not_found(format!("tx not found: {e}")))?;
+        let found = client.tx(hash, false).await.map_err(|e| {
+            Status::not_found(format!(
+                "tx not found: {}",
+                crate::client::rpc_error_text(&e)
+            ))
+        })?;
         let block = client
             .block(found.height)
             .await

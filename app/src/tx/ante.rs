@@ -43,7 +43,10 @@ pub async fn ante<S: StateWrite>(
     deduct_fee(state, tx, &signers, mode).await?;
     let signature_mode = match mode {
         ExecMode::Simulate => SignatureMode::Simulate,
-        _ => SignatureMode::Verify,
+        _ => {
+            tx.check_sign_modes()?;
+            SignatureMode::Verify
+        }
     };
     for (index, signer) in signers.iter().enumerate() {
         let info = &tx.auth_info.signer_infos[index];

@@ -86,6 +86,11 @@ impl DecodedTx {
                 self.signatures.len()
             )));
         }
+        Ok(())
+    }
+
+    /// Signed txs must use SIGN_MODE_DIRECT; simulations (unsigned) are exempt, as in the SDK.
+    pub fn check_sign_modes(&self) -> Result<(), SdkError> {
         for info in &self.auth_info.signer_infos {
             let direct = matches!(
                 info.mode_info.as_ref().and_then(|m| m.sum.as_ref()),
@@ -169,12 +174,17 @@ mod tests {
             refusal(&raw(1, vec![signer_info(SignMode::Direct)], 2, true))
                 .contains("wrong number of signatures")
         );
-        assert!(refusal(&raw(
+        let amino = decode_tx(&raw(
             1,
             vec![signer_info(SignMode::LegacyAminoJson)],
             1,
-            true
+            true,
         ))
-        .contains("SIGN_MODE_DIRECT"));
+        .unwrap();
+        assert!(amino
+            .check_sign_modes()
+            .unwrap_err()
+            .to_string()
+            .contains("SIGN_MODE_DIRECT"));
     }
 }

@@ -94,7 +94,7 @@ pub fn send_msg(from: &str, to: &str, amount: u128) -> Any {
 }
 
 pub struct TestChain {
-    _home: tempfile::TempDir,
+    home: tempfile::TempDir,
     pub storage: Storage,
     consensus: Consensus,
     mempool: Mempool,
@@ -111,7 +111,6 @@ impl TestChain {
     /// A chain whose genesis funds `accounts` fresh keys, started with InitChain.
     pub async fn start(accounts: usize) -> Self {
         let home = tempfile::tempdir().unwrap();
-        let storage = open_storage(home.path()).await.unwrap();
         let accounts: Vec<Account> = (0..accounts as u64).map(Account::new).collect();
         let mut genesis = AppState::default();
         for account in &accounts {
@@ -124,27 +123,49 @@ impl TestChain {
                 coins: vec![Coin::new(GENESIS_FUNDS, DENOM)],
             });
         }
-        let router = QueryRouter::new(storage.clone(), &AppConfig::default());
-        let price = GasPrice {
-            price: "0.0025".parse().unwrap(),
-            denom: DENOM.into(),
-        };
-        let mut chain = TestChain {
-            consensus: Consensus::new(storage.clone()),
-            mempool: Mempool::new(storage.clone(), vec![price]),
-            info: Info::new(storage.clone(), router),
-            storage,
-            _home: home,
-            height: 0,
-            accounts,
-            last_app_hash: vec![],
-        };
+        let mut chain = Self::open(home, accounts).await;
         let response = chain
             .init_chain(serde_json::to_vec(&genesis).unwrap())
             .await
             .unwrap();
         chain.last_app_hash = response.app_hash.as_bytes().to_vec();
         chain
+    }
+
+    /// The node's services over the state in `home`, as a (re)started rmeshd has them.
+    async fn open(home: tempfile::TempDir, accounts: Vec<Account>) -> Self {
+        let storage = open_storage(home.path()).await.unwrap();
+        let router = QueryRouter::new(storage.clone(), &AppConfig::default());
+        let price = GasPrice {
+            price: "0.0025".parse().unwrap(),
+            denom: DENOM.into(),
+        };
+        TestChain {
+            consensus: Consensus::new(storage.clone()),
+            mempool: Mempool::new(storage.clone(), vec![price]),
+            info: Info::new(storage.clone(), router),
+            height: rmeshd::node::state::committed_height(&storage),
+            storage,
+            home,
+            accounts,
+            last_app_hash: vec![],
+        }
+    }
+
+    /// Stops the node (closing its database) and starts it again on the same home.
+    pub async fn restart(self) -> Self {
+        let TestChain {
+            home,
+            storage,
+            consensus,
+            mempool,
+            info,
+            accounts,
+            ..
+        } = self;
+        drop((consensus, mempool, info));
+        storage.release().await;
+        Self::open(home, accounts).await
     }
 
     pub async fn init_chain(&mut self, app_state: Vec<u8>) -> Result<response::InitChain, String> {
