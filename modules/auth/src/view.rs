@@ -3,7 +3,6 @@
 use async_trait::async_trait;
 use cnidarium::{StateRead, StateWrite};
 use cosmos_sdk_proto::cosmos::auth::v1beta1::BaseAccount;
-use prost::Message;
 use rmesh_core::{Address, SdkError, StoreRead, StoreWrite};
 
 use crate::{params::Params, state_key};
@@ -18,14 +17,7 @@ pub trait AccountRead: StateRead {
 
     /// Every account, in address order.
     async fn all_accounts(&self) -> Result<Vec<BaseAccount>, SdkError> {
-        self.prefix_entries(state_key::ACCOUNTS_PREFIX)
-            .await?
-            .into_iter()
-            .map(|(key, value)| {
-                BaseAccount::decode(value.as_slice())
-                    .map_err(|e| SdkError::Internal(format!("corrupt account at {key}: {e}")))
-            })
-            .collect()
+        self.prefix_protos(state_key::ACCOUNTS_PREFIX).await
     }
 
     async fn auth_params(&self) -> Result<Params, SdkError> {

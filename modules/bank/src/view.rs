@@ -3,7 +3,6 @@
 use async_trait::async_trait;
 use cnidarium::{StateRead, StateWrite};
 use cosmos_sdk_proto::cosmos::bank::v1beta1::Metadata;
-use prost::Message;
 use rmesh_auth::{AccountRead, AccountWrite};
 use rmesh_core::{Address, Coin, Coins, SdkError, StoreRead, StoreWrite};
 
@@ -49,14 +48,7 @@ pub trait BankRead: StateRead {
     }
 
     async fn all_denom_metadata(&self) -> Result<Vec<Metadata>, SdkError> {
-        self.prefix_entries(state_key::METADATA_PREFIX)
-            .await?
-            .into_iter()
-            .map(|(key, value)| {
-                Metadata::decode(value.as_slice())
-                    .map_err(|e| SdkError::Internal(format!("corrupt metadata at {key}: {e}")))
-            })
-            .collect()
+        self.prefix_protos(state_key::METADATA_PREFIX).await
     }
 }
 

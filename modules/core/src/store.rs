@@ -37,6 +37,18 @@ pub trait StoreRead: StateRead {
         }
     }
 
+    /// Every protobuf value under a prefix, in key order.
+    async fn prefix_protos<T: Message + Default>(&self, prefix: &str) -> Result<Vec<T>, SdkError> {
+        self.prefix_entries(prefix)
+            .await?
+            .into_iter()
+            .map(|(key, value)| {
+                T::decode(value.as_slice())
+                    .map_err(|e| SdkError::Internal(format!("corrupt value at {key}: {e}")))
+            })
+            .collect()
+    }
+
     /// A 128-bit amount; absent means zero.
     async fn get_amount(&self, key: &str) -> Result<u128, SdkError> {
         match self.get_bytes(key).await? {
