@@ -87,6 +87,11 @@ pub fn committed_json(committed: &Committed) -> serde_json::Value {
 }
 
 pub async fn run(command: QueryCommand) -> Result<(), CliError> {
+    if let QueryCommand::Bank(BankQuery::Balances { address, .. })
+    | QueryCommand::Account { address, .. } = &command
+    {
+        rmesh_core::Address::from_bech32_any_prefix(address)?;
+    }
     match command {
         QueryCommand::Bank(BankQuery::Balances {
             address,

@@ -6,12 +6,12 @@ use cosmos_sdk_proto::cosmos::bank::v1beta1::MsgSend;
 use cosmos_sdk_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
 use cosmos_sdk_proto::Any;
 use prost::{Message, Name};
-use rmesh_core::Coins;
+use rmesh_core::{Address, Coins};
 
 use super::query::{committed_json, NodeArgs};
 use crate::client::{sign_tx, ChainClient, SignerAccount, TxFee};
 use crate::error::CliError;
-use crate::keyring::Keyring;
+use crate::keyring::{Key, Keyring};
 
 #[derive(Subcommand)]
 pub enum TxCommand {
@@ -64,11 +64,12 @@ pub async fn run(home: &Path, command: TxCommand) -> Result<(), CliError> {
             tx,
         }) => {
             let coins: Coins = amount.parse()?;
+            let key = Keyring::open(home).get(&from)?;
+            Address::from_bech32_any_prefix(&to)?;
             let client = ChainClient::connect(&tx.node.node)?;
             let prefix = client.bech32_prefix().await?;
-            let from_address = Keyring::open(home).get(&from)?.address(&prefix)?;
             let message = MsgSend {
-                from_address,
+                from_address: key.address(&prefix)?,
                 to_address: to,
                 amount: coins
                     .iter()
@@ -82,19 +83,17 @@ pub async fn run(home: &Path, command: TxCommand) -> Result<(), CliError> {
                 type_url: MsgSend::type_url(),
                 value: message.encode_to_vec(),
             };
-            sign_and_broadcast(home, &client, &from, vec![any], &tx).await
+            sign_and_broadcast(&client, &key, vec![any], &tx).await
         }
     }
 }
 
 async fn sign_and_broadcast(
-    home: &Path,
     client: &ChainClient,
-    from: &str,
+    key: &Key,
     messages: Vec<Any>,
     args: &TxArgs,
 ) -> Result<(), CliError> {
-    let key = Keyring::open(home).get(from)?;
     let prefix = client.bech32_prefix().await?;
     let account = client.account(&key.address(&prefix)?).await?;
     let chain_id = match &args.chain_id {

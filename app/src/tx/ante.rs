@@ -3,12 +3,17 @@
 use cnidarium::StateWrite;
 use rmesh_auth::{verify_signer, AccountRead, SignatureMode, SignerInput};
 use rmesh_bank::{BankWrite, FEE_COLLECTOR};
-use rmesh_core::{Address, BlockContextExt, Coin, Coins, EventBuilder, GasMeterExt, SdkError};
+use rmesh_core::{
+    Address, BlockContextExt, Coin, Coins, EventBuilder, GasMeterExt, GasMeterWriteExt, SdkError,
+};
 
 use super::decode::DecodedTx;
 use super::execute::ExecMode;
 use super::router;
 use crate::config::GasPrice;
+
+/// Gas charged for deducting the fee, whatever its coins (reads and writes of two balances).
+pub const FEE_DEDUCTION_GAS: u64 = 10_000;
 
 pub async fn ante<S: StateWrite>(
     state: &mut S,
@@ -129,10 +134,17 @@ async fn deduct_fee<S: StateWrite>(
     if let ExecMode::Check { minimum_gas_prices } = mode {
         check_minimum_fee(&coins, fee.gas_limit, minimum_gas_prices)?;
     }
+    // A flat price: simulations carry no fee, yet must cost what the signed tx will.
+    state.consume_gas(FEE_DEDUCTION_GAS, "fee deduction")?;
     if !coins.is_empty() {
-        state
+        let meter = state.take_gas_meter();
+        let paid = state
             .send(&payer, &Address::module(FEE_COLLECTOR), &coins)
-            .await?;
+            .await;
+        if let Some(meter) = meter {
+            state.install_gas_meter(meter);
+        }
+        paid?;
     }
     let payer_text = state.format_address(&payer).await?;
     state.record(

@@ -4,10 +4,11 @@ use async_trait::async_trait;
 use cnidarium::StateWrite;
 use cosmos_sdk_proto::cosmos::bank::v1beta1::{DenomUnit, Metadata};
 use rmesh_auth::{AccountRead, AccountWrite};
-use rmesh_core::{Coins, Component, SdkError};
+use rmesh_core::{Address, Coins, Component, SdkError};
 
 use crate::genesis::GenesisState;
 use crate::view::BankWrite;
+use crate::FEE_COLLECTOR;
 
 pub struct Bank;
 
@@ -42,6 +43,9 @@ impl Component for Bank {
                 "genesis supply does not match the sum of balances {total}"
             )));
         }
+        state
+            .ensure_account(&Address::module(FEE_COLLECTOR))
+            .await?;
         for metadata in &genesis.denom_metadata {
             state.put_denom_metadata(&metadata_from_json(metadata)?)?;
         }

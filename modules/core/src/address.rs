@@ -28,17 +28,23 @@ impl Address {
 
     /// Decodes a bech32 address and checks that it carries the expected prefix.
     pub fn from_bech32(text: &str, prefix: &str) -> Result<Self, SdkError> {
-        let (hrp, data, _) = bech32::decode(text).map_err(|e| {
-            SdkError::InvalidAddress(format!("invalid bech32 address {text:?}: {e}"))
-        })?;
+        let (hrp, address) = Address::from_bech32_any_prefix(text)?;
         if hrp != prefix {
             return Err(SdkError::InvalidAddress(format!(
                 "address {text} has prefix {hrp:?}, expected {prefix:?}"
             )));
         }
+        Ok(address)
+    }
+
+    /// Decodes a bech32 address of any prefix, returning the prefix with it.
+    pub fn from_bech32_any_prefix(text: &str) -> Result<(String, Self), SdkError> {
+        let (hrp, data, _) = bech32::decode(text).map_err(|e| {
+            SdkError::InvalidAddress(format!("invalid bech32 address {text:?}: {e}"))
+        })?;
         let bytes = Vec::<u8>::from_base32(&data)
             .map_err(|e| SdkError::InvalidAddress(format!("invalid bech32 data in {text}: {e}")))?;
-        Address::from_slice(&bytes)
+        Ok((hrp, Address::from_slice(&bytes)?))
     }
 
     pub fn to_bech32(&self, prefix: &str) -> String {

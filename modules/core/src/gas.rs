@@ -76,6 +76,13 @@ pub trait GasMeterWriteExt: StateWrite {
     fn install_gas_meter(&mut self, meter: Arc<GasMeter>) {
         self.object_put(METER_KEY, meter);
     }
+
+    /// Removes the tx's meter, so that work charged at a flat price is not metered twice.
+    fn take_gas_meter(&mut self) -> Option<Arc<GasMeter>> {
+        let meter = self.gas_meter();
+        self.object_delete(METER_KEY);
+        meter
+    }
 }
 
 impl<T: StateWrite + ?Sized> GasMeterWriteExt for T {}

@@ -1,0 +1,42 @@
+# rmesh developer entry points. Release profile everywhere, so tests and the binary share one build.
+SHELL := /bin/bash
+
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/rmesh-target
+GOPATH_DIR := $(shell go env GOPATH 2>/dev/null)
+ifneq ($(GOPATH_DIR),)
+export PATH := $(GOPATH_DIR)/bin:$(PATH)
+endif
+# The e2e tests (tests/) run this binary.
+export RMESHD_BIN ?= $(CARGO_TARGET_DIR)/release/rmeshd
+
+.PHONY: tools build localnet localnet-stop test fmt lint
+
+## tools: install what is missing (clang/libclang, CometBFT v0.38.25, ...)
+tools:
+	bash scripts/install-tools.sh
+
+## build: the rmeshd binary, in $(CARGO_TARGET_DIR)/release/rmeshd
+build:
+	cargo build --release -p rmeshd
+
+## localnet: start N (default 4) validators on 127.0.0.x: make localnet [N=2]
+localnet:
+	bash localnet/start.sh $(N)
+
+## localnet-stop: stop them (state is kept)
+localnet-stop:
+	bash localnet/stop.sh
+
+## test: unit, app and end-to-end tests (needs the rmeshd binary, built first)
+test: tools build
+	@if cargo nextest --version >/dev/null 2>&1; then \
+		cargo nextest run --workspace --cargo-profile release; \
+	else \
+		cargo test --workspace --release; \
+	fi
+
+fmt:
+	cargo fmt --all
+
+lint:
+	cargo clippy --workspace --all-targets --release -- -D warnings

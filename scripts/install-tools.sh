@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs what building and running rmesh needs and is missing; safe to run again.
+#   - clang + libclang-dev (bindgen for RocksDB), g++, make, curl, jq: Debian packages
+#   - Node.js + npm (only if `node` is missing): the cosmjs wallet test
+#   - CometBFT v0.38.25: `go install` into $(go env GOPATH)/bin
+# Rust (cargo) and Go must already be there. Callers should put $(go env GOPATH)/bin on PATH.
+set -euo pipefail
+
+COMETBFT_VERSION=v0.38.25
+
+log() { echo "install-tools: $*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"
+  elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+  else log "need root to run: $*"; exit 1
+  fi
+}
+
+install_debian_packages() {
+  local missing=() p
+  for p in clang libclang-dev g++ make curl jq ca-certificates; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  done
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  log "installing ${missing[*]}"
+  as_root apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+install_cometbft() {
+  command -v go >/dev/null 2>&1 || { log "Go is required to install CometBFT (https://go.dev/doc/install)"; exit 1; }
+  local bin
+  bin="$(go env GOPATH)/bin"
+  export PATH="$bin:$PATH"
+  if [ "$(cometbft version 2>/dev/null || true)" = "${COMETBFT_VERSION#v}" ]; then
+    return 0
+  fi
+  log "installing CometBFT $COMETBFT_VERSION into $bin"
+  go install "github.com/cometbft/cometbft/cmd/cometbft@$COMETBFT_VERSION"
+  [ "$(cometbft version)" = "${COMETBFT_VERSION#v}" ] || { log "cometbft on PATH is not $COMETBFT_VERSION: $(command -v cometbft)"; exit 1; }
+}
+
+command -v cargo >/dev/null 2>&1 || { log "Rust (cargo) is required (https://rustup.rs)"; exit 1; }
+install_debian_packages
+install_cometbft
