@@ -4,6 +4,7 @@ use cnidarium::StateWrite;
 use rmesh_auth::Auth;
 use rmesh_bank::Bank;
 use rmesh_core::{Component, SdkError};
+use rmesh_staking::Staking;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -13,6 +14,8 @@ pub struct AppState {
     pub auth: rmesh_auth::GenesisState,
     #[serde(default)]
     pub bank: rmesh_bank::GenesisState,
+    #[serde(default)]
+    pub staking: rmesh_staking::genesis::GenesisState,
 }
 
 impl AppState {
@@ -30,5 +33,6 @@ impl AppState {
 pub async fn init_chain<S: StateWrite>(state: &mut S, app_state: AppState) -> Result<(), SdkError> {
     Auth::init_chain(state, app_state.auth).await?;
     Bank::init_chain(state, app_state.bank).await?;
+    Staking::init_chain(state, app_state.staking).await?;
     Ok(())
 }

@@ -5,6 +5,7 @@ pub mod client;
 pub mod config;
 pub mod error;
 pub mod genesis;
+pub mod hooks;
 pub mod keyring;
 pub mod node;
 pub mod query;

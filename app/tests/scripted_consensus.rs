@@ -380,16 +380,35 @@ async fn a_node_restarted_after_empty_blocks_resumes_at_its_last_height_and_app_
 async fn a_fee_less_simulation_estimates_the_gas_the_paid_tx_uses() {
     use cosmos_sdk_proto::cosmos::tx::v1beta1::{SimulateRequest, SimulateResponse};
     let mut chain = TestChain::start(2).await;
-    let (from, to) = (chain.accounts[0].address.clone(), chain.accounts[1].address.clone());
+    let (from, to) = (
+        chain.accounts[0].address.clone(),
+        chain.accounts[1].address.clone(),
+    );
     // Wallets simulate before they know the fee: no fee coins, no valid signature needed.
     let unpaid = chain.accounts[0].sign_at(0, vec![send_msg(&from, &to, 10)], 0, GAS);
     #[allow(deprecated)]
-    let request = SimulateRequest { tx: None, tx_bytes: unpaid }.encode_to_vec();
-    let response = chain.abci_query("/cosmos.tx.v1beta1.Service/Simulate", request, 0, false).await;
+    let request = SimulateRequest {
+        tx: None,
+        tx_bytes: unpaid,
+    }
+    .encode_to_vec();
+    let response = chain
+        .abci_query("/cosmos.tx.v1beta1.Service/Simulate", request, 0, false)
+        .await;
     assert!(response.code.is_ok(), "{}", response.log);
-    let simulated = SimulateResponse::decode(response.value.as_ref()).unwrap().gas_info.unwrap().gas_used;
+    let simulated = SimulateResponse::decode(response.value.as_ref())
+        .unwrap()
+        .gas_info
+        .unwrap()
+        .gas_used;
     let paid = chain.accounts[0].sign(vec![send_msg(&from, &to, 10)], FEE, GAS);
     let used = chain.block(vec![paid]).await.tx_results[0].gas_used as u64;
-    assert!(used <= simulated + simulated / 20, "simulated {simulated}, used {used}");
-    assert!(simulated <= used + used / 20, "simulated {simulated}, used {used}");
+    assert!(
+        used <= simulated + simulated / 20,
+        "simulated {simulated}, used {used}"
+    );
+    assert!(
+        simulated <= used + used / 20,
+        "simulated {simulated}, used {used}"
+    );
 }

@@ -17,11 +17,32 @@ pub enum GenesisCommand {
         /// e.g. 1000000urmesh
         coins: String,
     },
+    /// Adds a genesis validator (our gentx): this home's consensus key, self-bonded by an
+    /// account that add-account funded.
+    AddValidator {
+        /// The operator: a key name in the keyring or an address.
+        operator: String,
+        /// Self-bond in the bond denom, e.g. 10000000urmesh.
+        self_bond: String,
+        #[arg(long)]
+        moniker: String,
+        /// Base64 ed25519 key; default: this home's config/priv_validator_key.json.
+        #[arg(long)]
+        pubkey: Option<String>,
+        #[command(flatten)]
+        commission: super::staking::CommissionArgs,
+    },
     /// Sets chain-wide genesis settings.
     SetParams {
         /// The bech32 account prefix.
         #[arg(long)]
         prefix: Option<String>,
+        /// Staking: how long unbonding takes, in seconds.
+        #[arg(long)]
+        unbonding_time_seconds: Option<u64>,
+        /// Staking: the size of the active validator set.
+        #[arg(long)]
+        max_validators: Option<u32>,
     },
 }
 
@@ -64,15 +85,64 @@ pub fn run(home: &Path, command: GenesisCommand) -> Result<(), CliError> {
             address_or_key,
             coins,
         } => edit_app_state(home, |state| {
-            let prefix = state.auth.bech32_prefix.clone();
-            let address = match Address::from_bech32(&address_or_key, &prefix) {
-                Ok(address) => address.to_bech32(&prefix),
-                Err(_) => Keyring::open(home).get(&address_or_key)?.address(&prefix)?,
-            };
+            let address = resolve_address(home, &address_or_key, &state.auth.bech32_prefix)?;
             let coins: Coins = coins.parse()?;
             add_account(state, address, &coins)
         }),
-        GenesisCommand::SetParams { prefix } => edit_app_state(home, |state| {
+        GenesisCommand::AddValidator {
+            operator,
+            self_bond,
+            moniker,
+            pubkey,
+            commission,
+        } => {
+            let pubkey = match pubkey {
+                Some(key) => key,
+                None => super::staking::node_consensus_pubkey(home)?,
+            };
+            edit_app_state(home, |state| {
+                let address = resolve_address(home, &operator, &state.auth.bech32_prefix)?;
+                let bond: rmesh_core::Coin = self_bond.parse()?;
+                if bond.denom != state.staking.params.bond_denom {
+                    return Err(CliError::Input(format!(
+                        "the self-bond must be in {}",
+                        state.staking.params.bond_denom
+                    )));
+                }
+                let decimal =
+                    |text: &str| text.parse().map_err(|e| CliError::Input(format!("{e}")));
+                state
+                    .staking
+                    .validators
+                    .push(rmesh_staking::genesis::GenesisValidator {
+                        operator: address,
+                        consensus_pubkey: pubkey,
+                        moniker,
+                        self_bond: bond.amount,
+                        commission_rate: decimal(&commission.commission_rate)?,
+                        commission_max_rate: decimal(&commission.commission_max_rate)?,
+                        commission_max_change_rate: decimal(
+                            &commission.commission_max_change_rate,
+                        )?,
+                        min_self_delegation: commission
+                            .min_self_delegation
+                            .parse()
+                            .map_err(|_| CliError::Input("invalid --min-self-delegation".into()))?,
+                    });
+                Ok(())
+            })
+        }
+        GenesisCommand::SetParams {
+            prefix,
+            unbonding_time_seconds,
+            max_validators,
+        } => edit_app_state(home, |state| {
+            if let Some(seconds) = unbonding_time_seconds {
+                state.staking.params.unbonding_time_seconds = seconds;
+            }
+            if let Some(max) = max_validators {
+                state.staking.params.max_validators = max;
+            }
             if let Some(prefix) = prefix {
                 rmesh_core::address::validate_prefix(&prefix)?;
                 if !state.auth.accounts.is_empty() {
@@ -84,6 +154,14 @@ pub fn run(home: &Path, command: GenesisCommand) -> Result<(), CliError> {
             }
             Ok(())
         }),
+    }
+}
+
+/// An address given as bech32, or as the name of a key in the home's keyring.
+fn resolve_address(home: &Path, address_or_key: &str, prefix: &str) -> Result<String, CliError> {
+    match Address::from_bech32(address_or_key, prefix) {
+        Ok(address) => Ok(address.to_bech32(prefix)),
+        Err(_) => Keyring::open(home).get(address_or_key)?.address(prefix),
     }
 }
 

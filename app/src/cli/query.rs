@@ -18,6 +18,9 @@ pub enum QueryCommand {
     /// Bank queries.
     #[command(subcommand)]
     Bank(BankQuery),
+    /// Staking queries.
+    #[command(subcommand)]
+    Staking(super::staking::StakingQuery),
     /// An account's number, sequence and public key.
     Account {
         address: String,
@@ -93,6 +96,7 @@ pub async fn run(command: QueryCommand) -> Result<(), CliError> {
         rmesh_core::Address::from_bech32_any_prefix(address)?;
     }
     match command {
+        QueryCommand::Staking(command) => return super::staking::run_query(command).await,
         QueryCommand::Bank(BankQuery::Balances {
             address,
             height,

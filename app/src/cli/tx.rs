@@ -18,6 +18,9 @@ pub enum TxCommand {
     /// Bank transactions.
     #[command(subcommand)]
     Bank(BankTx),
+    /// Staking transactions.
+    #[command(subcommand)]
+    Staking(super::staking::StakingTx),
 }
 
 #[derive(Subcommand)]
@@ -57,6 +60,7 @@ pub struct TxArgs {
 
 pub async fn run(home: &Path, command: TxCommand) -> Result<(), CliError> {
     match command {
+        TxCommand::Staking(command) => super::staking::run_tx(home, command).await,
         TxCommand::Bank(BankTx::Send {
             from,
             to,
@@ -88,7 +92,7 @@ pub async fn run(home: &Path, command: TxCommand) -> Result<(), CliError> {
     }
 }
 
-async fn sign_and_broadcast(
+pub async fn sign_and_broadcast(
     client: &ChainClient,
     key: &Key,
     messages: Vec<Any>,

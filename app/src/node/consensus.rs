@@ -17,8 +17,13 @@ use tokio::sync::Mutex;
 use tower::Service;
 use tower_abci::BoxError;
 
+use rmesh_staking::component::PowerUpdate;
+use rmesh_staking::Staking;
+use tendermint::{validator, vote, PublicKey};
+
 use super::state::{chain_id, mark_commit, put_chain_id};
 use crate::genesis::{self, AppState};
+use crate::hooks::AppHooks;
 use crate::tx::{decode_tx, run_tx, ExecMode, TxOutcome};
 
 #[derive(Clone)]
@@ -110,9 +115,15 @@ impl ConsensusState {
         genesis::init_chain(&mut state, app_state)
             .await
             .map_err(genesis_error)?;
+        let updates = Staking::end_block::<_, AppHooks>(&mut state)
+            .await
+            .map_err(genesis_error)?;
+        mark_commit(&mut state, 0);
         let root = self.storage.commit(state).await?;
         tracing::info!(chain_id = %req.chain_id, app_hash = %hex::encode(root.0), "genesis committed");
-        Ok(init_chain_response(&root))
+        let mut response = init_chain_response(&root);
+        response.validators = cometbft_updates(updates)?;
+        Ok(response)
     }
 
     async fn finalize_block(
@@ -133,6 +144,7 @@ impl ConsensusState {
             let outcome = run_tx(&mut state, tx, &ExecMode::Deliver).await;
             tx_results.push(exec_tx_result(outcome));
         }
+        let updates = Staking::end_block::<_, AppHooks>(&mut state).await?;
         mark_commit(&mut state, req.height.value());
         let staged = self.storage.prepare_commit(state).await?;
         let app_hash = app_hash(staged.root_hash());
@@ -140,7 +152,7 @@ impl ConsensusState {
         Ok(response::FinalizeBlock {
             events: vec![],
             tx_results,
-            validator_updates: vec![],
+            validator_updates: cometbft_updates(updates)?,
             consensus_param_updates: None,
             app_hash,
         })
@@ -158,6 +170,21 @@ impl ConsensusState {
             retain_height: 0u32.into(),
         })
     }
+}
+
+/// Staking's power changes in CometBFT's form.
+fn cometbft_updates(updates: Vec<PowerUpdate>) -> Result<Vec<validator::Update>, BoxError> {
+    updates
+        .into_iter()
+        .map(|update| {
+            let pub_key = PublicKey::from_raw_ed25519(&update.consensus_pubkey)
+                .ok_or("staking holds an invalid ed25519 key")?;
+            Ok(validator::Update {
+                pub_key,
+                power: vote::Power::try_from(update.power)?,
+            })
+        })
+        .collect()
 }
 
 fn genesis_error(err: rmesh_core::SdkError) -> BoxError {

@@ -15,12 +15,14 @@ use cosmos_sdk_proto::cosmos::auth::v1beta1::query_server::Query as AuthApi;
 use cosmos_sdk_proto::cosmos::bank::v1beta1::query_server::Query as BankApi;
 use cosmos_sdk_proto::cosmos::base::node::v1beta1::service_server::Service as NodeApi;
 use cosmos_sdk_proto::cosmos::base::tendermint::v1beta1::service_server::Service as TendermintApi;
+use cosmos_sdk_proto::cosmos::staking::v1beta1::query_server::Query as StakingApi;
 use cosmos_sdk_proto::cosmos::tx::v1beta1::service_server::Service as TxApi;
 use futures::future::BoxFuture;
 use prost::Message;
 use rmesh_auth::query::AuthQuery;
 use rmesh_bank::query::BankQuery;
 use rmesh_core::query::HEIGHT_HEADER;
+use rmesh_staking::query::StakingQuery;
 use tendermint::merkle::proof::{ProofOp, ProofOps};
 use tonic::Status;
 
@@ -38,6 +40,7 @@ type Handler =
 pub struct Services {
     pub auth: Arc<AuthQuery>,
     pub bank: Arc<BankQuery>,
+    pub staking: Arc<StakingQuery>,
     pub tx: Arc<TxService>,
     pub node: Arc<NodeService>,
 }
@@ -82,6 +85,7 @@ impl QueryRouter {
         let services = Services {
             auth: Arc::new(AuthQuery::new(storage.clone())),
             bank: Arc::new(BankQuery::new(storage.clone())),
+            staking: Arc::new(StakingQuery::new(storage.clone())),
             tx: Arc::new(TxService::new(storage.clone(), comet.clone())),
             node: Arc::new(NodeService::new(
                 storage.clone(),
@@ -114,6 +118,21 @@ impl QueryRouter {
             "/cosmos.bank.v1beta1.Query/DenomOwners" => denom_owners,
             "/cosmos.bank.v1beta1.Query/DenomOwnersByQuery" => denom_owners_by_query,
             "/cosmos.bank.v1beta1.Query/SendEnabled" => send_enabled,
+        });
+        routes!(map, services.staking, StakingApi, {
+            "/cosmos.staking.v1beta1.Query/Validators" => validators,
+            "/cosmos.staking.v1beta1.Query/Validator" => validator,
+            "/cosmos.staking.v1beta1.Query/ValidatorDelegations" => validator_delegations,
+            "/cosmos.staking.v1beta1.Query/ValidatorUnbondingDelegations" => validator_unbonding_delegations,
+            "/cosmos.staking.v1beta1.Query/Delegation" => delegation,
+            "/cosmos.staking.v1beta1.Query/UnbondingDelegation" => unbonding_delegation,
+            "/cosmos.staking.v1beta1.Query/DelegatorDelegations" => delegator_delegations,
+            "/cosmos.staking.v1beta1.Query/DelegatorUnbondingDelegations" => delegator_unbonding_delegations,
+            "/cosmos.staking.v1beta1.Query/Redelegations" => redelegations,
+            "/cosmos.staking.v1beta1.Query/DelegatorValidators" => delegator_validators,
+            "/cosmos.staking.v1beta1.Query/DelegatorValidator" => delegator_validator,
+            "/cosmos.staking.v1beta1.Query/Pool" => pool,
+            "/cosmos.staking.v1beta1.Query/Params" => params,
         });
         routes!(map, services.tx, TxApi, {
             "/cosmos.tx.v1beta1.Service/Simulate" => simulate,

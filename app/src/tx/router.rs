@@ -5,6 +5,12 @@ use cosmos_sdk_proto::Any;
 use prost::{Message, Name};
 use rmesh_bank::{MultiSendHandler, SendHandler};
 use rmesh_core::{Address, MsgHandler, SdkError};
+use rmesh_staking::{
+    CreateValidatorHandler, DelegateHandler, EditValidatorHandler, RedelegateHandler,
+    UndelegateHandler,
+};
+
+use crate::hooks::AppHooks;
 
 /// A message that passed its stateless checks.
 pub struct CheckedMsg {
@@ -20,6 +26,16 @@ macro_rules! dispatch {
             $call::<SendHandler, _>($($arg),*).await
         } else if url == <MultiSendHandler as MsgHandler>::Msg::type_url() {
             $call::<MultiSendHandler, _>($($arg),*).await
+        } else if url == <CreateValidatorHandler<AppHooks> as MsgHandler>::Msg::type_url() {
+            $call::<CreateValidatorHandler<AppHooks>, _>($($arg),*).await
+        } else if url == <EditValidatorHandler<AppHooks> as MsgHandler>::Msg::type_url() {
+            $call::<EditValidatorHandler<AppHooks>, _>($($arg),*).await
+        } else if url == <DelegateHandler<AppHooks> as MsgHandler>::Msg::type_url() {
+            $call::<DelegateHandler<AppHooks>, _>($($arg),*).await
+        } else if url == <UndelegateHandler<AppHooks> as MsgHandler>::Msg::type_url() {
+            $call::<UndelegateHandler<AppHooks>, _>($($arg),*).await
+        } else if url == <RedelegateHandler<AppHooks> as MsgHandler>::Msg::type_url() {
+            $call::<RedelegateHandler<AppHooks>, _>($($arg),*).await
         } else {
             Err(SdkError::TxDecode(format!("unable to resolve type URL {url}")))
         }

@@ -1,3 +1,5 @@
+// Each test binary uses a different part of this support module.
+#![allow(dead_code)]
 //! A scripted consensus for whole-app tests: it drives the node's ABCI services in-process, block
 //! by block, with no sockets and no CometBFT.
 
@@ -110,6 +112,15 @@ pub const GENESIS_FUNDS: u128 = 1_000_000_000;
 impl TestChain {
     /// A chain whose genesis funds `accounts` fresh keys, started with InitChain.
     pub async fn start(accounts: usize) -> Self {
+        Self::start_with(accounts, |_| {}).await.0
+    }
+
+    /// Like [`start`], letting the test edit the genesis (validators, params) before InitChain;
+    /// also returns the validator set InitChain gave CometBFT.
+    pub async fn start_with(
+        accounts: usize,
+        edit: impl FnOnce(&mut AppState),
+    ) -> (Self, Vec<tendermint::validator::Update>) {
         let home = tempfile::tempdir().unwrap();
         let accounts: Vec<Account> = (0..accounts as u64).map(Account::new).collect();
         let mut genesis = AppState::default();
@@ -123,13 +134,14 @@ impl TestChain {
                 coins: vec![Coin::new(GENESIS_FUNDS, DENOM)],
             });
         }
+        edit(&mut genesis);
         let mut chain = Self::open(home, accounts).await;
         let response = chain
             .init_chain(serde_json::to_vec(&genesis).unwrap())
             .await
             .unwrap();
         chain.last_app_hash = response.app_hash.as_bytes().to_vec();
-        chain
+        (chain, response.validators)
     }
 
     /// The node's services over the state in `home`, as a (re)started rmeshd has them.

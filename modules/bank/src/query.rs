@@ -74,7 +74,7 @@ async fn owners_of(snapshot: &Snapshot, denom: &str) -> Result<Vec<DenomOwner>, 
         else {
             continue;
         };
-        let Some(address) = decode_hex_address(hex) else {
+        let Some(address) = Address::from_hex(hex) else {
             continue;
         };
         let amount = u128::from_be_bytes(value.as_slice().try_into().unwrap_or([0; 16]));
@@ -84,17 +84,6 @@ async fn owners_of(snapshot: &Snapshot, denom: &str) -> Result<Vec<DenomOwner>, 
         });
     }
     Ok(owners)
-}
-
-fn decode_hex_address(hex: &str) -> Option<Address> {
-    if hex.len() != 40 {
-        return None;
-    }
-    let mut bytes = [0u8; 20];
-    for (i, byte) in bytes.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
-    Some(Address(bytes))
 }
 
 async fn metadata_of(snapshot: &Snapshot, denom: &str) -> Result<pb::Metadata, Status> {

@@ -56,6 +56,18 @@ impl Address {
     pub fn to_hex(&self) -> String {
         hex_lower(&self.0)
     }
+
+    /// Parses the 40-digit lowercase hex form used inside storage keys.
+    pub fn from_hex(text: &str) -> Option<Self> {
+        if text.len() != 40 {
+            return None;
+        }
+        let mut bytes = [0u8; 20];
+        for (i, byte) in bytes.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
+        }
+        Some(Address(bytes))
+    }
 }
 
 /// A bech32 human-readable part must be lowercase ASCII letters/digits and encode an address.
@@ -76,6 +88,21 @@ pub fn validate_prefix(prefix: &str) -> Result<(), SdkError> {
 
 fn hex_lower(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// In stored JSON an address is its hex form: state does not depend on the bech32 prefix.
+impl serde::Serialize for Address {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_hex())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Address {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Address::from_hex(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("invalid address {text:?}")))
+    }
 }
 
 impl fmt::Debug for Address {

@@ -13,6 +13,16 @@ pub struct BlockContext {
     pub time_nanos: u32,
 }
 
+impl BlockContext {
+    /// Block time as nanoseconds since the unix epoch (0 for times before it).
+    pub fn unix_nanos(&self) -> u64 {
+        u64::try_from(self.time_seconds)
+            .unwrap_or(0)
+            .saturating_mul(1_000_000_000)
+            .saturating_add(u64::from(self.time_nanos))
+    }
+}
+
 pub trait BlockContextExt: StateRead {
     fn block_context(&self) -> BlockContext {
         self.object_get::<BlockContext>(BLOCK_KEY)

@@ -66,6 +66,11 @@ impl Decimal {
     }
 }
 
+/// `floor(a * b / c)` with a 256-bit intermediate: exact share and pro-rata arithmetic.
+pub fn mul_div_floor(a: u128, b: u128, c: u128) -> Result<u128, DecimalError> {
+    mul_div(a, b, c, Rounding::Down)
+}
+
 #[derive(Clone, Copy)]
 enum Rounding {
     Down,

@@ -37,6 +37,26 @@ pub trait StoreRead: StateRead {
         }
     }
 
+    /// Keys under a prefix in key order, stopping at the first for which `keep_going` is false;
+    /// queues ordered by time read only their due head this way.
+    async fn prefix_keys_while(
+        &self,
+        prefix: &str,
+        keep_going: impl for<'k> Fn(&'k str) -> bool + Send + 'async_trait,
+    ) -> Result<Vec<String>, SdkError> {
+        let mut stream = Box::pin(self.prefix_keys(prefix));
+        let mut keys = Vec::new();
+        while let Some(key) = stream.next().await {
+            let key = key?;
+            self.consume_gas(cost::ITER_NEXT_FLAT, "IterNext")?;
+            if !keep_going(&key) {
+                break;
+            }
+            keys.push(key);
+        }
+        Ok(keys)
+    }
+
     /// Every protobuf value under a prefix, in key order.
     async fn prefix_protos<T: Message + Default>(&self, prefix: &str) -> Result<Vec<T>, SdkError> {
         self.prefix_entries(prefix)

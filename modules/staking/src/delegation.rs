@@ -1,0 +1,326 @@
+//! Delegating, unbonding and redelegating: the token movements between accounts and the two
+//! pools, and the share bookkeeping on validators and delegations.
+
+use cnidarium::StateWrite;
+use rmesh_auth::AccountRead;
+use rmesh_bank::BankWrite;
+use rmesh_core::{Address, BlockContextExt, Coin, Coins, Decimal, SdkError};
+
+use crate::event;
+use crate::hooks::StakingHooks;
+use crate::state_key;
+use crate::validator::{BondStatus, RedelegationEntry, UnbondingEntry, Validator};
+use crate::view::{StakingRead, StakingWrite};
+use crate::StoreWriteExt;
+
+/// Module accounts holding bonded and not-bonded (unbonding) tokens, as in the SDK.
+pub const BONDED_POOL: &str = "bonded_tokens_pool";
+pub const NOT_BONDED_POOL: &str = "not_bonded_tokens_pool";
+
+pub fn pool_for(status: BondStatus) -> Address {
+    match status {
+        BondStatus::Bonded => Address::module(BONDED_POOL),
+        _ => Address::module(NOT_BONDED_POOL),
+    }
+}
+
+pub async fn operator_text<S: cnidarium::StateRead + ?Sized>(
+    state: &S,
+    operator: &Address,
+) -> Result<String, SdkError> {
+    Ok(operator.to_bech32(&format!("{}valoper", state.bech32_prefix().await?)))
+}
+
+pub async fn parse_operator<S: cnidarium::StateRead + ?Sized>(
+    state: &S,
+    text: &str,
+) -> Result<Address, SdkError> {
+    Address::from_bech32(text, &format!("{}valoper", state.bech32_prefix().await?))
+}
+
+pub async fn existing_validator<S: cnidarium::StateRead + ?Sized>(
+    state: &S,
+    operator: &Address,
+) -> Result<Validator, SdkError> {
+    state
+        .validator(operator)
+        .await?
+        .ok_or_else(|| SdkError::NotFound("validator does not exist".into()))
+}
+
+async fn bond_coins<S: StateWrite + ?Sized>(state: &S, amount: u128) -> Result<Coins, SdkError> {
+    let denom = state.staking_params().await?.bond_denom;
+    let mut coins = Coins::new();
+    coins.add(&Coin::new(amount, denom))?;
+    Ok(coins)
+}
+
+/// Moves `amount` bond-denom tokens between two accounts (no-op for zero or same account).
+pub async fn move_tokens<S: StateWrite + ?Sized>(
+    state: &mut S,
+    from: &Address,
+    to: &Address,
+    amount: u128,
+) -> Result<(), SdkError> {
+    if amount == 0 || from == to {
+        return Ok(());
+    }
+    let coins = bond_coins(state, amount).await?;
+    state.send(from, to, &coins).await
+}
+
+/// Bonds `amount` of the delegator's tokens to `operator`; returns the shares minted.
+pub async fn delegate<S: StateWrite, H: StakingHooks>(
+    state: &mut S,
+    delegator: &Address,
+    operator: &Address,
+    amount: u128,
+) -> Result<Decimal, SdkError> {
+    let mut validator = existing_validator(state, operator).await?;
+    H::before_delegation_modified(state, delegator, operator).await?;
+    move_tokens(state, delegator, &pool_for(validator.status), amount).await?;
+    let shares = validator.add_tokens(amount)?;
+    state.put_validator(&validator).await?;
+    let total = state.delegation(delegator, operator).await?;
+    let total = Decimal::from_atomics(total.atomics().saturating_add(shares.atomics()));
+    state.put_delegation(delegator, operator, total)?;
+    H::after_delegation_modified(state, delegator, operator).await?;
+    let (validator_text, delegator_text) = (
+        operator_text(state, operator).await?,
+        state.format_address(delegator).await?,
+    );
+    let coins = bond_coins(state, amount).await?.to_string();
+    state.record(event::delegate(
+        &validator_text,
+        &delegator_text,
+        &coins,
+        &shares.to_string(),
+    ));
+    Ok(shares)
+}
+
+/// The shares worth `amount` tokens of an existing delegation, refusing more than it holds.
+async fn shares_to_unbond<S: StateWrite + ?Sized>(
+    state: &S,
+    delegator: &Address,
+    validator: &Validator,
+    amount: u128,
+) -> Result<Decimal, SdkError> {
+    let held = state.delegation(delegator, &validator.operator).await?;
+    if held.is_zero() {
+        return Err(SdkError::NotFound(
+            "no delegation for (address, validator) tuple".into(),
+        ));
+    }
+    let shares = validator.shares_for_tokens(amount)?;
+    if shares > held {
+        return Err(SdkError::InvalidRequest(format!(
+            "invalid shares amount: {amount} is more than the delegation's {} tokens",
+            validator.tokens_for_shares(held)?
+        )));
+    }
+    // Unbonding everything that rounds to the whole delegation takes all of it (no dust).
+    if validator.tokens_for_shares(held)? == amount {
+        return Ok(held);
+    }
+    Ok(shares)
+}
+
+/// Removes shares from a delegation and its validator; returns the tokens they were worth.
+/// A validator whose operator falls below its minimum self-delegation is jailed, as in the SDK.
+async fn unbond_shares<S: StateWrite, H: StakingHooks>(
+    state: &mut S,
+    delegator: &Address,
+    operator: &Address,
+    shares: Decimal,
+) -> Result<(u128, Validator), SdkError> {
+    let mut validator = existing_validator(state, operator).await?;
+    H::before_delegation_modified(state, delegator, operator).await?;
+    let held = state.delegation(delegator, operator).await?;
+    let remaining = held
+        .checked_sub(shares)
+        .ok_or_else(|| SdkError::InvalidRequest("not enough delegation shares".into()))?;
+    state.put_delegation(delegator, operator, remaining)?;
+    let tokens = validator.remove_shares(shares)?;
+    if delegator == operator && !validator.jailed {
+        let self_bond = validator.tokens_for_shares(remaining)?;
+        if self_bond < validator.min_self_delegation {
+            validator.jailed = true;
+            H::after_validator_jailed(state, &validator).await?;
+        }
+    }
+    state.put_validator(&validator).await?;
+    if !remaining.is_zero() {
+        H::after_delegation_modified(state, delegator, operator).await?;
+    }
+    Ok((tokens, validator))
+}
+
+/// Starts unbonding `amount` tokens: they leave the validator now and reach the delegator when
+/// the unbonding period has passed. Returns the completion time (unix nanos).
+pub async fn undelegate<S: StateWrite, H: StakingHooks>(
+    state: &mut S,
+    delegator: &Address,
+    operator: &Address,
+    amount: u128,
+) -> Result<u64, SdkError> {
+    let params = state.staking_params().await?;
+    let validator = existing_validator(state, operator).await?;
+    let mut entries = state.unbonding(delegator, operator).await?;
+    if entries.len() >= params.max_entries as usize {
+        return Err(SdkError::InvalidRequest(format!(
+            "too many unbonding delegation entries for (delegator, validator) tuple (max {})",
+            params.max_entries
+        )));
+    }
+    let shares = shares_to_unbond(state, delegator, &validator, amount).await?;
+    let (tokens, validator) = unbond_shares::<S, H>(state, delegator, operator, shares).await?;
+    if validator.status == BondStatus::Bonded {
+        move_tokens(
+            state,
+            &Address::module(BONDED_POOL),
+            &Address::module(NOT_BONDED_POOL),
+            tokens,
+        )
+        .await?;
+    }
+    let context = state.block_context();
+    let completion = context
+        .unix_nanos()
+        .saturating_add(params.unbonding_nanos());
+    entries.push(UnbondingEntry {
+        creation_height: context.height,
+        completion_time_nanos: completion,
+        initial_balance: tokens,
+        balance: tokens,
+    });
+    state.put_unbonding(delegator, operator, &entries)?;
+    state.put_marker(state_key::unbonding_queue(completion, delegator, operator))?;
+    let (validator_text, delegator_text) = (
+        operator_text(state, operator).await?,
+        state.format_address(delegator).await?,
+    );
+    let coins = bond_coins(state, tokens).await?.to_string();
+    state.record(event::unbond(
+        &validator_text,
+        &delegator_text,
+        &coins,
+        completion,
+    ));
+    Ok(completion)
+}
+
+/// Unbonds `shares` with no unbonding period and returns the tokens to the delegator at once.
+/// Only for trusted modules (virtual staking), never reachable from a user message.
+pub async fn instant_undelegate<S: StateWrite, H: StakingHooks>(
+    state: &mut S,
+    delegator: &Address,
+    operator: &Address,
+    shares: Decimal,
+) -> Result<u128, SdkError> {
+    let (tokens, validator) = unbond_shares::<S, H>(state, delegator, operator, shares).await?;
+    move_tokens(state, &pool_for(validator.status), delegator, tokens).await?;
+    Ok(tokens)
+}
+
+/// Moves `amount` tokens of stake from `source` to `destination` without unbonding; the entry
+/// keeps the moved stake slashable for `source`'s infractions until the unbonding period ends.
+pub async fn redelegate<S: StateWrite, H: StakingHooks>(
+    state: &mut S,
+    delegator: &Address,
+    source: &Address,
+    destination: &Address,
+    amount: u128,
+) -> Result<u64, SdkError> {
+    if source == destination {
+        return Err(SdkError::InvalidRequest(
+            "cannot redelegate to the same validator".into(),
+        ));
+    }
+    let params = state.staking_params().await?;
+    let source_validator = existing_validator(state, source).await?;
+    let destination_validator = existing_validator(state, destination).await?;
+    if has_incoming_redelegation(state, delegator, source).await? {
+        return Err(SdkError::InvalidRequest(
+            "redelegation to this validator already in progress; first redelegation to this validator must complete before next redelegation".into(),
+        ));
+    }
+    let mut entries = state.redelegation(delegator, source, destination).await?;
+    if entries.len() >= params.max_entries as usize {
+        return Err(SdkError::InvalidRequest(format!(
+            "too many redelegation entries for (delegator, src-validator, dst-validator) tuple (max {})",
+            params.max_entries
+        )));
+    }
+    let shares = shares_to_unbond(state, delegator, &source_validator, amount).await?;
+    let (tokens, source_validator) =
+        unbond_shares::<S, H>(state, delegator, source, shares).await?;
+    move_tokens(
+        state,
+        &pool_for(source_validator.status),
+        &pool_for(destination_validator.status),
+        tokens,
+    )
+    .await?;
+    let mut destination_validator = existing_validator(state, destination).await?;
+    H::before_delegation_modified(state, delegator, destination).await?;
+    let shares_dst = destination_validator.add_tokens(tokens)?;
+    state.put_validator(&destination_validator).await?;
+    let held = state.delegation(delegator, destination).await?;
+    state.put_delegation(
+        delegator,
+        destination,
+        Decimal::from_atomics(held.atomics().saturating_add(shares_dst.atomics())),
+    )?;
+    H::after_delegation_modified(state, delegator, destination).await?;
+    let context = state.block_context();
+    let completion = context
+        .unix_nanos()
+        .saturating_add(params.unbonding_nanos());
+    if source_validator.status != BondStatus::Unbonded {
+        entries.push(RedelegationEntry {
+            creation_height: context.height,
+            completion_time_nanos: completion,
+            initial_balance: tokens,
+            shares_dst,
+        });
+        state.put_redelegation(delegator, source, destination, &entries)?;
+        state.put_marker(state_key::redelegation_queue(
+            completion,
+            delegator,
+            source,
+            destination,
+        ))?;
+    }
+    let (source_text, destination_text) = (
+        operator_text(state, source).await?,
+        operator_text(state, destination).await?,
+    );
+    let delegator_text = state.format_address(delegator).await?;
+    let coins = bond_coins(state, tokens).await?.to_string();
+    state.record(event::redelegate(
+        &source_text,
+        &destination_text,
+        &delegator_text,
+        &coins,
+    ));
+    Ok(completion)
+}
+
+/// Whether stake that `delegator` redelegated *to* `validator` is still maturing (the SDK forbids
+/// hopping it onwards, so a slash can always find it).
+async fn has_incoming_redelegation<S: StateWrite + ?Sized>(
+    state: &S,
+    delegator: &Address,
+    validator: &Address,
+) -> Result<bool, SdkError> {
+    for candidate in state.all_validators().await? {
+        let entries = state
+            .redelegation(delegator, &candidate.operator, validator)
+            .await?;
+        if !entries.is_empty() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}

@@ -1,0 +1,96 @@
+//! What other modules (slashing, distribution, virtual staking) learn from staking, synchronously
+//! and in order. The app wires one implementation; every method defaults to doing nothing.
+
+use async_trait::async_trait;
+use cnidarium::StateWrite;
+use rmesh_core::{Address, Decimal, SdkError};
+
+use crate::validator::Validator;
+
+/// A slash as it happened, with everything a provider chain needs to mirror it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlashRecord {
+    pub operator: Address,
+    pub infraction_height: u64,
+    /// Block time of the infraction, unix seconds.
+    pub infraction_time_seconds: i64,
+    /// The validator's voting power at the infraction.
+    pub power: u64,
+    pub fraction: Decimal,
+    /// Tokens actually burned (validator, unbondings and redelegations together).
+    pub amount: u128,
+}
+
+#[async_trait]
+pub trait StakingHooks: Send + Sync + 'static {
+    async fn after_validator_created<S: StateWrite>(
+        _state: &mut S,
+        _validator: &Validator,
+    ) -> Result<(), SdkError> {
+        Ok(())
+    }
+
+    async fn after_validator_bonded<S: StateWrite>(
+        _state: &mut S,
+        _validator: &Validator,
+    ) -> Result<(), SdkError> {
+        Ok(())
+    }
+
+    async fn after_validator_begin_unbonding<S: StateWrite>(
+        _state: &mut S,
+        _validator: &Validator,
+    ) -> Result<(), SdkError> {
+        Ok(())
+    }
+
+    /// Before a delegation's shares change (or it is created): rewards are settled at old shares.
+    async fn before_delegation_modified<S: StateWrite>(
+        _state: &mut S,
+        _delegator: &Address,
+        _operator: &Address,
+    ) -> Result<(), SdkError> {
+        Ok(())
+    }
+
+    async fn after_delegation_modified<S: StateWrite>(
+        _state: &mut S,
+        _delegator: &Address,
+        _operator: &Address,
+    ) -> Result<(), SdkError> {
+        Ok(())
+    }
+
+    async fn after_validator_jailed<S: StateWrite>(
+        _state: &mut S,
+        _validator: &Validator,
+    ) -> Result<(), SdkError> {
+        Ok(())
+    }
+
+    async fn after_validator_unjailed<S: StateWrite>(
+        _state: &mut S,
+        _validator: &Validator,
+    ) -> Result<(), SdkError> {
+        Ok(())
+    }
+
+    async fn after_validator_tombstoned<S: StateWrite>(
+        _state: &mut S,
+        _validator: &Validator,
+    ) -> Result<(), SdkError> {
+        Ok(())
+    }
+
+    async fn after_validator_slashed<S: StateWrite>(
+        _state: &mut S,
+        _record: &SlashRecord,
+    ) -> Result<(), SdkError> {
+        Ok(())
+    }
+}
+
+/// For chains (and tests) where nothing subscribes.
+pub struct NoHooks;
+
+impl StakingHooks for NoHooks {}
