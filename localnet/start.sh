@@ -15,6 +15,8 @@ DENOM=urmesh
 MIN_GAS_PRICES="0.001$DENOM"
 DEMO_KEYS=(alice bob relayer)
 DEMO_COINS="1000000000000$DENOM"
+VALIDATOR_COINS="1000000000$DENOM"
+SELF_BOND="100000000$DENOM"
 P2P_PORT=26656 RPC_PORT=26657 ABCI_PORT=26658 GRPC_PORT=9090
 N=4
 FRESH=0
@@ -134,6 +136,13 @@ if [ "$FRESH" -eq 1 ] || [ ! -d "$DIR/node0" ]; then
     [ -n "$mnemonic" ] || die "no mnemonic in the output of keys add $name: $out"
     (umask 077 && printf '%s\n' "$mnemonic" >"$KEYS/$name.mnemonic")
     "$RMESHD" genesis add-account "$("$RMESHD" keys show "$name" -a --home "$KEYS")" "$DEMO_COINS" --home "$DIR/node0"
+  done
+  # Each node's consensus key becomes a genesis validator, self-bonded by its own operator key.
+  for ((i = 0; i < N; i++)); do
+    operator=$("$RMESHD" keys add "validator$i" --home "$KEYS" | jq -r .address)
+    "$RMESHD" genesis add-account "$operator" "$VALIDATOR_COINS" --home "$DIR/node0"
+    "$RMESHD" genesis add-validator "$operator" "$SELF_BOND" --moniker "node$i" --home "$DIR/node0" \
+      --pubkey "$(jq -r .pub_key.value "$DIR/node$i/config/priv_validator_key.json")"
   done
   for ((i = 1; i < N; i++)); do cp "$genesis" "$DIR/node$i/config/genesis.json"; done
 else
