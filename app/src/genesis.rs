@@ -4,6 +4,7 @@ use cnidarium::StateWrite;
 use rmesh_auth::Auth;
 use rmesh_bank::Bank;
 use rmesh_core::{Component, SdkError};
+use rmesh_slashing::Slashing;
 use rmesh_staking::Staking;
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +17,8 @@ pub struct AppState {
     pub bank: rmesh_bank::GenesisState,
     #[serde(default)]
     pub staking: rmesh_staking::genesis::GenesisState,
+    #[serde(default)]
+    pub slashing: rmesh_slashing::genesis::GenesisState,
 }
 
 impl AppState {
@@ -34,5 +37,6 @@ pub async fn init_chain<S: StateWrite>(state: &mut S, app_state: AppState) -> Re
     Auth::init_chain(state, app_state.auth).await?;
     Bank::init_chain(state, app_state.bank).await?;
     Staking::init_chain(state, app_state.staking).await?;
+    Slashing::init_chain(state, app_state.slashing).await?;
     Ok(())
 }

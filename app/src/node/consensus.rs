@@ -17,6 +17,7 @@ use tokio::sync::Mutex;
 use tower::Service;
 use tower_abci::BoxError;
 
+use rmesh_slashing::Slashing;
 use rmesh_staking::component::PowerUpdate;
 use rmesh_staking::Staking;
 use tendermint::{validator, vote, PublicKey};
@@ -139,6 +140,12 @@ impl ConsensusState {
             time_seconds: time.seconds,
             time_nanos: u32::try_from(time.nanos).unwrap_or(0),
         });
+        Slashing::begin_block::<_, AppHooks>(
+            &mut state,
+            &req.decided_last_commit,
+            &req.misbehavior,
+        )
+        .await?;
         let mut tx_results = Vec::with_capacity(req.txs.len());
         for tx in &req.txs {
             let outcome = run_tx(&mut state, tx, &ExecMode::Deliver).await;

@@ -15,6 +15,7 @@ use cosmos_sdk_proto::cosmos::auth::v1beta1::query_server::Query as AuthApi;
 use cosmos_sdk_proto::cosmos::bank::v1beta1::query_server::Query as BankApi;
 use cosmos_sdk_proto::cosmos::base::node::v1beta1::service_server::Service as NodeApi;
 use cosmos_sdk_proto::cosmos::base::tendermint::v1beta1::service_server::Service as TendermintApi;
+use cosmos_sdk_proto::cosmos::slashing::v1beta1::query_server::Query as SlashingApi;
 use cosmos_sdk_proto::cosmos::staking::v1beta1::query_server::Query as StakingApi;
 use cosmos_sdk_proto::cosmos::tx::v1beta1::service_server::Service as TxApi;
 use futures::future::BoxFuture;
@@ -22,6 +23,7 @@ use prost::Message;
 use rmesh_auth::query::AuthQuery;
 use rmesh_bank::query::BankQuery;
 use rmesh_core::query::HEIGHT_HEADER;
+use rmesh_slashing::query::SlashingQuery;
 use rmesh_staking::query::StakingQuery;
 use tendermint::merkle::proof::{ProofOp, ProofOps};
 use tonic::Status;
@@ -41,6 +43,7 @@ pub struct Services {
     pub auth: Arc<AuthQuery>,
     pub bank: Arc<BankQuery>,
     pub staking: Arc<StakingQuery>,
+    pub slashing: Arc<SlashingQuery>,
     pub tx: Arc<TxService>,
     pub node: Arc<NodeService>,
 }
@@ -86,6 +89,7 @@ impl QueryRouter {
             auth: Arc::new(AuthQuery::new(storage.clone())),
             bank: Arc::new(BankQuery::new(storage.clone())),
             staking: Arc::new(StakingQuery::new(storage.clone())),
+            slashing: Arc::new(SlashingQuery::new(storage.clone())),
             tx: Arc::new(TxService::new(storage.clone(), comet.clone())),
             node: Arc::new(NodeService::new(
                 storage.clone(),
@@ -133,6 +137,11 @@ impl QueryRouter {
             "/cosmos.staking.v1beta1.Query/DelegatorValidator" => delegator_validator,
             "/cosmos.staking.v1beta1.Query/Pool" => pool,
             "/cosmos.staking.v1beta1.Query/Params" => params,
+        });
+        routes!(map, services.slashing, SlashingApi, {
+            "/cosmos.slashing.v1beta1.Query/Params" => params,
+            "/cosmos.slashing.v1beta1.Query/SigningInfo" => signing_info,
+            "/cosmos.slashing.v1beta1.Query/SigningInfos" => signing_infos,
         });
         routes!(map, services.tx, TxApi, {
             "/cosmos.tx.v1beta1.Service/Simulate" => simulate,

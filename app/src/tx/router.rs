@@ -5,6 +5,7 @@ use cosmos_sdk_proto::Any;
 use prost::{Message, Name};
 use rmesh_bank::{MultiSendHandler, SendHandler};
 use rmesh_core::{Address, MsgHandler, SdkError};
+use rmesh_slashing::UnjailHandler;
 use rmesh_staking::{
     CreateValidatorHandler, DelegateHandler, EditValidatorHandler, RedelegateHandler,
     UndelegateHandler,
@@ -36,6 +37,8 @@ macro_rules! dispatch {
             $call::<UndelegateHandler<AppHooks>, _>($($arg),*).await
         } else if url == <RedelegateHandler<AppHooks> as MsgHandler>::Msg::type_url() {
             $call::<RedelegateHandler<AppHooks>, _>($($arg),*).await
+        } else if url == <UnjailHandler<AppHooks> as MsgHandler>::Msg::type_url() {
+            $call::<UnjailHandler<AppHooks>, _>($($arg),*).await
         } else {
             Err(SdkError::TxDecode(format!("unable to resolve type URL {url}")))
         }

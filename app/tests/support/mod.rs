@@ -3,6 +3,8 @@
 //! A scripted consensus for whole-app tests: it drives the node's ABCI services in-process, block
 //! by block, with no sockets and no CometBFT.
 
+pub mod staking;
+
 use std::time::Duration;
 
 use cnidarium::Storage;
@@ -186,17 +188,32 @@ impl TestChain {
 
     /// Runs FinalizeBlock and Commit for the next height with `txs`.
     pub async fn block(&mut self, txs: Vec<Vec<u8>>) -> response::FinalizeBlock {
+        self.block_with(txs, vec![], vec![]).await
+    }
+
+    /// Block time of `height` in the scripted consensus (5 s apart).
+    pub fn time_of(height: u64) -> Time {
+        Time::from_unix_timestamp(1_700_000_000 + height as i64 * 5, 0).unwrap()
+    }
+
+    /// A block whose last commit carries `votes` and which reports `misbehavior`.
+    pub async fn block_with(
+        &mut self,
+        txs: Vec<Vec<u8>>,
+        votes: Vec<tendermint::abci::types::VoteInfo>,
+        misbehavior: Vec<tendermint::abci::types::Misbehavior>,
+    ) -> response::FinalizeBlock {
         self.height += 1;
         let request = request::FinalizeBlock {
             txs: txs.into_iter().map(Into::into).collect(),
             decided_last_commit: tendermint::abci::types::CommitInfo {
                 round: 0u16.into(),
-                votes: vec![],
+                votes,
             },
-            misbehavior: vec![],
+            misbehavior,
             hash: tendermint::Hash::None,
             height: Height::try_from(self.height).unwrap(),
-            time: Time::from_unix_timestamp(1_700_000_000 + self.height as i64 * 5, 0).unwrap(),
+            time: Self::time_of(self.height),
             next_validators_hash: tendermint::Hash::None,
             proposer_address: tendermint::account::Id::new([0; 20]),
         };

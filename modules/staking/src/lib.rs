@@ -8,6 +8,7 @@ pub mod genesis;
 pub mod hooks;
 pub mod params;
 pub mod query;
+pub mod slash;
 pub mod state_key;
 pub mod validator;
 pub mod view;

@@ -1,0 +1,141 @@
+//! Chains with staking validators, and the staking messages tests send.
+
+use cosmos_sdk_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
+use cosmos_sdk_proto::cosmos::staking::v1beta1::{MsgDelegate, MsgUndelegate};
+use cosmos_sdk_proto::Any;
+use prost::{Message, Name};
+use rmesh_core::Address;
+use rmesh_staking::genesis::GenesisValidator;
+use tendermint::validator::Update;
+
+use super::{TestChain, DENOM};
+
+pub const GAS: u64 = 300_000;
+pub const FEE: u128 = 750;
+pub const SELF_BOND: u128 = 10_000_000;
+/// Blocks are 5 s apart in the scripted consensus; unbonding takes 4 blocks.
+pub const UNBONDING_SECONDS: u64 = 20;
+
+/// Liveness over 10 blocks, at least half signed; a jailing lasts two blocks.
+pub const SIGNED_BLOCKS_WINDOW: u64 = 10;
+pub const JAIL_SECONDS: u64 = 10;
+
+pub fn consensus_key(index: usize) -> [u8; 32] {
+    let mut key = [0u8; 32];
+    key[0] = index as u8 + 1;
+    key[31] = 7;
+    key
+}
+
+pub fn valoper(address: &str) -> String {
+    let (_, bytes) = Address::from_bech32_any_prefix(address).unwrap();
+    bytes.to_bech32("rmeshvaloper")
+}
+
+/// `validators` of the `accounts` run validators with a 10-token self-bond.
+pub async fn staked_chain(
+    accounts: usize,
+    validators: usize,
+    max_validators: u32,
+) -> (TestChain, Vec<Update>) {
+    TestChain::start_with(accounts, |genesis| {
+        genesis.staking.params.unbonding_time_seconds = UNBONDING_SECONDS;
+        genesis.staking.params.max_validators = max_validators;
+        genesis.slashing.params.signed_blocks_window = SIGNED_BLOCKS_WINDOW;
+        genesis.slashing.params.downtime_jail_duration_seconds = JAIL_SECONDS;
+        let addresses: Vec<String> = genesis
+            .auth
+            .accounts
+            .iter()
+            .map(|a| a.address.clone())
+            .collect();
+        for (index, operator) in addresses.iter().take(validators).enumerate() {
+            use base64::Engine;
+            genesis.staking.validators.push(GenesisValidator {
+                operator: operator.clone(),
+                consensus_pubkey: base64::engine::general_purpose::STANDARD
+                    .encode(consensus_key(index)),
+                moniker: format!("validator-{index}"),
+                self_bond: SELF_BOND + index as u128 * 1_000_000,
+                commission_rate: "0.1".parse().unwrap(),
+                commission_max_rate: "0.2".parse().unwrap(),
+                commission_max_change_rate: "0.01".parse().unwrap(),
+                min_self_delegation: 1,
+            });
+        }
+    })
+    .await
+}
+
+pub fn power_of(updates: &[Update], index: usize) -> Option<u64> {
+    let key = tendermint::PublicKey::from_raw_ed25519(&consensus_key(index)).unwrap();
+    updates
+        .iter()
+        .find(|u| u.pub_key == key)
+        .map(|u| u.power.value())
+}
+
+pub fn coin(amount: u128) -> Option<ProtoCoin> {
+    Some(ProtoCoin {
+        denom: DENOM.into(),
+        amount: amount.to_string(),
+    })
+}
+
+pub fn delegate_msg(delegator: &str, operator: &str, amount: u128) -> Any {
+    let msg = MsgDelegate {
+        delegator_address: delegator.into(),
+        validator_address: valoper(operator),
+        amount: coin(amount),
+    };
+    Any {
+        type_url: MsgDelegate::type_url(),
+        value: msg.encode_to_vec(),
+    }
+}
+
+pub fn undelegate_msg(delegator: &str, operator: &str, amount: u128) -> Any {
+    let msg = MsgUndelegate {
+        delegator_address: delegator.into(),
+        validator_address: valoper(operator),
+        amount: coin(amount),
+    };
+    Any {
+        type_url: MsgUndelegate::type_url(),
+        value: msg.encode_to_vec(),
+    }
+}
+
+/// The CometBFT address of test validator `index`.
+pub fn consensus_address(index: usize) -> [u8; 20] {
+    rmesh_staking::validator::consensus_address(&consensus_key(index))
+}
+
+/// A last-commit vote of validator `index`.
+pub fn vote(index: usize, power: u64, signed: bool) -> tendermint::abci::types::VoteInfo {
+    use tendermint::abci::types::{BlockSignatureInfo, VoteInfo};
+    use tendermint::block::BlockIdFlag;
+    let flag = if signed {
+        BlockIdFlag::Commit
+    } else {
+        BlockIdFlag::Absent
+    };
+    VoteInfo {
+        validator: tendermint::abci::types::Validator {
+            address: consensus_address(index),
+            power: power.try_into().unwrap(),
+        },
+        sig_info: BlockSignatureInfo::Flag(flag),
+    }
+}
+
+pub fn unjail_msg(operator: &str) -> Any {
+    use cosmos_sdk_proto::cosmos::slashing::v1beta1::MsgUnjail;
+    let msg = MsgUnjail {
+        validator_addr: valoper(operator),
+    };
+    Any {
+        type_url: MsgUnjail::type_url(),
+        value: msg.encode_to_vec(),
+    }
+}

@@ -1,0 +1,180 @@
+//! At the start of each block: liveness from the last commit's votes, then duplicate-vote
+//! evidence. Both slash through staking, which tells its subscribers.
+
+use async_trait::async_trait;
+use cnidarium::StateWrite;
+use rmesh_core::{BlockContextExt, Component, Decimal, SdkError};
+use rmesh_staking::delegation::operator_text;
+use rmesh_staking::slash::{jail, slash};
+use rmesh_staking::{StakingHooks, StakingRead};
+use tendermint::abci::types::{CommitInfo, Misbehavior, MisbehaviorKind};
+
+use crate::genesis::GenesisState;
+use crate::view::{SigningInfo, SlashingRead, SlashingWrite};
+
+pub struct Slashing;
+
+/// Tombstoned validators can never leave jail.
+pub const JAILED_FOREVER: u64 = u64::MAX;
+
+#[async_trait]
+impl Component for Slashing {
+    const GENESIS_KEY: &'static str = "slashing";
+    type Genesis = GenesisState;
+
+    async fn init_chain<S: StateWrite>(
+        state: &mut S,
+        genesis: GenesisState,
+    ) -> Result<(), SdkError> {
+        genesis
+            .params
+            .validate()
+            .map_err(|e| SdkError::InvalidRequest(format!("slashing params: {e}")))?;
+        state.put_slashing_params(&genesis.params)
+    }
+}
+
+impl Slashing {
+    pub async fn begin_block<S: StateWrite, H: StakingHooks>(
+        state: &mut S,
+        last_commit: &CommitInfo,
+        misbehavior: &[Misbehavior],
+    ) -> Result<(), SdkError> {
+        for vote in &last_commit.votes {
+            let power = vote.validator.power.value();
+            handle_signature::<S, H>(
+                state,
+                &vote.validator.address,
+                power,
+                vote.sig_info.is_signed(),
+            )
+            .await?;
+        }
+        for evidence in misbehavior {
+            if evidence.kind == MisbehaviorKind::DuplicateVote {
+                handle_double_sign::<S, H>(state, evidence).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+async fn handle_signature<S: StateWrite, H: StakingHooks>(
+    state: &mut S,
+    consensus: &[u8; 20],
+    power: u64,
+    signed: bool,
+) -> Result<(), SdkError> {
+    let Some(validator) = state.validator_by_consensus(consensus).await? else {
+        return Ok(());
+    };
+    if validator.jailed {
+        return Ok(());
+    }
+    let params = state.slashing_params().await?;
+    let context = state.block_context();
+    let mut info = state.signing_info(consensus).await?.unwrap_or(SigningInfo {
+        start_height: context.height,
+        ..SigningInfo::default()
+    });
+    let index = info.index_offset % params.signed_blocks_window;
+    info.index_offset += 1;
+    let missed = !signed;
+    if state.missed_at(consensus, index).await? != missed {
+        state.put_missed(consensus, index, missed)?;
+        if signed {
+            info.missed_blocks_counter -= 1;
+        } else {
+            info.missed_blocks_counter += 1;
+        }
+    }
+    if !signed {
+        let address = operator_text(state, &validator.operator).await?;
+        state.record(crate::event::liveness(
+            &address,
+            info.missed_blocks_counter,
+            context.height,
+        ));
+    }
+    let warmed_up = context.height > info.start_height + params.signed_blocks_window;
+    if warmed_up && info.missed_blocks_counter > params.max_missed() {
+        // The infraction is the block CometBFT last ran with this power (updates lag two blocks).
+        let infraction_height = context.height.saturating_sub(2);
+        let burned = slash::<S, H>(
+            state,
+            &validator.operator,
+            infraction_height,
+            context.time_seconds,
+            power,
+            params.slash_fraction_downtime,
+        )
+        .await?;
+        jail::<S, H>(state, &validator.operator).await?;
+        info.jailed_until_nanos = context.unix_nanos().saturating_add(
+            params
+                .downtime_jail_duration_seconds
+                .saturating_mul(1_000_000_000),
+        );
+        info.missed_blocks_counter = 0;
+        info.index_offset = 0;
+        state.clear_missed(consensus).await?;
+        let address = operator_text(state, &validator.operator).await?;
+        state.record(crate::event::slash(
+            &address,
+            power,
+            "missing_signature",
+            &address,
+            burned,
+        ));
+    }
+    state.put_signing_info(consensus, &info)
+}
+
+async fn handle_double_sign<S: StateWrite, H: StakingHooks>(
+    state: &mut S,
+    evidence: &Misbehavior,
+) -> Result<(), SdkError> {
+    let consensus = evidence.validator.address;
+    let Some(validator) = state.validator_by_consensus(&consensus).await? else {
+        return Ok(());
+    };
+    let mut info = state.signing_info(&consensus).await?.unwrap_or_default();
+    if info.tombstoned {
+        return Ok(());
+    }
+    let context = state.block_context();
+    let evidence_time = tendermint_proto::google::protobuf::Timestamp::from(evidence.time);
+    let unbonding = rmesh_staking::StakingRead::staking_params(state)
+        .await?
+        .unbonding_time_seconds;
+    if context.time_seconds.saturating_sub(evidence_time.seconds) > unbonding as i64 {
+        return Ok(());
+    }
+    let fraction: Decimal = state.slashing_params().await?.slash_fraction_double_sign;
+    let power = evidence.validator.power.value();
+    let burned = slash::<S, H>(
+        state,
+        &validator.operator,
+        evidence.height.value(),
+        evidence_time.seconds,
+        power,
+        fraction,
+    )
+    .await?;
+    jail::<S, H>(state, &validator.operator).await?;
+    info.tombstoned = true;
+    info.jailed_until_nanos = JAILED_FOREVER;
+    state.put_signing_info(&consensus, &info)?;
+    if let Some(tombstoned) = state.validator(&validator.operator).await? {
+        H::after_validator_tombstoned(state, &tombstoned).await?;
+    }
+    let address = operator_text(state, &validator.operator).await?;
+    state.record(crate::event::slash(
+        &address,
+        power,
+        "double_sign",
+        &address,
+        burned,
+    ));
+    Ok(())
+}
