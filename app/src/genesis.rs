@@ -4,6 +4,7 @@ use cnidarium::StateWrite;
 use rmesh_auth::Auth;
 use rmesh_bank::Bank;
 use rmesh_core::{Component, SdkError};
+use rmesh_distribution::Distribution;
 use rmesh_slashing::Slashing;
 use rmesh_staking::Staking;
 use serde::{Deserialize, Serialize};
@@ -19,6 +20,8 @@ pub struct AppState {
     pub staking: rmesh_staking::genesis::GenesisState,
     #[serde(default)]
     pub slashing: rmesh_slashing::genesis::GenesisState,
+    #[serde(default)]
+    pub distribution: rmesh_distribution::genesis::GenesisState,
 }
 
 impl AppState {
@@ -38,5 +41,6 @@ pub async fn init_chain<S: StateWrite>(state: &mut S, app_state: AppState) -> Re
     Bank::init_chain(state, app_state.bank).await?;
     Staking::init_chain(state, app_state.staking).await?;
     Slashing::init_chain(state, app_state.slashing).await?;
+    Distribution::init_chain(state, app_state.distribution).await?;
     Ok(())
 }

@@ -1,4 +1,4 @@
-//! The app's subscribers to staking events. Slashing, distribution and virtual staking plug in
-//! here as they arrive; until then nothing subscribes.
+//! The app's subscribers to staking events, in one place. Distribution is the subscriber today;
+//! virtual staking joins here when it arrives.
 
-pub type AppHooks = rmesh_staking::NoHooks;
+pub type AppHooks = rmesh_distribution::DistributionHooks;

@@ -21,6 +21,12 @@ pub enum QueryCommand {
     /// Staking queries.
     #[command(subcommand)]
     Staking(super::staking::StakingQuery),
+    /// Reward queries.
+    #[command(subcommand)]
+    Distribution(DistributionQuery),
+    /// Liveness and jailing queries.
+    #[command(subcommand)]
+    Slashing(SlashingQuery),
     /// An account's number, sequence and public key.
     Account {
         address: String,
@@ -33,6 +39,103 @@ pub enum QueryCommand {
         #[command(flatten)]
         node: NodeArgs,
     },
+}
+
+#[derive(Subcommand)]
+pub enum DistributionQuery {
+    /// A delegation's pending rewards (whole tokens and the exact 18-decimal amount).
+    Rewards {
+        delegator: String,
+        validator: String,
+        #[command(flatten)]
+        node: NodeArgs,
+    },
+    /// The community pool.
+    CommunityPool {
+        #[command(flatten)]
+        node: NodeArgs,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum SlashingQuery {
+    /// Every validator's signing info (missed blocks, jailed until, tombstoned).
+    SigningInfos {
+        #[command(flatten)]
+        node: NodeArgs,
+    },
+}
+
+/// DecCoins as the SDK prints them: 18-decimal amounts.
+fn dec_coins_json(coins: &[cosmos_sdk_proto::cosmos::base::v1beta1::DecCoin]) -> serde_json::Value {
+    coins
+        .iter()
+        .map(|c| {
+            let atomics: u128 = c.amount.parse().unwrap_or(0);
+            let amount = rmesh_core::Decimal::from_atomics(atomics).to_string();
+            serde_json::json!({ "denom": c.denom, "amount": amount })
+        })
+        .collect()
+}
+
+async fn run_rewards_query(command: DistributionQuery) -> Result<serde_json::Value, CliError> {
+    use cosmos_sdk_proto::cosmos::distribution::v1beta1 as pb;
+    Ok(match command {
+        DistributionQuery::Rewards {
+            delegator,
+            validator,
+            node,
+        } => {
+            let request = pb::QueryDelegationRewardsRequest {
+                delegator_address: delegator,
+                validator_address: validator,
+            };
+            let response: pb::QueryDelegationRewardsResponse = ChainClient::connect(&node.node)?
+                .query(
+                    "/cosmos.distribution.v1beta1.Query/DelegationRewards",
+                    &request,
+                    0,
+                )
+                .await?;
+            serde_json::json!({ "rewards": dec_coins_json(&response.rewards) })
+        }
+        DistributionQuery::CommunityPool { node } => {
+            let response: pb::QueryCommunityPoolResponse = ChainClient::connect(&node.node)?
+                .query(
+                    "/cosmos.distribution.v1beta1.Query/CommunityPool",
+                    &pb::QueryCommunityPoolRequest {},
+                    0,
+                )
+                .await?;
+            serde_json::json!({ "pool": dec_coins_json(&response.pool) })
+        }
+    })
+}
+
+async fn run_slashing_query(command: SlashingQuery) -> Result<serde_json::Value, CliError> {
+    use cosmos_sdk_proto::cosmos::slashing::v1beta1 as pb;
+    let SlashingQuery::SigningInfos { node } = command;
+    let response: pb::QuerySigningInfosResponse = ChainClient::connect(&node.node)?
+        .query(
+            "/cosmos.slashing.v1beta1.Query/SigningInfos",
+            &pb::QuerySigningInfosRequest { pagination: None },
+            0,
+        )
+        .await?;
+    let infos: Vec<serde_json::Value> = response
+        .info
+        .iter()
+        .map(|i| {
+            serde_json::json!({
+                "address": i.address,
+                "start_height": i.start_height.to_string(),
+                "missed_blocks_counter": i.missed_blocks_counter.to_string(),
+                "jailed_until": i.jailed_until.as_ref().map(|t| t.seconds).unwrap_or_default().to_string(),
+                "tombstoned": i.tombstoned,
+            })
+        })
+        .collect();
+    Ok(serde_json::json!({ "info": infos }))
 }
 
 #[derive(Subcommand)]
@@ -97,6 +200,10 @@ pub async fn run(command: QueryCommand) -> Result<(), CliError> {
     }
     match command {
         QueryCommand::Staking(command) => return super::staking::run_query(command).await,
+        QueryCommand::Distribution(command) => {
+            super::print_json(&run_rewards_query(command).await?)
+        }
+        QueryCommand::Slashing(command) => super::print_json(&run_slashing_query(command).await?),
         QueryCommand::Bank(BankQuery::Balances {
             address,
             height,

@@ -59,7 +59,7 @@ fn proto_coin(text: &str) -> Result<ProtoCoin, CliError> {
     })
 }
 
-fn packed<M: Message + Name>(message: M) -> Any {
+pub fn packed<M: Message + Name>(message: M) -> Any {
     Any {
         type_url: M::type_url(),
         value: message.encode_to_vec(),
@@ -126,9 +126,9 @@ pub enum StakingTx {
     },
 }
 
-/// Builds a message from the signer's (account, operator) addresses, known once the node has
+/// Builds the messages from the signer's (account, operator) addresses, known once the node has
 /// told us its bech32 prefix.
-type MessageBuilder = Box<dyn FnOnce(String, String) -> Result<Any, CliError>>;
+pub type MessageBuilder = Box<dyn FnOnce(String, String) -> Result<Vec<Any>, CliError>>;
 
 pub async fn run_tx(home: &Path, command: StakingTx) -> Result<(), CliError> {
     let (from, tx, build): (String, TxArgs, MessageBuilder) = match command {
@@ -146,7 +146,7 @@ pub async fn run_tx(home: &Path, command: StakingTx) -> Result<(), CliError> {
             };
             let value = proto_coin(&amount)?;
             let message = move |_: String, operator: String| {
-                Ok(packed(pb::MsgCreateValidator {
+                Ok(vec![packed(pb::MsgCreateValidator {
                     description: Some(pb::Description {
                         moniker,
                         ..Default::default()
@@ -161,7 +161,7 @@ pub async fn run_tx(home: &Path, command: StakingTx) -> Result<(), CliError> {
                     pubkey: Some(pubkey_any(&pubkey)?),
                     value: Some(value),
                     ..Default::default()
-                }))
+                })])
             };
             (from, tx, Box::new(message))
         }
@@ -173,11 +173,11 @@ pub async fn run_tx(home: &Path, command: StakingTx) -> Result<(), CliError> {
         } => {
             let amount = proto_coin(&amount)?;
             let message = move |delegator: String, _: String| {
-                Ok(packed(pb::MsgDelegate {
+                Ok(vec![packed(pb::MsgDelegate {
                     delegator_address: delegator,
                     validator_address: validator,
                     amount: Some(amount),
-                }))
+                })])
             };
             (from, tx, Box::new(message))
         }
@@ -189,11 +189,11 @@ pub async fn run_tx(home: &Path, command: StakingTx) -> Result<(), CliError> {
         } => {
             let amount = proto_coin(&amount)?;
             let message = move |delegator: String, _: String| {
-                Ok(packed(pb::MsgUndelegate {
+                Ok(vec![packed(pb::MsgUndelegate {
                     delegator_address: delegator,
                     validator_address: validator,
                     amount: Some(amount),
-                }))
+                })])
             };
             (from, tx, Box::new(message))
         }
@@ -206,23 +206,33 @@ pub async fn run_tx(home: &Path, command: StakingTx) -> Result<(), CliError> {
         } => {
             let amount = proto_coin(&amount)?;
             let message = move |delegator: String, _: String| {
-                Ok(packed(pb::MsgBeginRedelegate {
+                Ok(vec![packed(pb::MsgBeginRedelegate {
                     delegator_address: delegator,
                     validator_src_address: source,
                     validator_dst_address: destination,
                     amount: Some(amount),
-                }))
+                })])
             };
             (from, tx, Box::new(message))
         }
     };
-    let key = Keyring::open(home).get(&from)?;
+    sign_and_send(home, &from, &tx, build).await
+}
+
+/// Signs the message `build` makes for the `from` key's addresses, and broadcasts it.
+pub async fn sign_and_send(
+    home: &Path,
+    from: &str,
+    tx: &TxArgs,
+    build: MessageBuilder,
+) -> Result<(), CliError> {
+    let key = Keyring::open(home).get(from)?;
     let client = ChainClient::connect(&tx.node.node)?;
     let prefix = client.bech32_prefix().await?;
     let delegator = key.address(&prefix)?;
     let operator = key.address(&format!("{prefix}valoper"))?;
-    let message = build(delegator, operator)?;
-    sign_and_broadcast(&client, &key, vec![message], &tx).await
+    let messages = build(delegator, operator)?;
+    sign_and_broadcast(&client, &key, messages, tx).await
 }
 
 #[derive(Subcommand)]

@@ -8,7 +8,13 @@ use cosmos_sdk_proto::Any;
 use prost::{Message, Name};
 use rmesh_core::{Address, Coins};
 
+use cosmos_sdk_proto::cosmos::distribution::v1beta1::{
+    MsgWithdrawDelegatorReward, MsgWithdrawValidatorCommission,
+};
+use cosmos_sdk_proto::cosmos::slashing::v1beta1::MsgUnjail;
+
 use super::query::{committed_json, NodeArgs};
+use super::staking::{packed, sign_and_send};
 use crate::client::{sign_tx, ChainClient, SignerAccount, TxFee};
 use crate::error::CliError;
 use crate::keyring::{Key, Keyring};
@@ -21,6 +27,37 @@ pub enum TxCommand {
     /// Staking transactions.
     #[command(subcommand)]
     Staking(super::staking::StakingTx),
+    /// Slashing transactions.
+    #[command(subcommand)]
+    Slashing(SlashingTx),
+    /// Reward transactions.
+    #[command(subcommand)]
+    Distribution(DistributionTx),
+}
+
+#[derive(Subcommand)]
+pub enum SlashingTx {
+    /// Brings the `--from` key's jailed validator back once its jail time is over.
+    Unjail {
+        #[arg(long)]
+        from: String,
+        #[command(flatten)]
+        tx: TxArgs,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum DistributionTx {
+    /// Withdraws a delegation's rewards; with --commission, the validator's commission too.
+    WithdrawRewards {
+        validator: String,
+        #[arg(long)]
+        commission: bool,
+        #[arg(long)]
+        from: String,
+        #[command(flatten)]
+        tx: TxArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -61,6 +98,34 @@ pub struct TxArgs {
 pub async fn run(home: &Path, command: TxCommand) -> Result<(), CliError> {
     match command {
         TxCommand::Staking(command) => super::staking::run_tx(home, command).await,
+        TxCommand::Slashing(SlashingTx::Unjail { from, tx }) => {
+            let build = |_: String, operator: String| {
+                Ok(vec![packed(MsgUnjail {
+                    validator_addr: operator,
+                })])
+            };
+            sign_and_send(home, &from, &tx, Box::new(build)).await
+        }
+        TxCommand::Distribution(DistributionTx::WithdrawRewards {
+            validator,
+            commission,
+            from,
+            tx,
+        }) => {
+            let build = move |delegator: String, _: String| {
+                let mut messages = vec![packed(MsgWithdrawDelegatorReward {
+                    delegator_address: delegator,
+                    validator_address: validator.clone(),
+                })];
+                if commission {
+                    messages.push(packed(MsgWithdrawValidatorCommission {
+                        validator_address: validator,
+                    }));
+                }
+                Ok(messages)
+            };
+            sign_and_send(home, &from, &tx, Box::new(build)).await
+        }
         TxCommand::Bank(BankTx::Send {
             from,
             to,

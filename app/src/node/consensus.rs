@@ -17,6 +17,7 @@ use tokio::sync::Mutex;
 use tower::Service;
 use tower_abci::BoxError;
 
+use rmesh_distribution::Distribution;
 use rmesh_slashing::Slashing;
 use rmesh_staking::component::PowerUpdate;
 use rmesh_staking::Staking;
@@ -140,6 +141,7 @@ impl ConsensusState {
             time_seconds: time.seconds,
             time_nanos: u32::try_from(time.nanos).unwrap_or(0),
         });
+        Distribution::begin_block(&mut state, &req.decided_last_commit).await?;
         Slashing::begin_block::<_, AppHooks>(
             &mut state,
             &req.decided_last_commit,

@@ -4,6 +4,7 @@ use cosmos_sdk_proto::cosmos::auth::v1beta1::query_server::QueryServer as AuthSe
 use cosmos_sdk_proto::cosmos::bank::v1beta1::query_server::QueryServer as BankServer;
 use cosmos_sdk_proto::cosmos::base::node::v1beta1::service_server::ServiceServer as NodeServer;
 use cosmos_sdk_proto::cosmos::base::tendermint::v1beta1::service_server::ServiceServer as TendermintServer;
+use cosmos_sdk_proto::cosmos::distribution::v1beta1::query_server::QueryServer as DistributionServer;
 use cosmos_sdk_proto::cosmos::slashing::v1beta1::query_server::QueryServer as SlashingServer;
 use cosmos_sdk_proto::cosmos::staking::v1beta1::query_server::QueryServer as StakingServer;
 use cosmos_sdk_proto::cosmos::tx::v1beta1::service_server::ServiceServer as TxServer;
@@ -22,6 +23,7 @@ pub async fn serve(router: QueryRouter, address: &str) -> Result<(), CliError> {
         .add_service(BankServer::from_arc(services.bank))
         .add_service(StakingServer::from_arc(services.staking))
         .add_service(SlashingServer::from_arc(services.slashing))
+        .add_service(DistributionServer::from_arc(services.distribution))
         .add_service(TxServer::from_arc(services.tx))
         .add_service(TendermintServer::from_arc(services.node.clone()))
         .add_service(NodeServer::from_arc(services.node))

@@ -15,6 +15,7 @@ use cosmos_sdk_proto::cosmos::auth::v1beta1::query_server::Query as AuthApi;
 use cosmos_sdk_proto::cosmos::bank::v1beta1::query_server::Query as BankApi;
 use cosmos_sdk_proto::cosmos::base::node::v1beta1::service_server::Service as NodeApi;
 use cosmos_sdk_proto::cosmos::base::tendermint::v1beta1::service_server::Service as TendermintApi;
+use cosmos_sdk_proto::cosmos::distribution::v1beta1::query_server::Query as DistributionApi;
 use cosmos_sdk_proto::cosmos::slashing::v1beta1::query_server::Query as SlashingApi;
 use cosmos_sdk_proto::cosmos::staking::v1beta1::query_server::Query as StakingApi;
 use cosmos_sdk_proto::cosmos::tx::v1beta1::service_server::Service as TxApi;
@@ -23,6 +24,7 @@ use prost::Message;
 use rmesh_auth::query::AuthQuery;
 use rmesh_bank::query::BankQuery;
 use rmesh_core::query::HEIGHT_HEADER;
+use rmesh_distribution::query::DistributionQuery;
 use rmesh_slashing::query::SlashingQuery;
 use rmesh_staking::query::StakingQuery;
 use tendermint::merkle::proof::{ProofOp, ProofOps};
@@ -44,6 +46,7 @@ pub struct Services {
     pub bank: Arc<BankQuery>,
     pub staking: Arc<StakingQuery>,
     pub slashing: Arc<SlashingQuery>,
+    pub distribution: Arc<DistributionQuery>,
     pub tx: Arc<TxService>,
     pub node: Arc<NodeService>,
 }
@@ -90,6 +93,7 @@ impl QueryRouter {
             bank: Arc::new(BankQuery::new(storage.clone())),
             staking: Arc::new(StakingQuery::new(storage.clone())),
             slashing: Arc::new(SlashingQuery::new(storage.clone())),
+            distribution: Arc::new(DistributionQuery::new(storage.clone())),
             tx: Arc::new(TxService::new(storage.clone(), comet.clone())),
             node: Arc::new(NodeService::new(
                 storage.clone(),
@@ -142,6 +146,18 @@ impl QueryRouter {
             "/cosmos.slashing.v1beta1.Query/Params" => params,
             "/cosmos.slashing.v1beta1.Query/SigningInfo" => signing_info,
             "/cosmos.slashing.v1beta1.Query/SigningInfos" => signing_infos,
+        });
+        routes!(map, services.distribution, DistributionApi, {
+            "/cosmos.distribution.v1beta1.Query/Params" => params,
+            "/cosmos.distribution.v1beta1.Query/ValidatorDistributionInfo" => validator_distribution_info,
+            "/cosmos.distribution.v1beta1.Query/ValidatorOutstandingRewards" => validator_outstanding_rewards,
+            "/cosmos.distribution.v1beta1.Query/ValidatorCommission" => validator_commission,
+            "/cosmos.distribution.v1beta1.Query/ValidatorSlashes" => validator_slashes,
+            "/cosmos.distribution.v1beta1.Query/DelegationRewards" => delegation_rewards,
+            "/cosmos.distribution.v1beta1.Query/DelegationTotalRewards" => delegation_total_rewards,
+            "/cosmos.distribution.v1beta1.Query/DelegatorValidators" => delegator_validators,
+            "/cosmos.distribution.v1beta1.Query/DelegatorWithdrawAddress" => delegator_withdraw_address,
+            "/cosmos.distribution.v1beta1.Query/CommunityPool" => community_pool,
         });
         routes!(map, services.tx, TxApi, {
             "/cosmos.tx.v1beta1.Service/Simulate" => simulate,

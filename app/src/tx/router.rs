@@ -5,6 +5,9 @@ use cosmos_sdk_proto::Any;
 use prost::{Message, Name};
 use rmesh_bank::{MultiSendHandler, SendHandler};
 use rmesh_core::{Address, MsgHandler, SdkError};
+use rmesh_distribution::{
+    SetWithdrawAddressHandler, WithdrawCommissionHandler, WithdrawRewardsHandler,
+};
 use rmesh_slashing::UnjailHandler;
 use rmesh_staking::{
     CreateValidatorHandler, DelegateHandler, EditValidatorHandler, RedelegateHandler,
@@ -39,6 +42,12 @@ macro_rules! dispatch {
             $call::<RedelegateHandler<AppHooks>, _>($($arg),*).await
         } else if url == <UnjailHandler<AppHooks> as MsgHandler>::Msg::type_url() {
             $call::<UnjailHandler<AppHooks>, _>($($arg),*).await
+        } else if url == <WithdrawRewardsHandler as MsgHandler>::Msg::type_url() {
+            $call::<WithdrawRewardsHandler, _>($($arg),*).await
+        } else if url == <WithdrawCommissionHandler as MsgHandler>::Msg::type_url() {
+            $call::<WithdrawCommissionHandler, _>($($arg),*).await
+        } else if url == <SetWithdrawAddressHandler as MsgHandler>::Msg::type_url() {
+            $call::<SetWithdrawAddressHandler, _>($($arg),*).await
         } else {
             Err(SdkError::TxDecode(format!("unable to resolve type URL {url}")))
         }

@@ -47,6 +47,41 @@ impl Decimal {
         self.0.checked_sub(other.0).map(Decimal)
     }
 
+    pub fn checked_add(self, other: Decimal) -> Option<Decimal> {
+        self.0.checked_add(other.0).map(Decimal)
+    }
+
+    /// `self - other`, or zero.
+    pub fn saturating_sub(self, other: Decimal) -> Decimal {
+        Decimal(self.0.saturating_sub(other.0))
+    }
+
+    /// `self * other`, floored to 18 places.
+    pub fn checked_mul(self, other: Decimal) -> Result<Decimal, DecimalError> {
+        mul_div(self.0, other.0, ONE, Rounding::Down).map(Decimal)
+    }
+
+    /// `self * n`, exact.
+    pub fn checked_mul_int(self, n: u128) -> Result<Decimal, DecimalError> {
+        self.0
+            .checked_mul(n)
+            .map(Decimal)
+            .ok_or(DecimalError::Overflow)
+    }
+
+    /// `self / n`, floored to 18 places.
+    pub fn div_int(self, n: u128) -> Result<Decimal, DecimalError> {
+        if n == 0 {
+            return Err(DecimalError::DivisionByZero);
+        }
+        Ok(Decimal(self.0 / n))
+    }
+
+    /// The whole part.
+    pub fn floor(self) -> u128 {
+        self.0 / ONE
+    }
+
     /// `floor(amount * self)`.
     pub fn mul_floor(self, amount: u128) -> Result<u128, DecimalError> {
         mul_div(amount, self.0, ONE, Rounding::Down)

@@ -82,6 +82,15 @@ pub trait StakingHooks: Send + Sync + 'static {
         Ok(())
     }
 
+    /// Before a validator's tokens shrink by `fraction` (rewards up to now use the old stake).
+    async fn before_validator_slashed<S: StateWrite>(
+        _state: &mut S,
+        _operator: &Address,
+        _fraction: Decimal,
+    ) -> Result<(), SdkError> {
+        Ok(())
+    }
+
     async fn after_validator_slashed<S: StateWrite>(
         _state: &mut S,
         _record: &SlashRecord,

@@ -8,7 +8,7 @@ use rmesh_core::{Address, BlockContextExt, Coin, Coins, Decimal, SdkError};
 
 use crate::delegation::{pool_for, NOT_BONDED_POOL};
 use crate::hooks::{SlashRecord, StakingHooks};
-use crate::validator::Validator;
+use crate::validator::{mul_div, Validator};
 use crate::view::{StakingRead, StakingWrite};
 
 fn fraction_of(fraction: Decimal, amount: u128) -> Result<u128, SdkError> {
@@ -57,6 +57,14 @@ pub async fn slash<S: StateWrite, H: StakingHooks>(
         remaining = remaining.saturating_sub(from_unbondings + from_redelegations);
     }
     let from_validator = remaining.min(validator.tokens);
+    if from_validator > 0 {
+        let effective = Decimal::from_atomics(mul_div(
+            from_validator,
+            Decimal::ONE.atomics(),
+            validator.tokens,
+        )?);
+        H::before_validator_slashed(state, operator, effective).await?;
+    }
     validator.tokens -= from_validator;
     state.put_validator(&validator).await?;
     burn_from(state, &pool_for(validator.status), from_validator).await?;

@@ -1,0 +1,59 @@
+//! `MsgWithdrawDelegatorReward`.
+
+use async_trait::async_trait;
+use cnidarium::{StateRead, StateWrite};
+use cosmos_sdk_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
+use cosmos_sdk_proto::cosmos::distribution::v1beta1::{
+    MsgWithdrawDelegatorReward, MsgWithdrawDelegatorRewardResponse,
+};
+use rmesh_auth::AccountRead;
+use rmesh_core::{Address, EventBuilder, MsgHandler, SdkError};
+use rmesh_staking::delegation::parse_operator;
+use rmesh_staking::StakingRead;
+
+use crate::f1;
+
+pub struct WithdrawRewardsHandler;
+
+#[async_trait]
+impl MsgHandler for WithdrawRewardsHandler {
+    type Msg = MsgWithdrawDelegatorReward;
+    type Response = MsgWithdrawDelegatorRewardResponse;
+    const MODULE: &'static str = "distribution";
+
+    fn check_stateless(_msg: &MsgWithdrawDelegatorReward) -> Result<(), SdkError> {
+        Ok(())
+    }
+
+    async fn signers<S: StateRead>(
+        state: &S,
+        msg: &MsgWithdrawDelegatorReward,
+    ) -> Result<Vec<Address>, SdkError> {
+        Ok(vec![state.parse_address(&msg.delegator_address).await?])
+    }
+
+    async fn execute<S: StateWrite>(
+        state: &mut S,
+        msg: &MsgWithdrawDelegatorReward,
+    ) -> Result<MsgWithdrawDelegatorRewardResponse, SdkError> {
+        let delegator = state.parse_address(&msg.delegator_address).await?;
+        let operator = parse_operator(state, &msg.validator_address).await?;
+        let paid = f1::withdraw_rewards(state, &delegator, &operator).await?;
+        // The delegation keeps earning from a fresh start.
+        f1::initialize_delegation(state, &delegator, &operator).await?;
+        let denom = state.staking_params().await?.bond_denom;
+        state.record(
+            EventBuilder::new("withdraw_rewards")
+                .attr("amount", format!("{paid}{denom}"))
+                .attr("validator", msg.validator_address.clone())
+                .attr("delegator", msg.delegator_address.clone())
+                .build(),
+        );
+        Ok(MsgWithdrawDelegatorRewardResponse {
+            amount: vec![ProtoCoin {
+                denom,
+                amount: paid.to_string(),
+            }],
+        })
+    }
+}
