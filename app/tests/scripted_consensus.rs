@@ -412,3 +412,29 @@ async fn a_fee_less_simulation_estimates_the_gas_the_paid_tx_uses() {
         "simulated {simulated}, used {used}"
     );
 }
+
+#[tokio::test]
+async fn a_txs_gas_meter_does_not_outlive_it_into_the_blocks_hooks() {
+    use cnidarium::StateDelta;
+    use rmesh_core::GasMeterExt;
+    use rmeshd::tx::{run_tx, ExecMode};
+    let mut chain = TestChain::start(2).await;
+    let (from, to) = (
+        chain.accounts[0].address.clone(),
+        chain.accounts[1].address.clone(),
+    );
+    let tx = chain.accounts[0].sign(vec![send_msg(&from, &to, 1)], FEE, GAS);
+    let mut block_state = StateDelta::new(chain.storage.latest_snapshot());
+    use rmesh_core::BlockContextWriteExt;
+    block_state.put_block_context(rmesh_core::BlockContext {
+        chain_id: support::CHAIN_ID.into(),
+        height: 1,
+        ..Default::default()
+    });
+    let outcome = run_tx(&mut block_state, &tx, &ExecMode::Deliver).await;
+    assert!(outcome.is_ok(), "{}", outcome.log);
+    assert!(
+        block_state.gas_meter().is_none(),
+        "end-of-block work would be charged to the last tx"
+    );
+}

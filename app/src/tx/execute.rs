@@ -77,6 +77,8 @@ pub async fn run_tx<S: StateWrite>(state: &mut S, bytes: &[u8], mode: &ExecMode)
     match result {
         Ok(responses) => {
             let (_, msg_events) = msg_state.apply();
+            // The meter belongs to this tx: block hooks after it must run unmetered.
+            ante_state.take_gas_meter();
             let (_, mut events) = ante_state.apply();
             events.extend(msg_events);
             TxOutcome {
@@ -89,6 +91,7 @@ pub async fn run_tx<S: StateWrite>(state: &mut S, bytes: &[u8], mode: &ExecMode)
         }
         Err(err) if matches!(mode, ExecMode::Deliver) => {
             drop(msg_state);
+            ante_state.take_gas_meter();
             let (_, ante_events) = ante_state.apply();
             TxOutcome::failed(&err, gas_wanted, meter.consumed(), ante_events)
         }

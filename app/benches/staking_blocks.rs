@@ -1,0 +1,301 @@
+//! FinalizeBlock cost of staking at scale (prints figures; asserts nothing):
+//!  1. a block of 1,000 signed MsgDelegate txs on a state of 150 validators and 100,000
+//!     delegations;
+//!  2. the block that matures 10,000 unbonding delegations.
+//! Sizes: RMESH_BENCH_VALIDATORS, RMESH_BENCH_DELEGATIONS, RMESH_BENCH_TXS, RMESH_BENCH_UNBONDINGS.
+
+use std::time::{Duration, Instant};
+
+use cnidarium::{StateDelta, Storage};
+use cosmos_sdk_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
+use cosmos_sdk_proto::cosmos::staking::v1beta1::MsgDelegate;
+use cosmos_sdk_proto::Any;
+use cosmrs::crypto::secp256k1::SigningKey;
+use prost::{Message, Name};
+use rmesh_auth::genesis::GenesisAccount;
+use rmesh_bank::genesis::Balance;
+use rmesh_bank::BankWrite;
+use rmesh_core::{Address, BlockContext, BlockContextWriteExt, Coin, Coins};
+use rmesh_staking::delegation::{delegate, undelegate};
+use rmesh_staking::genesis::GenesisValidator;
+use rmeshd::client::{sign_tx, SignerAccount, TxFee};
+use rmeshd::genesis::AppState;
+use rmeshd::hooks::AppHooks;
+use rmeshd::node::consensus::Consensus;
+use rmeshd::node::open_storage;
+use tendermint::v0_38::abci::{request, ConsensusRequest, ConsensusResponse};
+use tendermint::Time;
+use tower::{Service, ServiceExt};
+
+const CHAIN_ID: &str = "bench-1";
+const DENOM: &str = "urmesh";
+const GENESIS_TIME: i64 = 1_700_000_000;
+const UNBONDING_SECONDS: u64 = 60;
+
+fn size(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn coins(amount: u128) -> Coins {
+    let mut set = Coins::new();
+    set.add(&Coin::new(amount, DENOM)).unwrap();
+    set
+}
+
+fn operator(index: usize) -> Address {
+    let mut bytes = [0u8; 20];
+    bytes[..8].copy_from_slice(&(index as u64 + 1).to_be_bytes());
+    bytes[19] = 0xaa;
+    Address(bytes)
+}
+
+fn synthetic(index: usize) -> Address {
+    let mut bytes = [0u8; 20];
+    bytes[..8].copy_from_slice(&(index as u64 + 1).to_be_bytes());
+    bytes[19] = 0xbb;
+    Address(bytes)
+}
+
+struct Bench {
+    _home: tempfile::TempDir,
+    storage: Storage,
+    consensus: Consensus,
+    height: u64,
+}
+
+impl Bench {
+    async fn call(&mut self, request: ConsensusRequest) -> ConsensusResponse {
+        self.consensus
+            .ready()
+            .await
+            .unwrap()
+            .call(request)
+            .await
+            .unwrap()
+    }
+
+    /// FinalizeBlock and Commit at `seconds` after genesis; returns both durations and results.
+    async fn block(&mut self, txs: Vec<Vec<u8>>, seconds: i64) -> (Duration, Duration, Vec<u32>) {
+        self.height += 1;
+        let request = request::FinalizeBlock {
+            txs: txs.into_iter().map(Into::into).collect(),
+            decided_last_commit: tendermint::abci::types::CommitInfo {
+                round: 0u16.into(),
+                votes: vec![],
+            },
+            misbehavior: vec![],
+            hash: tendermint::Hash::None,
+            height: self.height.try_into().unwrap(),
+            time: Time::from_unix_timestamp(GENESIS_TIME + seconds, 0).unwrap(),
+            next_validators_hash: tendermint::Hash::None,
+            proposer_address: tendermint::account::Id::new([0; 20]),
+        };
+        let started = Instant::now();
+        let ConsensusResponse::FinalizeBlock(finalized) =
+            self.call(ConsensusRequest::FinalizeBlock(request)).await
+        else {
+            panic!("unexpected response")
+        };
+        let finalize = started.elapsed();
+        let started = Instant::now();
+        self.call(ConsensusRequest::Commit).await;
+        let codes = finalized
+            .tx_results
+            .iter()
+            .map(|r| r.code.value())
+            .collect();
+        (finalize, started.elapsed(), codes)
+    }
+
+    /// Writes directly what thousands of earlier blocks would have built, as one commit.
+    async fn seed(
+        &mut self,
+        seconds: i64,
+        build: impl AsyncFnOnce(&mut StateDelta<cnidarium::Snapshot>),
+    ) {
+        let mut state = StateDelta::new(self.storage.latest_snapshot());
+        state.put_block_context(BlockContext {
+            chain_id: CHAIN_ID.into(),
+            height: self.height,
+            time_seconds: GENESIS_TIME + seconds,
+            time_nanos: 0,
+        });
+        build(&mut state).await;
+        self.storage.commit(state).await.unwrap();
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let validators = size("RMESH_BENCH_VALIDATORS", 150);
+    let delegations = size("RMESH_BENCH_DELEGATIONS", 100_000);
+    let tx_count = size("RMESH_BENCH_TXS", 1_000);
+    let unbondings = size("RMESH_BENCH_UNBONDINGS", 10_000);
+    println!("staking blocks: {validators} validators, {delegations} delegations, {tx_count} delegate txs, {unbondings} unbondings");
+
+    let keys: Vec<SigningKey> = (0..tx_count).map(|_| SigningKey::random()).collect();
+    let addresses: Vec<String> = keys
+        .iter()
+        .map(|k| k.public_key().account_id("rmesh").unwrap().to_string())
+        .collect();
+    let mut genesis = AppState::default();
+    genesis.staking.params.unbonding_time_seconds = UNBONDING_SECONDS;
+    genesis.staking.params.max_validators = validators as u32;
+    genesis.staking.params.max_entries = 100;
+    for (number, address) in addresses.iter().enumerate() {
+        genesis
+            .auth
+            .accounts
+            .push(GenesisAccount::new(address.clone(), number as u64));
+        genesis.bank.balances.push(Balance {
+            address: address.clone(),
+            coins: vec![Coin::new(1_000_000_000, DENOM)],
+        });
+    }
+    for index in 0..validators {
+        let owner = operator(index).to_bech32("rmesh");
+        genesis.auth.accounts.push(GenesisAccount::new(
+            owner.clone(),
+            (tx_count + index) as u64,
+        ));
+        genesis.bank.balances.push(Balance {
+            address: owner.clone(),
+            coins: vec![Coin::new(1_000_000_000, DENOM)],
+        });
+        let mut key = [0u8; 32];
+        key[..8].copy_from_slice(&(index as u64 + 1).to_be_bytes());
+        use base64::Engine;
+        genesis.staking.validators.push(GenesisValidator {
+            operator: owner,
+            consensus_pubkey: base64::engine::general_purpose::STANDARD.encode(key),
+            moniker: format!("v{index}"),
+            self_bond: 10_000_000,
+            commission_rate: "0.1".parse().unwrap(),
+            commission_max_rate: "0.2".parse().unwrap(),
+            commission_max_change_rate: "0.01".parse().unwrap(),
+            min_self_delegation: 1,
+        });
+    }
+    let home = tempfile::tempdir().unwrap();
+    let storage = open_storage(home.path()).await.unwrap();
+    let mut bench = Bench {
+        _home: home,
+        consensus: Consensus::new(storage.clone()),
+        storage,
+        height: 0,
+    };
+    let init = request::InitChain {
+        time: Time::from_unix_timestamp(GENESIS_TIME, 0).unwrap(),
+        chain_id: CHAIN_ID.into(),
+        consensus_params: tendermint::consensus::Params {
+            block: tendermint::block::Size {
+                max_bytes: 22_020_096,
+                max_gas: -1,
+                time_iota_ms: 1000,
+            },
+            evidence: tendermint::evidence::Params {
+                max_age_num_blocks: 100_000,
+                max_age_duration: tendermint::evidence::Duration(Duration::from_secs(172_800)),
+                max_bytes: 1_048_576,
+            },
+            validator: tendermint::consensus::params::ValidatorParams {
+                pub_key_types: vec![],
+            },
+            version: None,
+            abci: Default::default(),
+        },
+        validators: vec![],
+        app_state_bytes: serde_json::to_vec(&genesis).unwrap().into(),
+        initial_height: 1u32.into(),
+    };
+    bench.call(ConsensusRequest::InitChain(init)).await;
+
+    let started = Instant::now();
+    bench
+        .seed(1, async |state| {
+            for index in 0..delegations {
+                let delegator = synthetic(index);
+                state.mint(&delegator, &coins(2_000_000)).await.unwrap();
+                delegate::<_, AppHooks>(
+                    state,
+                    &delegator,
+                    &operator(index % validators),
+                    1_000_000,
+                )
+                .await
+                .unwrap();
+            }
+        })
+        .await;
+    println!(
+        "  seeded {delegations} delegations in {:.1?}",
+        started.elapsed()
+    );
+
+    let txs: Vec<Vec<u8>> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, key)| {
+            let msg = MsgDelegate {
+                delegator_address: addresses[i].clone(),
+                validator_address: operator(i % validators).to_bech32("rmeshvaloper"),
+                amount: Some(ProtoCoin {
+                    denom: DENOM.into(),
+                    amount: "1000000".into(),
+                }),
+            };
+            let any = Any {
+                type_url: MsgDelegate::type_url(),
+                value: msg.encode_to_vec(),
+            };
+            let signer = SignerAccount {
+                chain_id: CHAIN_ID.into(),
+                account_number: i as u64,
+                sequence: 0,
+            };
+            let fee = TxFee {
+                amount: vec![Coin::new(2_000, DENOM)],
+                gas_limit: 1_000_000,
+            };
+            sign_tx(key, &signer, vec![any], &fee, "").unwrap()
+        })
+        .collect();
+    let (finalize, commit, codes) = bench.block(txs, 5).await;
+    let failed = codes.iter().filter(|c| **c != 0).count();
+    println!(
+        "  block of {tx_count} delegate txs: FinalizeBlock {:.1?} ({:.0} tx/s), Commit {:.1?}, {failed} failed",
+        finalize,
+        tx_count as f64 / finalize.as_secs_f64(),
+        commit
+    );
+
+    let (empty, _, _) = bench.block(vec![], 10).await;
+    println!("  an empty block on that state: FinalizeBlock {empty:.1?}");
+
+    let started = Instant::now();
+    bench
+        .seed(15, async |state| {
+            for index in 0..unbondings {
+                undelegate::<_, AppHooks>(
+                    state,
+                    &synthetic(index),
+                    &operator(index % validators),
+                    500_000,
+                )
+                .await
+                .unwrap();
+            }
+        })
+        .await;
+    println!(
+        "  seeded {unbondings} unbondings in {:.1?}",
+        started.elapsed()
+    );
+    let (before, _, _) = bench.block(vec![], 20).await;
+    println!("  a block before they mature: FinalizeBlock {before:.1?}");
+    let (maturing, commit, _) = bench.block(vec![], 15 + UNBONDING_SECONDS as i64).await;
+    println!("  the block maturing {unbondings} unbondings: FinalizeBlock {maturing:.1?}, Commit {commit:.1?}");
+}
