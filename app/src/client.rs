@@ -163,6 +163,20 @@ impl ChainClient {
         Ok(response.balances)
     }
 
+    /// Gas the tx would use now (the node runs it without checking signatures).
+    #[allow(deprecated)]
+    pub async fn simulate(&self, tx: Vec<u8>) -> Result<u64, CliError> {
+        use cosmos_sdk_proto::cosmos::tx::v1beta1::{SimulateRequest, SimulateResponse};
+        let request = SimulateRequest {
+            tx: None,
+            tx_bytes: tx,
+        };
+        let response: SimulateResponse = self
+            .query("/cosmos.tx.v1beta1.Service/Simulate", &request, 0)
+            .await?;
+        Ok(response.gas_info.map_or(0, |g| g.gas_used))
+    }
+
     pub async fn chain_id(&self) -> Result<String, CliError> {
         let status = self.rpc.status().await.map_err(|e| self.rpc_error(e))?;
         Ok(status.node_info.network.to_string())

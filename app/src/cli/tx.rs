@@ -81,8 +81,9 @@ pub struct TxArgs {
     /// Fee coins, e.g. 2000urmesh.
     #[arg(long, default_value = "")]
     pub fees: String,
-    #[arg(long, default_value_t = 200_000)]
-    pub gas: u64,
+    /// Gas limit, or `auto` to simulate the tx and add 30%.
+    #[arg(long, default_value = "auto")]
+    pub gas: String,
     #[arg(long, default_value = "")]
     pub note: String,
     /// Wait until the tx is committed and print its block result.
@@ -174,10 +175,27 @@ pub async fn sign_and_broadcast(
         account_number: account.account_number,
         sequence: account.sequence,
     };
-    let fee = TxFee {
-        amount: args.fees.parse::<Coins>()?.to_vec(),
-        gas_limit: args.gas,
+    let amount = args.fees.parse::<Coins>()?.to_vec();
+    let gas_limit = match args.gas.as_str() {
+        "auto" => {
+            let unpaid = TxFee {
+                amount: vec![],
+                gas_limit: 0,
+            };
+            let probe = sign_tx(
+                &key.signing_key,
+                &signer,
+                messages.clone(),
+                &unpaid,
+                &args.note,
+            )?;
+            client.simulate(probe).await? * 13 / 10
+        }
+        text => text
+            .parse()
+            .map_err(|_| CliError::Input(format!("invalid --gas {text:?}: a number or auto")))?,
     };
+    let fee = TxFee { amount, gas_limit };
     let tx = sign_tx(&key.signing_key, &signer, messages, &fee, &args.note)?;
     let broadcast = client.broadcast(tx).await?;
     if broadcast.code != 0 {
