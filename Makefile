@@ -9,7 +9,7 @@ endif
 # The e2e tests (tests/) run this binary.
 export RMESHD_BIN ?= $(CARGO_TARGET_DIR)/release/rmeshd
 
-.PHONY: tools build localnet localnet-stop test fmt lint
+.PHONY: tools build localnet localnet-stop test bench fmt lint
 
 ## tools: install what is missing (clang/libclang, CometBFT v0.38.25, ...)
 tools:
@@ -34,6 +34,10 @@ test: tools build
 	else \
 		cargo test --workspace --release; \
 	fi
+
+## bench: committed tx/s of 4 rmesh validators vs CometBFT's kvstore under the same load (prints figures)
+bench: tools build
+	cargo bench -p rmesh-e2e --bench localnet_tps
 
 fmt:
 	cargo fmt --all

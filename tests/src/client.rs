@@ -1,21 +1,25 @@
-//! A Rust client built on cosmrs, the way a wallet or a relayer would talk to rmesh: keys from BIP39
-//! mnemonics on m/44'/118'/0'/0/0, SIGN_MODE_DIRECT txs, queries through `abci_query` with the gRPC
-//! method path as `path`.
+//! The Rust client the tests use: rmeshd's own (`rmeshd::keyring::Key` derives keys from BIP39
+//! mnemonics on m/44'/118'/0'/0/0, `rmeshd::client::sign_tx` signs SIGN_MODE_DIRECT), plus what
+//! only tests need: tx parameters that a test can bend, messages built with cosmrs, a tx whose
+//! signature comes from the wrong key, and the query encodings the harness reads through
+//! `abci_query` with the gRPC method path as `path`.
 
 use anyhow::{anyhow, Context, Result};
 use cosmrs::{
     bank::MsgSend,
     crypto::{secp256k1::SigningKey, PublicKey},
-    proto::cosmos::{auth::v1beta1 as auth, bank::v1beta1 as bank},
-    tx::{Body, Fee, Msg, SignDoc, SignerInfo},
+    proto::cosmos::{
+        auth::v1beta1 as auth,
+        bank::v1beta1 as bank,
+        tx::v1beta1::{SignDoc, TxRaw},
+    },
+    tx::Msg,
     AccountId, Any, Coin,
 };
 use prost::Message;
+use rmeshd::client::{SignerAccount, TxFee};
 
 use crate::{DENOM, PREFIX};
-
-/// The SDK's HD path for secp256k1 accounts (coin type 118).
-pub const HD_PATH: &str = "m/44'/118'/0'/0/0";
 
 /// Turns a cosmrs (eyre) error into an anyhow one.
 pub fn ey<T>(r: std::result::Result<T, cosmrs::ErrorReport>) -> Result<T> {
@@ -29,11 +33,9 @@ pub struct Wallet {
 }
 
 impl Wallet {
+    /// The key rmeshd's keyring derives from `mnemonic`.
     pub fn from_mnemonic(mnemonic: &str) -> Result<Self> {
-        let m = bip39::Mnemonic::parse(mnemonic).context("invalid mnemonic")?;
-        let path = HD_PATH.parse().map_err(|e| anyhow!("{e}"))?;
-        let key = SigningKey::derive_from_path(m.to_seed(""), &path).map_err(|e| anyhow!("{e}"))?;
-        Self::from_key(key)
+        Self::from_key(rmeshd::keyring::Key::from_mnemonic("", mnemonic)?.signing_key)
     }
 
     pub fn random() -> Result<Self> {
@@ -49,13 +51,20 @@ impl Wallet {
         self.key.public_key()
     }
 
-    /// Signs `msgs` as this wallet (its own public key in the signer info).
+    /// Signs `msgs` as this wallet with rmeshd's signer (its own public key in the signer info).
     pub fn sign(&self, msgs: Vec<Any>, p: &TxParams) -> Result<Vec<u8>> {
-        sign_tx(&self.key, self.public_key(), msgs, p)
+        Ok(rmeshd::client::sign_tx(
+            &self.key,
+            &p.signer(),
+            msgs,
+            &p.fee(),
+            &p.memo,
+        )?)
     }
 }
 
-/// What goes into the auth info and the sign doc besides the messages.
+/// What goes into the auth info and the sign doc besides the messages, in one struct a test can
+/// bend (a wrong chain id, sequence, fee, denom or gas).
 #[derive(Debug, Clone)]
 pub struct TxParams {
     pub chain_id: String,
@@ -74,38 +83,52 @@ impl TxParams {
             chain_id: chain_id.to_string(),
             account_number,
             sequence,
-            fee: 2000,
+            fee: crate::FEE,
             fee_denom: DENOM.to_string(),
             gas: crate::GAS,
             memo: String::new(),
         }
     }
+
+    pub fn signer(&self) -> SignerAccount {
+        SignerAccount {
+            chain_id: self.chain_id.clone(),
+            account_number: self.account_number,
+            sequence: self.sequence,
+        }
+    }
+
+    pub fn fee(&self) -> TxFee {
+        TxFee {
+            amount: vec![rmesh_core::Coin {
+                denom: self.fee_denom.clone(),
+                amount: self.fee,
+            }],
+            gas_limit: self.gas,
+        }
+    }
 }
 
-/// Builds a signed `TxRaw`. `public_key` goes into the signer info and `key` signs, so a test can
-/// make them disagree.
-pub fn sign_tx(
-    key: &SigningKey,
-    public_key: PublicKey,
-    msgs: Vec<Any>,
-    p: &TxParams,
-) -> Result<Vec<u8>> {
-    let body = Body::new(msgs, p.memo.clone(), 0u32);
-    let fee = Fee::from_amount_and_gas(coin(p.fee, &p.fee_denom)?, p.gas);
-    let auth_info = SignerInfo::single_direct(Some(public_key), p.sequence).auth_info(fee);
-    let chain_id = p
-        .chain_id
-        .parse()
-        .map_err(|e| anyhow!("chain id {}: {e}", p.chain_id))?;
-    let doc = ey(SignDoc::new(&body, &auth_info, &chain_id, p.account_number))?;
-    ey(ey(doc.sign(key))?.to_bytes())
+/// `tx` with its signature replaced by `key`'s over the same sign doc: the signer info still names
+/// the original signer's public key, so the signature does not match it.
+pub fn resign(tx: &[u8], key: &SigningKey, p: &TxParams) -> Result<Vec<u8>> {
+    let mut raw = TxRaw::decode(tx).context("TxRaw")?;
+    let doc = SignDoc {
+        body_bytes: raw.body_bytes.clone(),
+        auth_info_bytes: raw.auth_info_bytes.clone(),
+        chain_id: p.chain_id.clone(),
+        account_number: p.account_number,
+    };
+    let signature = ey(key.sign(&doc.encode_to_vec()))?;
+    raw.signatures = vec![signature.to_bytes().to_vec()];
+    Ok(raw.encode_to_vec())
 }
 
 pub fn coin(amount: u128, denom: &str) -> Result<Coin> {
     ey(Coin::new(amount, denom))
 }
 
-/// A `cosmos.bank.v1beta1.MsgSend` of `amount` urmesh packed as `Any`.
+/// A `cosmos.bank.v1beta1.MsgSend` of `amount` urmesh packed as `Any` (encoded by cosmrs).
 pub fn msg_send(from: &AccountId, to: &AccountId, amount: u128) -> Result<Any> {
     let msg = MsgSend {
         from_address: from.clone(),

@@ -5,12 +5,12 @@
 //! node, `cometbft testnet` for more), funds demo accounts in genesis through the `rmeshd` CLI as an
 //! operator would, starts one `rmeshd start` and one `cometbft start` per node as child processes
 //! and waits until every node has committed a block. Helpers run the CLI, talk to CometBFT's RPC,
-//! sign txs with cosmrs ([`client`]), wait for heights / txs / balances (every wait has a timeout),
-//! kill (SIGKILL), stop (SIGTERM) and restart a node. Dropping the [`TestNet`] SIGKILLs every
-//! process it started; each child also gets `PR_SET_PDEATHSIG = SIGKILL`, so even a test process
-//! that dies without unwinding leaves nothing running. On a panic the tail of every node's logs is
-//! printed; `RMESH_E2E_KEEP=1` keeps the directory (its path is printed; add `--nocapture` to see
-//! it for a passing test).
+//! sign txs with rmeshd's own client ([`client`]), wait for heights / txs / balances (every wait
+//! has a timeout), kill (SIGKILL), stop (SIGTERM) and restart a node. Dropping the [`TestNet`]
+//! SIGKILLs every process it started; each child also gets `PR_SET_PDEATHSIG = SIGKILL`, so even a
+//! test process that dies without unwinding leaves nothing running. On a panic the tail of every
+//! node's logs is printed; `RMESH_E2E_KEEP=1` keeps the directory (its path is printed; add
+//! `--nocapture` to see it for a passing test).
 //!
 //! # How parallel tests avoid each other
 //! Node `i` of a net listens on its own loopback address `127.0.B.(i+1)`, all nodes on the same
@@ -92,6 +92,9 @@ const PORT_SETS: [Ports; 3] = [
     },
 ];
 const LOCK_PORT: u16 = 26999;
+
+/// CometBFT `consensus.timeout_commit` of a test net unless its builder sets another.
+pub const DEFAULT_TIMEOUT_COMMIT: &str = "500ms";
 
 /// Default bound for waits that should take a few blocks.
 pub const WAIT: Duration = Duration::from_secs(60);
@@ -420,7 +423,8 @@ pub fn set_toml(path: &Path, section: &str, key: &str, value: &str) -> Result<()
     Ok(())
 }
 
-fn get_toml(path: &Path, section: &str, key: &str) -> Result<String> {
+/// The value of `key` in `[section]` of a CometBFT config.toml (quotes removed).
+pub fn get_toml(path: &Path, section: &str, key: &str) -> Result<String> {
     let text = fs::read_to_string(path)?;
     let mut current = String::new();
     for line in text.lines() {
@@ -464,6 +468,10 @@ pub struct TestNetBuilder {
     app: App,
     timeout_commit: String,
     keys: Vec<GenesisKey>,
+    /// (address, coins) funded in genesis without a key in the keyring.
+    accounts: Vec<(String, String)>,
+    /// Extra (section, key, TOML value) settings for every node's config.toml.
+    config: Vec<(String, String, String)>,
 }
 
 impl TestNetBuilder {
@@ -485,6 +493,12 @@ impl TestNetBuilder {
         self.timeout_commit = t.to_string();
         self
     }
+    /// Sets `[section] key = value` (value as TOML, e.g. `"false"` or `"\"1s\""`) in every
+    /// node's CometBFT config.toml, after the harness's own settings.
+    pub fn config(mut self, section: &str, key: &str, value: &str) -> Self {
+        self.config.push((section.into(), key.into(), value.into()));
+        self
+    }
     /// Adds a key to the keyring; funds it in genesis with `coins` (e.g. "1000urmesh") if given.
     pub fn key(mut self, name: &str, mnemonic: &str, coins: Option<&str>) -> Self {
         self.keys.retain(|k| k.name != name);
@@ -493,6 +507,13 @@ impl TestNetBuilder {
             mnemonic: mnemonic.into(),
             coins: coins.map(Into::into),
         });
+        self
+    }
+
+    /// Funds `address` with `coins` in genesis (no key in the keyring: for keys a test holds
+    /// itself, e.g. many [`client::Wallet::random`] senders).
+    pub fn fund(mut self, address: &str, coins: &str) -> Self {
+        self.accounts.push((address.into(), coins.into()));
         self
     }
 
@@ -539,6 +560,13 @@ impl Node {
     }
     pub fn cometbft_running(&mut self) -> bool {
         matches!(self.cometbft.as_mut().map(|c| c.try_wait()), Some(Ok(None)))
+    }
+    /// Process ids of this node's rmeshd and CometBFT, while they are ours.
+    pub fn pids(&self) -> (Option<u32>, Option<u32>) {
+        (
+            self.rmeshd.as_ref().map(Child::id),
+            self.cometbft.as_ref().map(Child::id),
+        )
     }
 }
 
@@ -613,7 +641,8 @@ fn claim_block(nodes: usize) -> Result<(u8, Ports, TcpListener)> {
 }
 
 impl TestNet {
-    /// Defaults: 1 validator running rmeshd, chain id `rmesh-e2e`, timeout_commit 500ms, keys
+    /// Defaults: 1 validator running rmeshd, chain id `rmesh-e2e`, timeout_commit
+    /// [`DEFAULT_TIMEOUT_COMMIT`], keys
     /// `alice` and `bob` funded with [`GENESIS_COINS`] urmesh and `carol` in the keyring unfunded.
     pub fn builder() -> TestNetBuilder {
         let funded = format!("{GENESIS_COINS}{DENOM}");
@@ -621,8 +650,10 @@ impl TestNet {
             validators: 1,
             chain_id: "rmesh-e2e".into(),
             app: App::Rmeshd,
-            timeout_commit: "500ms".into(),
+            timeout_commit: DEFAULT_TIMEOUT_COMMIT.into(),
             keys: vec![],
+            accounts: vec![],
+            config: vec![],
         }
         .key("alice", ALICE, Some(&funded))
         .key("bob", BOB, Some(&funded))
@@ -667,18 +698,23 @@ impl TestNet {
         };
         net.init_homes(&b).context("setting up node homes")?;
         if b.app == App::Rmeshd {
+            let mut funded = Vec::new();
             for k in &b.keys {
                 let addr = net.add_key(&k.name, &k.mnemonic)?;
                 if let Some(coins) = &k.coins {
-                    net.cli_ok(&[
-                        "genesis",
-                        "add-account",
-                        &addr,
-                        coins,
-                        "--home",
-                        &net.home_str(0),
-                    ])?;
+                    funded.push((addr, coins.clone()));
                 }
+            }
+            funded.extend(b.accounts.iter().cloned());
+            for (addr, coins) in &funded {
+                net.cli_ok(&[
+                    "genesis",
+                    "add-account",
+                    addr,
+                    coins,
+                    "--home",
+                    &net.home_str(0),
+                ])?;
             }
             let genesis = net.nodes[0].home.join("config/genesis.json");
             for n in &net.nodes[1..] {
@@ -760,6 +796,9 @@ impl TestNet {
                 "persistent_peers",
                 &format!("\"{}\"", peers.join(",")),
             )?;
+            for (section, key, value) in &b.config {
+                set_toml(&cfg, section, key, value)?;
+            }
         }
         Ok(())
     }

@@ -1,8 +1,8 @@
 //! Bad transactions are refused at CheckTx with a clear log and change nothing; multi-message txs
-//! apply all or nothing. Txs are built with cosmrs, as any Rust client would.
+//! apply all or nothing. Messages are built with cosmrs and txs signed with rmeshd's client.
 
 use anyhow::Result;
-use rmesh_e2e::client::{msg_send, sign_tx, TxParams, Wallet};
+use rmesh_e2e::client::{msg_send, resign, TxParams, Wallet};
 use rmesh_e2e::rpc::{u32_field, Broadcast};
 use rmesh_e2e::{TestNet, ALICE, BOB, CAROL, DAVE, GENESIS_COINS, WAIT};
 
@@ -104,7 +104,11 @@ fn a_tx_signed_with_the_wrong_key_is_refused_for_its_signature() -> Result<()> {
     let c = Chain::start()?;
     let msg = msg_send(&c.alice.address, &c.carol.address, 10)?;
     // alice's public key in the signer info, bob's key on the signature.
-    let tx = sign_tx(&c.bob.key, c.alice.public_key(), vec![msg], &c.params())?;
+    let tx = resign(
+        &c.alice.sign(vec![msg], &c.params())?,
+        &c.bob.key,
+        &c.params(),
+    )?;
     let r = c.refused(&tx)?;
     assert!(
         contains(&r.log, "signature"),

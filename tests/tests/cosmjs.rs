@@ -32,7 +32,13 @@ fn a_cosmjs_wallet_reads_balances_and_sends_tokens() -> anyhow::Result<()> {
     let output = rmesh_e2e::run_with_timeout(
         Command::new("node")
             .arg("send.mjs")
-            .args([net.nodes[0].rpc_url().as_str(), ALICE, carol.as_str(), "4321", DENOM])
+            .args([
+                net.nodes[0].rpc_url().as_str(),
+                ALICE,
+                carol.as_str(),
+                "4321",
+                DENOM,
+            ])
             .current_dir(dir),
         None,
         WAIT,
@@ -44,7 +50,10 @@ fn a_cosmjs_wallet_reads_balances_and_sends_tokens() -> anyhow::Result<()> {
     assert_eq!(report["before"], GENESIS_COINS.to_string());
     let after: u128 = report["after"].as_str().unwrap_or_default().parse()?;
     let fee = GENESIS_COINS - 4321 - after;
-    assert!(fee > 0 && fee < 2_000, "cosmjs paid {fee} for an auto-estimated fee");
+    assert!(
+        fee > 0 && fee < 2_000,
+        "cosmjs paid {fee} for an auto-estimated fee"
+    );
     net.wait_for_balance(0, &carol, 4321)?;
     Ok(())
 }
