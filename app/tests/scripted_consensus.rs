@@ -438,3 +438,35 @@ async fn a_txs_gas_meter_does_not_outlive_it_into_the_blocks_hooks() {
         "end-of-block work would be charged to the last tx"
     );
 }
+
+#[tokio::test]
+async fn a_recheck_trusts_the_admitted_signature_but_still_checks_the_sequence() {
+    use cosmos_sdk_proto::cosmos::tx::v1beta1::TxRaw;
+    use tendermint::abci::request::CheckTxKind;
+    let mut chain = TestChain::start(2).await;
+    let (from, to) = (
+        chain.accounts[0].address.clone(),
+        chain.accounts[1].address.clone(),
+    );
+    let tx = chain.accounts[0].sign(vec![send_msg(&from, &to, 1)], FEE, GAS);
+    let mut tampered = TxRaw::decode(tx.as_slice()).unwrap();
+    tampered.signatures[0][5] ^= 1;
+    let tampered = tampered.encode_to_vec();
+    assert_eq!(
+        chain.check_tx(tampered.clone()).await.code.value(),
+        4,
+        "a new tx is verified"
+    );
+    chain.block(vec![]).await;
+    let recheck = chain
+        .check_tx_of_kind(tampered.clone(), CheckTxKind::Recheck)
+        .await;
+    assert_eq!(recheck.code.value(), 0, "{}", recheck.log);
+    chain.block(vec![tx]).await;
+    let stale = chain.check_tx_of_kind(tampered, CheckTxKind::Recheck).await;
+    assert_eq!(
+        stale.code.value(),
+        32,
+        "a recheck still refuses a used sequence"
+    );
+}

@@ -43,6 +43,15 @@ pub enum GenesisCommand {
         /// Staking: the size of the active validator set.
         #[arg(long)]
         max_validators: Option<u32>,
+        /// Slashing: how many recent blocks liveness is judged over.
+        #[arg(long)]
+        signed_blocks_window: Option<u64>,
+        /// Slashing: how long a validator jailed for downtime stays jailed, in seconds.
+        #[arg(long)]
+        downtime_jail_seconds: Option<u64>,
+        /// Distribution: tokens minted into every block's rewards.
+        #[arg(long)]
+        block_provision: Option<u128>,
     },
 }
 
@@ -136,12 +145,24 @@ pub fn run(home: &Path, command: GenesisCommand) -> Result<(), CliError> {
             prefix,
             unbonding_time_seconds,
             max_validators,
+            signed_blocks_window,
+            downtime_jail_seconds,
+            block_provision,
         } => edit_app_state(home, |state| {
             if let Some(seconds) = unbonding_time_seconds {
                 state.staking.params.unbonding_time_seconds = seconds;
             }
             if let Some(max) = max_validators {
                 state.staking.params.max_validators = max;
+            }
+            if let Some(window) = signed_blocks_window {
+                state.slashing.params.signed_blocks_window = window;
+            }
+            if let Some(seconds) = downtime_jail_seconds {
+                state.slashing.params.downtime_jail_duration_seconds = seconds;
+            }
+            if let Some(amount) = block_provision {
+                state.distribution.params.block_provision = amount;
             }
             if let Some(prefix) = prefix {
                 rmesh_core::address::validate_prefix(&prefix)?;

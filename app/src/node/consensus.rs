@@ -17,6 +17,7 @@ use tokio::sync::Mutex;
 use tower::Service;
 use tower_abci::BoxError;
 
+use rmesh_auth::AccountWrite;
 use rmesh_distribution::Distribution;
 use rmesh_slashing::Slashing;
 use rmesh_staking::component::PowerUpdate;
@@ -141,6 +142,7 @@ impl ConsensusState {
             time_seconds: time.seconds,
             time_nanos: u32::try_from(time.nanos).unwrap_or(0),
         });
+        state.cache_chain_constants().await?;
         Distribution::begin_block(&mut state, &req.decided_last_commit).await?;
         Slashing::begin_block::<_, AppHooks>(
             &mut state,

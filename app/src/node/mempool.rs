@@ -7,7 +7,9 @@ use std::task::{Context, Poll};
 
 use cnidarium::{StateDelta, Storage};
 use futures::future::BoxFuture;
+use rmesh_auth::AccountWrite;
 use rmesh_core::BlockContextWriteExt;
+use tendermint::abci::request::CheckTxKind;
 use tendermint::abci::Code;
 use tendermint::v0_38::abci::{response, MempoolRequest, MempoolResponse};
 use tokio::sync::Mutex;
@@ -56,26 +58,33 @@ impl Service<MempoolRequest> for Mempool {
         let inner = self.inner.clone();
         Box::pin(async move {
             let MempoolRequest::CheckTx(req) = req;
-            let response = inner.lock().await.check_tx(&req.tx).await?;
+            let recheck = req.kind == CheckTxKind::Recheck;
+            let response = inner.lock().await.check_tx(&req.tx, recheck).await?;
             Ok(MempoolResponse::CheckTx(response))
         })
     }
 }
 
 impl MempoolState {
-    async fn check_tx(&mut self, tx: &[u8]) -> Result<response::CheckTx, BoxError> {
+    async fn check_tx(&mut self, tx: &[u8], recheck: bool) -> Result<response::CheckTx, BoxError> {
         let version = self.storage.latest_version();
         let stale = !matches!(&self.overlay, Some((built_on, _)) if *built_on == version);
         if stale {
             let mut overlay = StateDelta::new(self.storage.latest_snapshot());
             let context = next_block_context(&overlay, &self.storage).await?;
             overlay.put_block_context(context);
+            overlay.cache_chain_constants().await?;
             self.overlay = Some((version, overlay));
         }
         let Some((_, overlay)) = self.overlay.as_mut() else {
             return Err("mempool overlay missing".into());
         };
-        let outcome = run_tx(overlay, tx, &self.mode).await;
+        let mode = if recheck {
+            &ExecMode::Recheck
+        } else {
+            &self.mode
+        };
+        let outcome = run_tx(overlay, tx, mode).await;
         Ok(response::CheckTx {
             code: Code::from(outcome.code),
             data: Default::default(),

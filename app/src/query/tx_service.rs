@@ -7,6 +7,7 @@ use cosmos_sdk_proto::cosmos::base::abci::v1beta1::{
 };
 use cosmos_sdk_proto::cosmos::tx::v1beta1::{self as pb, service_server::Service, Tx};
 use prost::Message;
+use rmesh_auth::AccountWrite;
 use rmesh_core::BlockContextWriteExt;
 use tendermint_rpc::Client;
 use tonic::{Request, Response, Status};
@@ -69,6 +70,10 @@ impl Service for TxService {
             .await
             .map_err(rmesh_core::query::status)?;
         state.put_block_context(context);
+        state
+            .cache_chain_constants()
+            .await
+            .map_err(rmesh_core::query::status)?;
         let outcome = run_tx(&mut state, &bytes, &ExecMode::Simulate).await;
         if !outcome.is_ok() {
             return Err(Status::invalid_argument(outcome.log));

@@ -47,7 +47,7 @@ pub async fn ante<S: StateWrite>(
     state.consume_gas(params.tx_size_cost_per_byte * tx.len as u64, "txSize")?;
     deduct_fee(state, tx, &signers, mode).await?;
     let signature_mode = match mode {
-        ExecMode::Simulate => SignatureMode::Simulate,
+        ExecMode::Simulate | ExecMode::Recheck => SignatureMode::Skip,
         _ => {
             tx.check_sign_modes()?;
             SignatureMode::Verify

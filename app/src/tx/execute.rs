@@ -18,6 +18,8 @@ use crate::config::GasPrice;
 pub enum ExecMode {
     /// Mempool admission: the node's minimum gas prices apply; a failing message rejects the tx.
     Check { minimum_gas_prices: Vec<GasPrice> },
+    /// Re-admission after a block of a tx the mempool already holds: its signature was verified.
+    Recheck,
     /// Block execution.
     Deliver,
     /// Gas estimation: signatures are not verified and gas is unlimited.

@@ -242,9 +242,17 @@ impl TestChain {
     }
 
     pub async fn check_tx(&mut self, tx: Vec<u8>) -> response::CheckTx {
+        self.check_tx_of_kind(tx, request::CheckTxKind::New).await
+    }
+
+    pub async fn check_tx_of_kind(
+        &mut self,
+        tx: Vec<u8>,
+        kind: request::CheckTxKind,
+    ) -> response::CheckTx {
         let request = request::CheckTx {
             tx: tx.into(),
-            kind: request::CheckTxKind::New,
+            kind,
         };
         let MempoolResponse::CheckTx(response) = self
             .mempool

@@ -14,12 +14,13 @@ pub struct SignerInput<'a> {
     pub signature: &'a [u8],
 }
 
-/// How the signature is checked: in a simulation the signature bytes are not verified (clients
-/// simulate before they sign), everything else is.
+/// How the signature is checked. Simulations are unsigned (clients simulate before they sign)
+/// and rechecks re-run txs whose signatures were verified when the mempool admitted them; both
+/// skip only the signature bytes, everything else is checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SignatureMode {
     Verify,
-    Simulate,
+    Skip,
 }
 
 /// Checks the signer's key, sequence and signature, charges verification gas, then increments

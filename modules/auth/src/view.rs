@@ -21,11 +21,17 @@ pub trait AccountRead: StateRead {
     }
 
     async fn auth_params(&self) -> Result<Params, SdkError> {
+        if let Some(params) = self.object_get::<Params>(state_key::PARAMS_CACHE) {
+            return Ok(params);
+        }
         Ok(self.get_json(state_key::PARAMS).await?.unwrap_or_default())
     }
 
     /// The chain's bech32 account prefix. A chain constant, so reading it is not metered.
     async fn bech32_prefix(&self) -> Result<String, SdkError> {
+        if let Some(prefix) = self.object_get::<String>(state_key::BECH32_PREFIX_CACHE) {
+            return Ok(prefix);
+        }
         let raw = self.get_raw(state_key::BECH32_PREFIX).await?;
         Ok(raw
             .and_then(|bytes| String::from_utf8(bytes).ok())
@@ -66,6 +72,15 @@ pub trait AccountWrite: StateWrite {
         };
         self.put_account(address, &account)?;
         Ok(account)
+    }
+
+    /// Keeps the prefix and params in the state's memory for the block (or mempool overlay)
+    /// about to run: they are read for nearly every address and every tx.
+    async fn cache_chain_constants(&mut self) -> Result<(), SdkError> {
+        let (prefix, params) = (self.bech32_prefix().await?, self.auth_params().await?);
+        self.object_put(state_key::BECH32_PREFIX_CACHE, prefix);
+        self.object_put(state_key::PARAMS_CACHE, params);
+        Ok(())
     }
 
     fn put_auth_params(&mut self, params: &Params) -> Result<(), SdkError> {
