@@ -2,6 +2,7 @@
 //!  1. a block of 1,000 signed MsgDelegate txs on a state of 150 validators and 100,000
 //!     delegations;
 //!  2. the block that matures 10,000 unbonding delegations.
+//!
 //! Sizes: RMESH_BENCH_VALIDATORS, RMESH_BENCH_DELEGATIONS, RMESH_BENCH_TXS, RMESH_BENCH_UNBONDINGS.
 
 use std::time::{Duration, Instant};
