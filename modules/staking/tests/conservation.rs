@@ -9,26 +9,59 @@ use rmesh_core::{Address, BlockContext, BlockContextWriteExt, Coin, Coins, Decim
 use rmesh_staking::delegation::{delegate, redelegate, undelegate, BONDED_POOL, NOT_BONDED_POOL};
 use rmesh_staking::slash::slash;
 use rmesh_staking::validator::{BondStatus, Commission, Description, Validator};
-use rmesh_staking::{component::create_validator, NoHooks, Params, Staking, StakingRead, StakingWrite};
+use rmesh_staking::{
+    component::create_validator, NoHooks, Params, Staking, StakingRead, StakingWrite,
+};
 
 const DENOM: &str = "urmesh";
 
 #[derive(Debug, Clone)]
 enum Op {
-    Delegate { delegator: u8, validator: u8, amount: u128 },
-    Undelegate { delegator: u8, validator: u8, amount: u128 },
-    Redelegate { delegator: u8, from: u8, to: u8, amount: u128 },
-    Slash { validator: u8, percent: u8 },
+    Delegate {
+        delegator: u8,
+        validator: u8,
+        amount: u128,
+    },
+    Undelegate {
+        delegator: u8,
+        validator: u8,
+        amount: u128,
+    },
+    Redelegate {
+        delegator: u8,
+        from: u8,
+        to: u8,
+        amount: u128,
+    },
+    Slash {
+        validator: u8,
+        percent: u8,
+    },
     EndBlock,
 }
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        (0u8..3, 0u8..3, 1u128..5_000_000).prop_map(|(d, v, a)| Op::Delegate { delegator: d, validator: v, amount: a }),
-        (0u8..3, 0u8..3, 1u128..5_000_000).prop_map(|(d, v, a)| Op::Undelegate { delegator: d, validator: v, amount: a }),
-        (0u8..3, 0u8..3, 0u8..3, 1u128..5_000_000)
-            .prop_map(|(d, f, t, a)| Op::Redelegate { delegator: d, from: f, to: t, amount: a }),
-        (0u8..3, 1u8..30).prop_map(|(v, p)| Op::Slash { validator: v, percent: p }),
+        (0u8..3, 0u8..3, 1u128..5_000_000).prop_map(|(d, v, a)| Op::Delegate {
+            delegator: d,
+            validator: v,
+            amount: a
+        }),
+        (0u8..3, 0u8..3, 1u128..5_000_000).prop_map(|(d, v, a)| Op::Undelegate {
+            delegator: d,
+            validator: v,
+            amount: a
+        }),
+        (0u8..3, 0u8..3, 0u8..3, 1u128..5_000_000).prop_map(|(d, f, t, a)| Op::Redelegate {
+            delegator: d,
+            from: f,
+            to: t,
+            amount: a
+        }),
+        (0u8..3, 1u8..30).prop_map(|(v, p)| Op::Slash {
+            validator: v,
+            percent: p
+        }),
         Just(Op::EndBlock),
     ]
 }
@@ -48,10 +81,21 @@ fn coins(amount: u128) -> Coins {
 }
 
 async fn setup(state: &mut StateDelta<cnidarium::Snapshot>) {
-    state.put_staking_params(&Params { unbonding_time_seconds: 30, ..Params::default() }).unwrap();
+    state
+        .put_staking_params(&Params {
+            unbonding_time_seconds: 30,
+            ..Params::default()
+        })
+        .unwrap();
     for index in 0..3u8 {
-        state.mint(&delegator(index), &coins(100_000_000)).await.unwrap();
-        state.mint(&operator(index), &coins(100_000_000)).await.unwrap();
+        state
+            .mint(&delegator(index), &coins(100_000_000))
+            .await
+            .unwrap();
+        state
+            .mint(&operator(index), &coins(100_000_000))
+            .await
+            .unwrap();
         let mut key = [0u8; 32];
         key[0] = index + 1;
         let validator = Validator {
@@ -72,13 +116,21 @@ async fn setup(state: &mut StateDelta<cnidarium::Snapshot>) {
             },
             min_self_delegation: 1,
         };
-        create_validator::<_, NoHooks>(state, validator, 10_000_000).await.unwrap();
+        create_validator::<_, NoHooks>(state, validator, 10_000_000)
+            .await
+            .unwrap();
     }
 }
 
 async fn check_invariants(state: &StateDelta<cnidarium::Snapshot>) -> Result<(), TestCaseError> {
-    let pools = state.balance(&Address::module(BONDED_POOL), DENOM).await.unwrap()
-        + state.balance(&Address::module(NOT_BONDED_POOL), DENOM).await.unwrap();
+    let pools = state
+        .balance(&Address::module(BONDED_POOL), DENOM)
+        .await
+        .unwrap()
+        + state
+            .balance(&Address::module(NOT_BONDED_POOL), DENOM)
+            .await
+            .unwrap();
     let mut expected = 0u128;
     for validator in state.all_validators().await.unwrap() {
         expected += validator.tokens;
@@ -88,7 +140,10 @@ async fn check_invariants(state: &StateDelta<cnidarium::Snapshot>) -> Result<(),
             worth += validator.tokens_for_shares(held).unwrap();
             shares = shares.checked_add(held).unwrap();
         }
-        prop_assert!(worth <= validator.tokens, "delegations worth more than their validator");
+        prop_assert!(
+            worth <= validator.tokens,
+            "delegations worth more than their validator"
+        );
         prop_assert_eq!(shares, validator.delegator_shares, "shares must add up");
     }
     for index in 0..3u8 {
@@ -99,7 +154,11 @@ async fn check_invariants(state: &StateDelta<cnidarium::Snapshot>) -> Result<(),
             expected += entries.iter().map(|e| e.balance).sum::<u128>();
         }
     }
-    prop_assert_eq!(pools, expected, "pools must hold validator tokens plus unbonding balances");
+    prop_assert_eq!(
+        pools,
+        expected,
+        "pools must hold validator tokens plus unbonding balances"
+    );
     Ok(())
 }
 
