@@ -184,7 +184,7 @@ async fn main() {
     let storage = open_storage(home.path()).await.unwrap();
     let mut bench = Bench {
         _home: home,
-        consensus: Consensus::new(storage.clone()),
+        consensus: Consensus::new(storage.clone(), rmesh_auth::VerifiedSignatures::new()),
         storage,
         height: 0,
     };

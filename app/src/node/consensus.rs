@@ -17,7 +17,7 @@ use tokio::sync::Mutex;
 use tower::Service;
 use tower_abci::BoxError;
 
-use rmesh_auth::AccountWrite;
+use rmesh_auth::{AccountWrite, VerifiedSignatures, VerifiedSignaturesWriteExt};
 use rmesh_distribution::Distribution;
 use rmesh_slashing::Slashing;
 use rmesh_staking::component::PowerUpdate;
@@ -37,14 +37,17 @@ pub struct Consensus {
 struct ConsensusState {
     storage: Storage,
     staged: Option<StagedWriteBatch>,
+    signatures: Arc<VerifiedSignatures>,
 }
 
 impl Consensus {
-    pub fn new(storage: Storage) -> Self {
+    /// `signatures` is shared with the mempool, so blocks skip re-verifying admitted txs.
+    pub fn new(storage: Storage, signatures: Arc<VerifiedSignatures>) -> Self {
         Consensus {
             inner: Arc::new(Mutex::new(ConsensusState {
                 storage,
                 staged: None,
+                signatures,
             })),
         }
     }
@@ -143,6 +146,7 @@ impl ConsensusState {
             time_nanos: u32::try_from(time.nanos).unwrap_or(0),
         });
         state.cache_chain_constants().await?;
+        state.use_verified_signatures(self.signatures.clone());
         Distribution::begin_block(&mut state, &req.decided_last_commit).await?;
         Slashing::begin_block::<_, AppHooks>(
             &mut state,

@@ -7,7 +7,7 @@ use std::task::{Context, Poll};
 
 use cnidarium::{StateDelta, Storage};
 use futures::future::BoxFuture;
-use rmesh_auth::AccountWrite;
+use rmesh_auth::{AccountWrite, VerifiedSignatures, VerifiedSignaturesWriteExt};
 use rmesh_core::BlockContextWriteExt;
 use tendermint::abci::request::CheckTxKind;
 use tendermint::abci::Code;
@@ -28,17 +28,23 @@ pub struct Mempool {
 struct MempoolState {
     storage: Storage,
     mode: ExecMode,
+    signatures: Arc<VerifiedSignatures>,
     /// The overlay of accepted txs and the committed version it was built on.
     overlay: Option<(u64, StateDelta<cnidarium::Snapshot>)>,
 }
 
 impl Mempool {
-    pub fn new(storage: Storage, minimum_gas_prices: Vec<GasPrice>) -> Self {
+    pub fn new(
+        storage: Storage,
+        minimum_gas_prices: Vec<GasPrice>,
+        signatures: Arc<VerifiedSignatures>,
+    ) -> Self {
         let mode = ExecMode::Check { minimum_gas_prices };
         Mempool {
             inner: Arc::new(Mutex::new(MempoolState {
                 storage,
                 mode,
+                signatures,
                 overlay: None,
             })),
         }
@@ -74,6 +80,7 @@ impl MempoolState {
             let context = next_block_context(&overlay, &self.storage).await?;
             overlay.put_block_context(context);
             overlay.cache_chain_constants().await?;
+            overlay.use_verified_signatures(self.signatures.clone());
             self.overlay = Some((version, overlay));
         }
         let Some((_, overlay)) = self.overlay.as_mut() else {

@@ -9,6 +9,7 @@ pub mod state;
 use std::path::Path;
 
 use cnidarium::Storage;
+use rmesh_auth::VerifiedSignatures;
 use tower_abci::v038::Server;
 
 use crate::config::{parse_gas_prices, AppConfig};
@@ -34,9 +35,17 @@ pub async fn run(home: &Path, config: AppConfig) -> Result<(), CliError> {
     let storage = open_storage(home).await?;
     let minimum_gas_prices = parse_gas_prices(&config.minimum_gas_prices)?;
     let router = QueryRouter::new(storage.clone(), &config);
+    let signatures = VerifiedSignatures::new();
     let server = Server::builder()
-        .consensus(consensus::Consensus::new(storage.clone()))
-        .mempool(mempool::Mempool::new(storage.clone(), minimum_gas_prices))
+        .consensus(consensus::Consensus::new(
+            storage.clone(),
+            signatures.clone(),
+        ))
+        .mempool(mempool::Mempool::new(
+            storage.clone(),
+            minimum_gas_prices,
+            signatures,
+        ))
         .info(info::Info::new(storage.clone(), router.clone()))
         .snapshot(snapshot::Snapshots)
         .finish()

@@ -150,13 +150,14 @@ impl TestChain {
     async fn open(home: tempfile::TempDir, accounts: Vec<Account>) -> Self {
         let storage = open_storage(home.path()).await.unwrap();
         let router = QueryRouter::new(storage.clone(), &AppConfig::default());
+        let signatures = rmesh_auth::VerifiedSignatures::new();
         let price = GasPrice {
             price: "0.0025".parse().unwrap(),
             denom: DENOM.into(),
         };
         TestChain {
-            consensus: Consensus::new(storage.clone()),
-            mempool: Mempool::new(storage.clone(), vec![price]),
+            consensus: Consensus::new(storage.clone(), signatures.clone()),
+            mempool: Mempool::new(storage.clone(), vec![price], signatures),
             info: Info::new(storage.clone(), router),
             height: rmeshd::node::state::committed_height(&storage),
             storage,
@@ -342,7 +343,8 @@ pub async fn init_chain_on(
     storage: &Storage,
     app_state: Vec<u8>,
 ) -> Result<response::InitChain, String> {
-    init_chain_with(&mut Consensus::new(storage.clone()), app_state).await
+    let signatures = rmesh_auth::VerifiedSignatures::new();
+    init_chain_with(&mut Consensus::new(storage.clone(), signatures), app_state).await
 }
 
 async fn init_chain_with(

@@ -7,6 +7,7 @@ pub mod pubkey;
 pub mod query;
 pub mod signature;
 pub mod state_key;
+pub mod verified;
 pub mod view;
 
 pub use component::Auth;
@@ -14,4 +15,5 @@ pub use genesis::GenesisState;
 pub use params::Params;
 pub use pubkey::PublicKey;
 pub use signature::{verify_signer, SignatureMode, SignerInput};
+pub use verified::{VerifiedSignatures, VerifiedSignaturesWriteExt};
 pub use view::{AccountRead, AccountWrite};

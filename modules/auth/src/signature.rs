@@ -4,6 +4,7 @@ use cnidarium::StateWrite;
 use rmesh_core::{Address, GasMeterExt, SdkError};
 
 use crate::pubkey::{Any, PublicKey};
+use crate::verified::{VerifiedSignatures, VerifiedSignaturesExt};
 use crate::view::{AccountRead, AccountWrite};
 
 pub struct SignerInput<'a> {
@@ -51,7 +52,12 @@ pub async fn verify_signer<S: StateWrite>(
     let cost = state.auth_params().await?.sig_verify_cost_secp256k1;
     state.consume_gas(cost, "ante verify: secp256k1")?;
     if mode == SignatureMode::Verify
-        && !key.verify(&sign_bytes(account.account_number), input.signature)
+        && !verify_once(
+            state,
+            &key,
+            input.signature,
+            &sign_bytes(account.account_number),
+        )
     {
         return Err(SdkError::Unauthorized(format!(
             "signature verification failed; please verify account number ({}), sequence ({}) and chain-id ({chain_id})",
@@ -61,6 +67,28 @@ pub async fn verify_signer<S: StateWrite>(
     account.sequence += 1;
     account.pub_key = Some(key.to_any());
     state.put_account(&input.signer, &account)
+}
+
+/// Verifies, unless this node already verified exactly this (key, signature, sign doc).
+fn verify_once<S: StateWrite>(
+    state: &S,
+    key: &PublicKey,
+    signature: &[u8],
+    sign_bytes: &[u8],
+) -> bool {
+    let cache = state.verified_signatures();
+    let fingerprint = VerifiedSignatures::fingerprint(&key.compressed(), signature, sign_bytes);
+    if cache
+        .as_ref()
+        .is_some_and(|cache| cache.contains(&fingerprint))
+    {
+        return true;
+    }
+    let valid = key.verify(sign_bytes, signature);
+    if let (true, Some(cache)) = (valid, cache) {
+        cache.insert(fingerprint);
+    }
+    valid
 }
 
 /// The key on chain wins; a first tx must carry a key whose address is the signer's.
@@ -198,6 +226,31 @@ mod tests {
                 .unwrap()
                 .sequence,
             0
+        );
+    }
+
+    #[tokio::test]
+    async fn a_remembered_signature_never_lets_a_different_one_through() {
+        use crate::verified::{VerifiedSignatures, VerifiedSignaturesWriteExt};
+        let storage = TempStorage::new().await.unwrap();
+        let mut state = StateDelta::new(storage.latest_snapshot());
+        state.use_verified_signatures(VerifiedSignatures::new());
+        let (alice, mallory) = (signer(), signer());
+        let number = state
+            .ensure_account(&alice.public.address())
+            .await
+            .unwrap()
+            .account_number;
+        check(&mut state, &alice, 0, &sign(&alice.key, &doc(number)))
+            .await
+            .unwrap();
+        let forged = sign(&mallory.key, &doc(number));
+        assert_eq!(
+            check(&mut state, &alice, 1, &forged)
+                .await
+                .unwrap_err()
+                .code(),
+            4
         );
     }
 
