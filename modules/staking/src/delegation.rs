@@ -81,6 +81,7 @@ pub async fn delegate<S: StateWrite, H: StakingHooks>(
     move_tokens(state, delegator, &pool_for(validator.status), amount).await?;
     let shares = validator.add_tokens(amount)?;
     state.put_validator(&validator).await?;
+    H::after_validator_modified(state, &validator).await?;
     let total = state.delegation(delegator, operator).await?;
     let total = Decimal::from_atomics(total.atomics().saturating_add(shares.atomics()));
     state.put_delegation(delegator, operator, total)?;
@@ -150,6 +151,7 @@ async fn unbond_shares<S: StateWrite, H: StakingHooks>(
         }
     }
     state.put_validator(&validator).await?;
+    H::after_validator_modified(state, &validator).await?;
     if !remaining.is_zero() {
         H::after_delegation_modified(state, delegator, operator).await?;
     }
@@ -266,6 +268,7 @@ pub async fn redelegate<S: StateWrite, H: StakingHooks>(
     H::before_delegation_modified(state, delegator, destination).await?;
     let shares_dst = destination_validator.add_tokens(tokens)?;
     state.put_validator(&destination_validator).await?;
+    H::after_validator_modified(state, &destination_validator).await?;
     let held = state.delegation(delegator, destination).await?;
     state.put_delegation(
         delegator,

@@ -44,6 +44,14 @@ pub trait StakingHooks: Send + Sync + 'static {
         Ok(())
     }
 
+    /// After a validator's tokens, commission, description or jail status changed.
+    async fn after_validator_modified<S: StateWrite>(
+        _state: &mut S,
+        _validator: &Validator,
+    ) -> Result<(), SdkError> {
+        Ok(())
+    }
+
     /// Before a delegation's shares change (or it is created): rewards are settled at old shares.
     async fn before_delegation_modified<S: StateWrite>(
         _state: &mut S,

@@ -67,6 +67,7 @@ pub async fn slash<S: StateWrite, H: StakingHooks>(
     }
     validator.tokens -= from_validator;
     state.put_validator(&validator).await?;
+    H::after_validator_modified(state, &validator).await?;
     burn_from(state, &pool_for(validator.status), from_validator).await?;
     burned += from_validator;
     let record = SlashRecord {
