@@ -149,3 +149,50 @@ async fn undelegating_more_than_the_delegation_is_refused_and_changes_nothing() 
     assert_ne!(block.tx_results[0].code.value(), 0);
     assert!(block.validator_updates.is_empty());
 }
+
+#[tokio::test]
+async fn cancelling_part_of_an_unbonding_rebonds_it_and_pays_out_only_the_rest() {
+    use cosmos_sdk_proto::cosmos::staking::v1beta1::MsgCancelUnbondingDelegation;
+    use prost::{Message, Name};
+    let (mut chain, _) = staked_chain(3, 1, 10).await;
+    let (delegator, operator) = (
+        chain.accounts[1].address.clone(),
+        chain.accounts[0].address.clone(),
+    );
+    let tx = chain.accounts[1].sign(
+        vec![delegate_msg(&delegator, &operator, 3_000_000)],
+        FEE,
+        GAS,
+    );
+    chain.block(vec![tx]).await;
+    let tx = chain.accounts[1].sign(
+        vec![undelegate_msg(&delegator, &operator, 2_000_000)],
+        FEE,
+        GAS,
+    );
+    chain.block(vec![tx]).await;
+    let cancel = MsgCancelUnbondingDelegation {
+        delegator_address: delegator.clone(),
+        validator_address: valoper(&operator),
+        amount: coin(1_000_000),
+        creation_height: chain.height as i64,
+    };
+    let any = cosmos_sdk_proto::Any {
+        type_url: MsgCancelUnbondingDelegation::type_url(),
+        value: cancel.encode_to_vec(),
+    };
+    let tx = chain.accounts[1].sign(vec![any], FEE, GAS);
+    let block = chain.block(vec![tx]).await;
+    assert_eq!(
+        block.tx_results[0].code.value(),
+        0,
+        "{}",
+        block.tx_results[0].log
+    );
+    assert_eq!(power_of(&block.validator_updates, 0), Some(12));
+    let after_cancel = chain.balance(&delegator).await;
+    for _ in 0..4 {
+        chain.block(vec![]).await;
+    }
+    assert_eq!(chain.balance(&delegator).await, after_cancel + 1_000_000);
+}

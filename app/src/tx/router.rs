@@ -10,8 +10,8 @@ use rmesh_distribution::{
 };
 use rmesh_slashing::UnjailHandler;
 use rmesh_staking::{
-    CreateValidatorHandler, DelegateHandler, EditValidatorHandler, RedelegateHandler,
-    UndelegateHandler,
+    CancelUnbondingHandler, CreateValidatorHandler, DelegateHandler, EditValidatorHandler,
+    RedelegateHandler, UndelegateHandler,
 };
 
 use crate::hooks::AppHooks;
@@ -40,6 +40,8 @@ macro_rules! dispatch {
             $call::<UndelegateHandler<AppHooks>, _>($($arg),*).await
         } else if url == <RedelegateHandler<AppHooks> as MsgHandler>::Msg::type_url() {
             $call::<RedelegateHandler<AppHooks>, _>($($arg),*).await
+        } else if url == <CancelUnbondingHandler<AppHooks> as MsgHandler>::Msg::type_url() {
+            $call::<CancelUnbondingHandler<AppHooks>, _>($($arg),*).await
         } else if url == <UnjailHandler<AppHooks> as MsgHandler>::Msg::type_url() {
             $call::<UnjailHandler<AppHooks>, _>($($arg),*).await
         } else if url == <WithdrawRewardsHandler as MsgHandler>::Msg::type_url() {

@@ -31,12 +31,14 @@ pub(crate) trait StoreWriteExt: StoreWrite {
 impl<T: StoreWrite + ?Sized> StoreWriteExt for T {}
 
 pub mod msg;
+pub mod msg_cancel_unbonding;
 pub mod msg_create_validator;
 pub mod msg_delegate;
 pub mod msg_edit_validator;
 pub mod msg_redelegate;
 pub mod msg_undelegate;
 
+pub use msg_cancel_unbonding::CancelUnbondingHandler;
 pub use msg_create_validator::CreateValidatorHandler;
 pub use msg_delegate::DelegateHandler;
 pub use msg_edit_validator::EditValidatorHandler;
