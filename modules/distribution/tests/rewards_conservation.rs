@@ -9,7 +9,7 @@ use rmesh_distribution::view::DistributionRead;
 use rmesh_distribution::{f1, Distribution, DistributionHooks, DISTRIBUTION_ACCOUNT};
 use rmesh_staking::delegation::{delegate, undelegate};
 use rmesh_staking::slash::slash;
-use rmesh_staking::validator::{BondStatus, Commission, Description, Validator};
+use rmesh_staking::validator::{Commission, Description, Validator};
 use rmesh_staking::{component::create_validator, Params, StakingRead, StakingWrite};
 use tendermint::abci::types::{BlockSignatureInfo, CommitInfo, VoteInfo};
 use tendermint::block::BlockIdFlag;
@@ -119,13 +119,13 @@ proptest! {
                 state.mint(&operator(index), &coins(100_000_000)).await.unwrap();
                 let mut key = [0u8; 32];
                 key[0] = index + 1;
-                let validator = Validator {
-                    operator: operator(index), consensus_pubkey: key, jailed: false, status: BondStatus::Unbonded,
-                    tokens: 0, delegator_shares: Decimal::ZERO, description: Description::default(),
-                    unbonding_height: 0, unbonding_time_nanos: 0,
-                    commission: Commission { rate: "0.1".parse().unwrap(), max_rate: Decimal::ONE, max_change_rate: Decimal::ONE, update_time_nanos: 0 },
-                    min_self_delegation: 1,
-                };
+                let validator = Validator::new(
+            operator(index),
+            key,
+            Description::default(),
+            Commission { rate: "0.1".parse().unwrap(), max_rate: Decimal::ONE, max_change_rate: Decimal::ONE, update_time_nanos: 0 },
+            1,
+        );
                 create_validator::<_, Hooks>(&mut state, validator, 10_000_000).await.unwrap();
             }
             for op in ops {

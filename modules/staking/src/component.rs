@@ -57,27 +57,23 @@ fn genesis_validator(entry: &GenesisValidator, operator: Address) -> Result<Vali
     let consensus_pubkey: [u8; 32] = key
         .try_into()
         .map_err(|_| invalid("consensus_pubkey must be a 32-byte ed25519 key".into()))?;
-    Ok(Validator {
+    let commission = Commission {
+        rate: entry.commission_rate,
+        max_rate: entry.commission_max_rate,
+        max_change_rate: entry.commission_max_change_rate,
+        update_time_nanos: 0,
+    };
+    let description = Description {
+        moniker: entry.moniker.clone(),
+        ..Description::default()
+    };
+    Ok(Validator::new(
         operator,
         consensus_pubkey,
-        jailed: false,
-        status: BondStatus::Unbonded,
-        tokens: 0,
-        delegator_shares: rmesh_core::Decimal::ZERO,
-        description: Description {
-            moniker: entry.moniker.clone(),
-            ..Description::default()
-        },
-        unbonding_height: 0,
-        unbonding_time_nanos: 0,
-        commission: Commission {
-            rate: entry.commission_rate,
-            max_rate: entry.commission_max_rate,
-            max_change_rate: entry.commission_max_change_rate,
-            update_time_nanos: 0,
-        },
-        min_self_delegation: entry.min_self_delegation,
-    })
+        description,
+        commission,
+        entry.min_self_delegation,
+    ))
 }
 
 /// Registers a new validator and bonds its operator's self-delegation.

@@ -13,7 +13,7 @@ use crate::component::create_validator;
 use crate::delegation::parse_operator;
 use crate::hooks::StakingHooks;
 use crate::msg::{bond_amount, decimal_from_proto, parse_amount};
-use crate::validator::{BondStatus, Commission, Description, Validator};
+use crate::validator::{Commission, Description, Validator};
 
 pub struct CreateValidatorHandler<H>(PhantomData<H>);
 
@@ -81,24 +81,21 @@ impl<H: StakingHooks> MsgHandler for CreateValidatorHandler<H> {
     ) -> Result<MsgCreateValidatorResponse, SdkError> {
         let operator = parse_operator(state, &msg.validator_address).await?;
         let rates = msg.commission.clone().unwrap_or_default();
-        let validator = Validator {
-            operator,
-            consensus_pubkey: consensus_key(msg)?,
-            jailed: false,
-            status: BondStatus::Unbonded,
-            tokens: 0,
-            delegator_shares: rmesh_core::Decimal::ZERO,
-            description: description(msg),
-            unbonding_height: 0,
-            unbonding_time_nanos: 0,
-            commission: Commission {
-                rate: decimal_from_proto(&rates.rate)?,
-                max_rate: decimal_from_proto(&rates.max_rate)?,
-                max_change_rate: decimal_from_proto(&rates.max_change_rate)?,
-                update_time_nanos: state.block_context().unix_nanos(),
-            },
-            min_self_delegation: parse_amount(&msg.min_self_delegation, "minimum self delegation")?,
+        let commission = Commission {
+            rate: decimal_from_proto(&rates.rate)?,
+            max_rate: decimal_from_proto(&rates.max_rate)?,
+            max_change_rate: decimal_from_proto(&rates.max_change_rate)?,
+            update_time_nanos: state.block_context().unix_nanos(),
         };
+        let min_self_delegation =
+            parse_amount(&msg.min_self_delegation, "minimum self delegation")?;
+        let validator = Validator::new(
+            operator,
+            consensus_key(msg)?,
+            description(msg),
+            commission,
+            min_self_delegation,
+        );
         let self_bond = bond_amount(state, msg.value.as_ref()).await?;
         create_validator::<S, H>(state, validator, self_bond).await?;
         Ok(MsgCreateValidatorResponse {})

@@ -88,6 +88,29 @@ pub fn consensus_address(pubkey: &[u8; 32]) -> [u8; 20] {
 }
 
 impl Validator {
+    /// A validator about to be created: no tokens yet, unbonded until the set takes it in.
+    pub fn new(
+        operator: Address,
+        consensus_pubkey: [u8; 32],
+        description: Description,
+        commission: Commission,
+        min_self_delegation: u128,
+    ) -> Self {
+        Validator {
+            operator,
+            consensus_pubkey,
+            jailed: false,
+            status: BondStatus::Unbonded,
+            tokens: 0,
+            delegator_shares: Decimal::ZERO,
+            description,
+            unbonding_height: 0,
+            unbonding_time_nanos: 0,
+            commission,
+            min_self_delegation,
+        }
+    }
+
     pub fn consensus_address(&self) -> [u8; 20] {
         consensus_address(&self.consensus_pubkey)
     }
@@ -189,24 +212,23 @@ mod tests {
     use proptest::prelude::*;
 
     fn validator(tokens: u128, shares: u128) -> Validator {
-        Validator {
-            operator: Address([1; 20]),
-            consensus_pubkey: [2; 32],
-            jailed: false,
-            status: BondStatus::Bonded,
-            tokens,
-            delegator_shares: Decimal::from_integer(shares).unwrap(),
-            description: Description::default(),
-            unbonding_height: 0,
-            unbonding_time_nanos: 0,
-            commission: Commission {
-                rate: Decimal::ZERO,
-                max_rate: Decimal::ONE,
-                max_change_rate: Decimal::ONE,
-                update_time_nanos: 0,
-            },
-            min_self_delegation: 1,
-        }
+        let commission = Commission {
+            rate: Decimal::ZERO,
+            max_rate: Decimal::ONE,
+            max_change_rate: Decimal::ONE,
+            update_time_nanos: 0,
+        };
+        let mut v = Validator::new(
+            Address([1; 20]),
+            [2; 32],
+            Description::default(),
+            commission,
+            1,
+        );
+        v.status = BondStatus::Bonded;
+        v.tokens = tokens;
+        v.delegator_shares = Decimal::from_integer(shares).unwrap();
+        v
     }
 
     #[test]

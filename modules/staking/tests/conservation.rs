@@ -8,7 +8,7 @@ use rmesh_bank::{BankRead, BankWrite};
 use rmesh_core::{Address, BlockContext, BlockContextWriteExt, Coin, Coins, Decimal};
 use rmesh_staking::delegation::{delegate, redelegate, undelegate, BONDED_POOL, NOT_BONDED_POOL};
 use rmesh_staking::slash::slash;
-use rmesh_staking::validator::{BondStatus, Commission, Description, Validator};
+use rmesh_staking::validator::{Commission, Description, Validator};
 use rmesh_staking::{
     component::create_validator, NoHooks, Params, Staking, StakingRead, StakingWrite,
 };
@@ -98,24 +98,18 @@ async fn setup(state: &mut StateDelta<cnidarium::Snapshot>) {
             .unwrap();
         let mut key = [0u8; 32];
         key[0] = index + 1;
-        let validator = Validator {
-            operator: operator(index),
-            consensus_pubkey: key,
-            jailed: false,
-            status: BondStatus::Unbonded,
-            tokens: 0,
-            delegator_shares: Decimal::ZERO,
-            description: Description::default(),
-            unbonding_height: 0,
-            unbonding_time_nanos: 0,
-            commission: Commission {
+        let validator = Validator::new(
+            operator(index),
+            key,
+            Description::default(),
+            Commission {
                 rate: Decimal::ZERO,
                 max_rate: Decimal::ONE,
                 max_change_rate: Decimal::ONE,
                 update_time_nanos: 0,
             },
-            min_self_delegation: 1,
-        };
+            1,
+        );
         create_validator::<_, NoHooks>(state, validator, 10_000_000)
             .await
             .unwrap();
