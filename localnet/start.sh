@@ -5,24 +5,20 @@
 # $LOCALNET_RMESHD: use that rmeshd binary instead of building one.
 #
 #   localnet/start.sh [--fresh] [N]     --fresh: stop and wipe an existing net first
+#   localnet/join.sh                    add a node to the running net and make it a validator
 #   localnet/stop.sh                    stop it
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DIR="$(realpath -m "${LOCALNET_DIR:-$PWD/.localnet}")"
-CHAIN_ID=rmesh-localnet
-DENOM=urmesh
-MIN_GAS_PRICES="0.001$DENOM"
+# shellcheck source=localnet/lib.sh
+source "$ROOT/localnet/lib.sh"
 DEMO_KEYS=(alice bob relayer)
 DEMO_COINS="1000000000000$DENOM"
-VALIDATOR_COINS="1000000000$DENOM"
-SELF_BOND="100000000$DENOM"
-P2P_PORT=26656 RPC_PORT=26657 ABCI_PORT=26658 GRPC_PORT=9090
 N=4
 FRESH=0
 
-usage() { sed -n '2,9s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit "${1:-0}"; }
-die() { echo "localnet: $*" >&2; exit 1; }
+usage() { sed -n '2,10s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit "${1:-0}"; }
 
 for arg in "$@"; do
   case "$arg" in
@@ -33,48 +29,6 @@ for arg in "$@"; do
   esac
 done
 if [ "$N" -lt 1 ] || [ "$N" -gt 50 ]; then die "N must be between 1 and 50"; fi
-
-# Prints the pids from $DIR/pids that still run a process on a node home under $DIR.
-live_pids() {
-  [ -f "$DIR/pids" ] || return 0
-  local _name pid
-  while read -r _name pid; do
-    if [[ "$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline")" == *"$DIR/node"* ]]; then echo "$pid"; fi
-  done <"$DIR/pids"
-}
-
-# True when something LISTENs on $1:$2 (read from /proc/net/tcp: no connection is made).
-listening() {
-  local a b c d want
-  IFS=. read -r a b c d <<<"$1"
-  want=$(printf '%02X%02X%02X%02X:%04X' "$d" "$c" "$b" "$a" "$2")
-  awk -v w="$want" '$2 == w && $4 == "0A" { f = 1 } END { exit !f }' /proc/net/tcp
-}
-
-# True when $1:$2 cannot be bound: taken on that address, or on all addresses (0.0.0.0 or [::]).
-taken() {
-  local port
-  port=$(printf '%04X' "$2")
-  listening "$1" "$2" || awk -v p="$port" '$4 == "0A" && ($2 == "00000000:" p || $2 == "00000000000000000000000000000000:" p) { f = 1 } END { exit !f }' /proc/net/tcp /proc/net/tcp6
-}
-
-# Latest committed height of the node on $1 (0 while its RPC does not answer).
-height() {
-  local h
-  h=$(curl -fsS --max-time 2 "http://$1:$RPC_PORT/status" 2>/dev/null | jq -r '.result.sync_info.latest_block_height' 2>/dev/null || true)
-  [[ "$h" =~ ^[0-9]+$ ]] && echo "$h" || echo 0
-}
-
-# Edits config.toml: sets key $3 to $4 in section $2 ("" = top level).
-set_cfg() {
-  local file=$1 section=$2 key=$3 value=$4
-  if [ -z "$section" ]; then
-    sed -i -E "1,/^\[/ s|^$key = .*|$key = $value|" "$file"
-  else
-    sed -i -E "/^\[$section\]/,/^\[/ s|^$key = .*|$key = $value|" "$file"
-  fi
-  grep -q "^$key = $value\$" "$file" || die "could not set $key in $file"
-}
 
 fail_start() {
   echo "localnet: $*; last log lines:" >&2
@@ -89,21 +43,10 @@ if [ -n "$(live_pids)" ]; then
   fi
   LOCALNET_DIR="$DIR" bash "$ROOT/localnet/stop.sh"
 fi
-for ((i = 0; i < N; i++)); do
-  for port in $P2P_PORT $RPC_PORT $ABCI_PORT $GRPC_PORT; do
-    ! taken "127.0.0.$((i + 1))" "$port" || die "port $port of 127.0.0.$((i + 1)) is taken by another process; stop it first"
-  done
-done
+for ((i = 0; i < N; i++)); do check_ports "$i"; done
 
 bash "$ROOT/scripts/install-tools.sh"
-PATH="$(go env GOPATH)/bin:$PATH"
-if [ -n "${LOCALNET_RMESHD:-}" ]; then
-  RMESHD=$LOCALNET_RMESHD # a prebuilt binary: no build
-else
-  export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/rmesh-target}"
-  (cd "$ROOT" && cargo build --release -p rmeshd)
-  RMESHD="$CARGO_TARGET_DIR/release/rmeshd"
-fi
+find_binaries
 KEYS="$DIR/keys"
 
 echo "localnet directory: $DIR"
@@ -112,19 +55,10 @@ if [ "$FRESH" -eq 1 ] || [ ! -d "$DIR/node0" ]; then
   mkdir -p "$DIR"
   cometbft testnet --v "$N" --o "$DIR" --starting-ip-address 127.0.0.1 --p2p-port "$P2P_PORT" >"$DIR/setup.log" 2>&1
   for ((i = 0; i < N; i++)); do
-    ip="127.0.0.$((i + 1))"
-    cfg="$DIR/node$i/config/config.toml"
-    set_cfg "$cfg" "" moniker "\"node$i\""
-    set_cfg "$cfg" "" proxy_app "\"tcp://$ip:$ABCI_PORT\""
-    set_cfg "$cfg" rpc laddr "\"tcp://$ip:$RPC_PORT\""
-    set_cfg "$cfg" p2p laddr "\"tcp://$ip:$P2P_PORT\""
-    set_cfg "$cfg" p2p allow_duplicate_ip true
-    set_cfg "$cfg" p2p addr_book_strict false
-    set_cfg "$cfg" consensus timeout_commit '"1s"'
-    set_cfg "$cfg" tx_index indexer '"kv"'
     # `cometbft testnet` lists every node as a peer of every node, itself included.
-    peers=$(sed -n -E 's/^persistent_peers = "(.*)"$/\1/p' "$cfg" | tr ',' '\n' | { grep -v "@$ip:$P2P_PORT\$" || true; } | paste -sd, -)
-    set_cfg "$cfg" p2p persistent_peers "\"$peers\""
+    peers=$(sed -n -E 's/^persistent_peers = "(.*)"$/\1/p' "$DIR/node$i/config/config.toml" |
+      tr ',' '\n' | { grep -v "@127.0.0.$((i + 1)):$P2P_PORT\$" || true; } | paste -sd, -)
+    configure_node "$i" "$peers"
   done
 
   genesis="$DIR/node0/config/genesis.json"
@@ -147,25 +81,12 @@ if [ "$FRESH" -eq 1 ] || [ ! -d "$DIR/node0" ]; then
   for ((i = 1; i < N; i++)); do cp "$genesis" "$DIR/node$i/config/genesis.json"; done
 else
   N=$(find "$DIR" -maxdepth 1 -name 'node*' -type d | wc -l)
-  echo "resuming the $N-validator localnet found there (--fresh starts a new one)"
+  echo "resuming the $N-node localnet found there (--fresh starts a new one)"
 fi
 
 : >"$DIR/pids"
 for ((i = 0; i < N; i++)); do
-  ip="127.0.0.$((i + 1))"
-  home="$DIR/node$i"
-  setsid "$RMESHD" start --home "$home" --abci-addr "$ip:$ABCI_PORT" --grpc-addr "$ip:$GRPC_PORT" \
-    --comet-rpc "http://$ip:$RPC_PORT" --minimum-gas-prices "$MIN_GAS_PRICES" </dev/null >>"$home/rmeshd.log" 2>&1 &
-  pid=$!
-  echo "node$i-rmeshd $pid" >>"$DIR/pids"
-  deadline=$((SECONDS + 60))
-  until listening "$ip" "$ABCI_PORT"; do
-    [ -n "$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline")" ] || fail_start "node$i's rmeshd exited"
-    [ "$SECONDS" -lt "$deadline" ] || fail_start "node$i's rmeshd does not listen on $ip:$ABCI_PORT after 60s"
-    sleep 0.2
-  done
-  setsid cometbft start --home "$home" </dev/null >>"$home/cometbft.log" 2>&1 &
-  echo "node$i-cometbft $!" >>"$DIR/pids"
+  start_node "$i" || fail_start "node$i did not start"
 done
 
 # Wait for node0 to commit a new block (height >= 2).

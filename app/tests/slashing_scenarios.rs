@@ -53,6 +53,13 @@ async fn a_validator_missing_blocks_is_jailed_slashed_and_may_return_after_the_j
     );
     chain.block(vec![]).await;
     let tx = chain.accounts[2].sign_at(1, vec![unjail_msg(&operator_address)], FEE, GAS);
+    let admitted = chain.check_tx(tx.clone()).await;
+    assert_eq!(
+        admitted.code.value(),
+        0,
+        "the mempool sees the last block's time: {}",
+        admitted.log
+    );
     let block = chain.block(vec![tx]).await;
     assert_eq!(
         block.tx_results[0].code.value(),

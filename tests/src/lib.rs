@@ -3,14 +3,17 @@
 //! # What a test gets
 //! [`TestNet::builder`] makes a temporary directory with N validator homes (`rmeshd init` for one
 //! node, `cometbft testnet` for more), funds demo accounts in genesis through the `rmeshd` CLI as an
-//! operator would, starts one `rmeshd start` and one `cometbft start` per node as child processes
-//! and waits until every node has committed a block. Helpers run the CLI, talk to CometBFT's RPC,
-//! sign txs with rmeshd's own client ([`client`]), wait for heights / txs / balances (every wait
-//! has a timeout), kill (SIGKILL), stop (SIGTERM) and restart a node. Dropping the [`TestNet`]
-//! SIGKILLs every process it started; each child also gets `PR_SET_PDEATHSIG = SIGKILL`, so even a
-//! test process that dies without unwinding leaves nothing running. On a panic the tail of every
-//! node's logs is printed; `RMESH_E2E_KEEP=1` keeps the directory (its path is printed; add
-//! `--nocapture` to see it for a passing test).
+//! operator would, makes each node's consensus key a staking genesis validator self-bonded by its
+//! own operator key (`validator<i>`, as `localnet/start.sh` does), applies the builder's genesis
+//! params, starts one `rmeshd start` and one `cometbft start` per node as child processes and waits
+//! until every node has committed a block. Helpers run the CLI, talk to CometBFT's RPC, sign txs
+//! with rmeshd's own client ([`client`]), wait for heights / txs / balances (every wait has a
+//! timeout), kill (SIGKILL), stop (SIGTERM) and restart a node, and add a full node that syncs the
+//! net ([`TestNet::add_full_node`]); [`evidence`] crafts duplicate-vote evidence. Dropping the
+//! [`TestNet`] SIGKILLs every process it started; each child also gets
+//! `PR_SET_PDEATHSIG = SIGKILL`, so even a test process that dies without unwinding leaves nothing
+//! running. On a panic the tail of every node's logs is printed; `RMESH_E2E_KEEP=1` keeps the
+//! directory (its path is printed; add `--nocapture` to see it for a passing test).
 //!
 //! # How parallel tests avoid each other
 //! Node `i` of a net listens on its own loopback address `127.0.B.(i+1)`, all nodes on the same
@@ -18,8 +21,9 @@
 //! holds one of those on all addresses (a CometBFT with its default `0.0.0.0:26656`, say), then
 //! 36656-36659 or 46656-46659. Each net claims a free block `B` (10..=250; the localnet script
 //! uses 127.0.0.x) by binding a lock socket on `127.0.B.254:26999` for its whole life, and skips
-//! blocks where one of its ports is taken. Claiming is automatic and works across threads and
-//! processes (`cargo test` and `cargo nextest` alike): a test never picks an address by hand.
+//! blocks where one of its ports is taken; a full node added later takes the next address of the
+//! block. Claiming is automatic and works across threads and processes (`cargo test` and
+//! `cargo nextest` alike): a test never picks an address by hand.
 //!
 //! # Binaries
 //! `rmeshd`: `$RMESHD_BIN`, else `$CARGO_TARGET_DIR/release/rmeshd`, else the `release/` directory
@@ -31,6 +35,7 @@
 //! so create and restart nodes from the test's own thread, not from a short-lived helper thread.
 
 pub mod client;
+pub mod evidence;
 pub mod rpc;
 
 use anyhow::{anyhow, bail, ensure, Context, Result};
@@ -53,6 +58,12 @@ pub const FEE: u128 = 2000;
 pub const GAS: u64 = 200_000;
 /// What each funded genesis account starts with.
 pub const GENESIS_COINS: u128 = 1_000_000_000;
+/// What each genesis validator's operator key (`validator<i>`) starts with, and how much of it
+/// that validator self-bonds (100 tokens, 100 voting power), as in `localnet/start.sh`.
+pub const OPERATOR_COINS: u128 = 1_000_000_000;
+pub const SELF_BOND: u128 = 100_000_000;
+/// urmesh per unit of CometBFT voting power.
+pub const POWER_REDUCTION: u128 = 1_000_000;
 
 /// The ports of one node. Every node of a net uses the same ones on its own address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -472,6 +483,8 @@ pub struct TestNetBuilder {
     accounts: Vec<(String, String)>,
     /// Extra (section, key, TOML value) settings for every node's config.toml.
     config: Vec<(String, String, String)>,
+    /// `rmeshd genesis set-params` flags (without `--`) and values.
+    params: Vec<(String, String)>,
 }
 
 impl TestNetBuilder {
@@ -517,6 +530,13 @@ impl TestNetBuilder {
         self
     }
 
+    /// A genesis parameter, as `rmeshd genesis set-params --<flag> <value>` sets it, e.g.
+    /// `genesis_param("signed-blocks-window", "10")`.
+    pub fn genesis_param(mut self, flag: &str, value: &str) -> Self {
+        self.params.push((flag.into(), value.into()));
+        self
+    }
+
     pub fn start(self) -> Result<TestNet> {
         TestNet::create(self)
     }
@@ -555,11 +575,32 @@ impl Node {
     pub fn cometbft_log(&self) -> PathBuf {
         self.home.join("cometbft.log")
     }
+    pub fn config_toml(&self) -> PathBuf {
+        self.home.join("config/config.toml")
+    }
     pub fn rmeshd_running(&mut self) -> bool {
         matches!(self.rmeshd.as_mut().map(|c| c.try_wait()), Some(Ok(None)))
     }
     pub fn cometbft_running(&mut self) -> bool {
         matches!(self.cometbft.as_mut().map(|c| c.try_wait()), Some(Ok(None)))
+    }
+    /// CometBFT's `config/priv_validator_key.json`: this node's consensus key.
+    pub fn priv_validator_key_file(&self) -> PathBuf {
+        self.home.join("config/priv_validator_key.json")
+    }
+    /// This node's consensus public key, base64 (what `--pubkey` takes).
+    pub fn consensus_pubkey(&self) -> Result<String> {
+        let path = self.priv_validator_key_file();
+        let key: Value = serde_json::from_str(&fs::read_to_string(&path)?)?;
+        key["pub_key"]["value"]
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| anyhow!("{}: no pub_key.value", path.display()))
+    }
+    /// This node's validator address, upper-case hex as CometBFT's RPC prints it (read from its
+    /// key file, so it works while the node is down).
+    pub fn consensus_address(&self) -> Result<String> {
+        Ok(evidence::ConsensusKey::from_file(&self.priv_validator_key_file())?.address_hex())
     }
     /// Process ids of this node's rmeshd and CometBFT, while they are ours.
     pub fn pids(&self) -> (Option<u32>, Option<u32>) {
@@ -608,6 +649,9 @@ pub struct TestNet {
     cometbft: PathBuf,
     /// key name -> bech32 address
     addresses: BTreeMap<String, String>,
+    /// The builder's timeout_commit and config.toml settings, for nodes added later.
+    timeout_commit: String,
+    config: Vec<(String, String, String)>,
     _lock: TcpListener,
 }
 
@@ -643,7 +687,9 @@ fn claim_block(nodes: usize) -> Result<(u8, Ports, TcpListener)> {
 impl TestNet {
     /// Defaults: 1 validator running rmeshd, chain id `rmesh-e2e`, timeout_commit
     /// [`DEFAULT_TIMEOUT_COMMIT`], keys
-    /// `alice` and `bob` funded with [`GENESIS_COINS`] urmesh and `carol` in the keyring unfunded.
+    /// `alice` and `bob` funded with [`GENESIS_COINS`] urmesh and `carol` in the keyring unfunded
+    /// (plus each validator's operator key `validator<i>`, see [`SELF_BOND`]), default genesis
+    /// params.
     pub fn builder() -> TestNetBuilder {
         let funded = format!("{GENESIS_COINS}{DENOM}");
         TestNetBuilder {
@@ -654,6 +700,7 @@ impl TestNet {
             keys: vec![],
             accounts: vec![],
             config: vec![],
+            params: vec![],
         }
         .key("alice", ALICE, Some(&funded))
         .key("bob", BOB, Some(&funded))
@@ -694,6 +741,8 @@ impl TestNet {
             rmeshd,
             cometbft,
             addresses: BTreeMap::new(),
+            timeout_commit: b.timeout_commit.clone(),
+            config: b.config.clone(),
             _lock: lock,
         };
         net.init_homes(&b).context("setting up node homes")?;
@@ -706,15 +755,36 @@ impl TestNet {
                 }
             }
             funded.extend(b.accounts.iter().cloned());
+            let operators = (0..b.validators)
+                .map(|i| net.new_key(&format!("validator{i}")))
+                .collect::<Result<Vec<_>>>()?;
+            let coins = format!("{OPERATOR_COINS}{DENOM}");
+            funded.extend(operators.iter().map(|a| (a.clone(), coins.clone())));
+            let home = net.home_str(0);
             for (addr, coins) in &funded {
+                net.cli_ok(&["genesis", "add-account", addr, coins, "--home", &home])?;
+            }
+            // Each node's consensus key is a staking genesis validator, as in the localnet.
+            for (i, operator) in operators.iter().enumerate() {
                 net.cli_ok(&[
                     "genesis",
-                    "add-account",
-                    addr,
-                    coins,
+                    "add-validator",
+                    operator,
+                    &format!("{SELF_BOND}{DENOM}"),
+                    "--moniker",
+                    &format!("node{i}"),
+                    "--pubkey",
+                    &net.nodes[i].consensus_pubkey()?,
                     "--home",
-                    &net.home_str(0),
+                    &home,
                 ])?;
+            }
+            if !b.params.is_empty() {
+                let mut args = vec!["genesis".into(), "set-params".into(), "--home".into(), home];
+                for (flag, value) in &b.params {
+                    args.extend([format!("--{flag}"), value.clone()]);
+                }
+                net.cli_ok(&strs(&args))?;
             }
             let genesis = net.nodes[0].home.join("config/genesis.json");
             for n in &net.nodes[1..] {
@@ -735,16 +805,17 @@ impl TestNet {
             self.cli_ok(&["init", "node0", "--chain-id", &b.chain_id, "--home", &home])?;
         } else {
             let first_ip = self.nodes[0].ip.to_string();
-            let out = run_with_timeout(
-                Command::new(&self.cometbft)
-                    .args(["testnet", "--v", &n.to_string(), "--o"])
-                    .arg(&self.root)
-                    .args(["--starting-ip-address", &first_ip])
-                    .args(["--p2p-port", &self.nodes[0].ports.p2p.to_string()]),
-                None,
-                Duration::from_secs(60),
-            )?;
-            ensure!(out.success(), "cometbft testnet failed: {}", out.stderr);
+            self.cometbft_cli(&[
+                "testnet",
+                "--v",
+                &n.to_string(),
+                "--o",
+                &self.root.display().to_string(),
+                "--starting-ip-address",
+                &first_ip,
+                "--p2p-port",
+                &self.nodes[0].ports.p2p.to_string(),
+            ])?;
             // `cometbft testnet` picks a random chain id and writes a genesis per node: use one.
             let g0 = self.nodes[0].home.join("config/genesis.json");
             let mut genesis: Value = serde_json::from_str(&fs::read_to_string(&g0)?)?;
@@ -754,53 +825,102 @@ impl TestNet {
                 fs::write(node.home.join("config/genesis.json"), &text)?;
             }
         }
-        for node in &self.nodes {
-            let cfg = node.home.join("config/config.toml");
-            let (ip, ports) = (node.ip, node.ports);
-            set_toml(&cfg, "", "moniker", &format!("\"node{}\"", node.index))?;
-            set_toml(
-                &cfg,
-                "",
-                "proxy_app",
-                &format!("\"tcp://{ip}:{}\"", ports.abci),
-            )?;
-            set_toml(
-                &cfg,
-                "rpc",
-                "laddr",
-                &format!("\"tcp://{ip}:{}\"", ports.rpc),
-            )?;
-            set_toml(
-                &cfg,
-                "p2p",
-                "laddr",
-                &format!("\"tcp://{ip}:{}\"", ports.p2p),
-            )?;
-            set_toml(&cfg, "p2p", "allow_duplicate_ip", "true")?;
-            set_toml(&cfg, "p2p", "addr_book_strict", "false")?;
-            set_toml(
-                &cfg,
-                "consensus",
-                "timeout_commit",
-                &format!("\"{}\"", b.timeout_commit),
-            )?;
-            let own = format!("@{ip}:{}", ports.p2p);
-            let peers = get_toml(&cfg, "p2p", "persistent_peers")?;
+        for i in 0..n {
+            // `cometbft testnet` lists every node as a peer of every node, itself included.
+            let node = &self.nodes[i];
+            let own = format!("@{}:{}", node.ip, node.ports.p2p);
+            let peers = get_toml(&node.config_toml(), "p2p", "persistent_peers")?;
             let peers: Vec<&str> = peers
                 .split(',')
                 .filter(|p| !p.is_empty() && !p.ends_with(&own))
                 .collect();
-            set_toml(
-                &cfg,
-                "p2p",
-                "persistent_peers",
-                &format!("\"{}\"", peers.join(",")),
-            )?;
-            for (section, key, value) in &b.config {
-                set_toml(&cfg, section, key, value)?;
-            }
+            self.configure_node(i, &peers.join(","))?;
         }
         Ok(())
+    }
+
+    /// Points node `i`'s config.toml at its own address and ports, with `peers` (`id@ip:port,…`)
+    /// as its persistent peers, the net's timeout_commit and the builder's extra settings.
+    fn configure_node(&self, i: usize, peers: &str) -> Result<()> {
+        let node = &self.nodes[i];
+        let cfg = node.config_toml();
+        let (ip, ports) = (node.ip, node.ports);
+        let settings = [
+            ("", "moniker", format!("node{i}")),
+            ("", "proxy_app", format!("tcp://{ip}:{}", ports.abci)),
+            ("rpc", "laddr", format!("tcp://{ip}:{}", ports.rpc)),
+            ("p2p", "laddr", format!("tcp://{ip}:{}", ports.p2p)),
+            ("p2p", "persistent_peers", peers.to_string()),
+            ("consensus", "timeout_commit", self.timeout_commit.clone()),
+        ];
+        for (section, key, value) in settings {
+            set_toml(&cfg, section, key, &format!("\"{value}\""))?;
+        }
+        set_toml(&cfg, "p2p", "allow_duplicate_ip", "true")?;
+        set_toml(&cfg, "p2p", "addr_book_strict", "false")?;
+        for (section, key, value) in &self.config {
+            set_toml(&cfg, section, key, value)?;
+        }
+        Ok(())
+    }
+
+    /// Adds a full node (not a validator) on the next address of the net's block: a fresh
+    /// CometBFT home (`cometbft init`: its own node and consensus keys) with the net's genesis and
+    /// every other node as a persistent peer, and its own rmeshd. Starts it and waits until it has
+    /// synced to node 0's height. Returns its index.
+    pub fn add_full_node(&mut self) -> Result<usize> {
+        let i = self.nodes.len();
+        let [a, b, c, _] = self.nodes[0].ip.octets();
+        ensure!(i < 250, "no address left for node{i}");
+        let (ip, ports) = (Ipv4Addr::new(a, b, c, i as u8 + 1), self.nodes[0].ports);
+        if let Some(p) = ports.all().into_iter().find(|p| is_taken(ip, *p)) {
+            bail!("port {p} of {ip} is taken by another process");
+        }
+        let home = self.root.join(format!("node{i}"));
+        self.cometbft_cli(&["init", "--home", &home.display().to_string()])?;
+        fs::copy(
+            self.nodes[0].home.join("config/genesis.json"),
+            home.join("config/genesis.json"),
+        )?;
+        let peers = (0..i)
+            .map(|j| self.p2p_address(j))
+            .collect::<Result<Vec<_>>>()?;
+        self.nodes.push(Node {
+            index: i,
+            home,
+            ip,
+            ports,
+            rmeshd: None,
+            cometbft: None,
+        });
+        self.configure_node(i, &peers.join(","))?;
+        self.start_node(i)?;
+        let target = self.height(0)?;
+        self.wait_for_height(i, target, WAIT)?;
+        Ok(i)
+    }
+
+    /// Node `j`'s `id@ip:port`, as persistent_peers lists it.
+    pub fn p2p_address(&self, j: usize) -> Result<String> {
+        let node = &self.nodes[j];
+        let id = self.cometbft_cli(&["show-node-id", "--home", &self.home_str(j)])?;
+        Ok(format!("{}@{}:{}", id.trim(), node.ip, node.ports.p2p))
+    }
+
+    /// Runs `cometbft <args>` (60s bound) and returns its stdout; fails unless it exits 0.
+    fn cometbft_cli(&self, args: &[&str]) -> Result<String> {
+        let out = run_with_timeout(
+            Command::new(&self.cometbft).args(args),
+            None,
+            Duration::from_secs(60),
+        )?;
+        ensure!(
+            out.success(),
+            "cometbft {} failed: {}",
+            args.join(" "),
+            out.stderr
+        );
+        Ok(out.stdout)
     }
 
     fn home_str(&self, i: usize) -> String {
@@ -864,6 +984,25 @@ impl TestNet {
         );
         self.addresses.insert(name.to_string(), addr.clone());
         Ok(addr)
+    }
+
+    /// Adds a new random key `name` to the test keyring (`keys add`) and returns its address.
+    pub fn new_key(&mut self, name: &str) -> Result<String> {
+        let keys = self.keys_home.display().to_string();
+        let out = self.cli_json(&["keys", "add", name, "--home", &keys])?;
+        let addr = out["address"]
+            .as_str()
+            .ok_or_else(|| anyhow!("no address in the output of keys add {name}: {out}"))?
+            .to_string();
+        self.addresses.insert(name.to_string(), addr.clone());
+        Ok(addr)
+    }
+
+    /// The operator address (`rmeshvaloper1…`) of key `name`: the same 20 bytes as its account.
+    pub fn valoper(&self, name: &str) -> Result<String> {
+        let account: cosmrs::AccountId = client::ey(self.address(name).parse())?;
+        let operator = cosmrs::AccountId::new(&format!("{PREFIX}valoper"), &account.to_bytes());
+        Ok(client::ey(operator)?.to_string())
     }
 
     /// Address of a key the builder put in the keyring.
@@ -1007,9 +1146,15 @@ impl TestNet {
         Ok(h)
     }
 
-    /// Waits until every node that is running has committed `height`.
+    /// Waits until every node whose CometBFT runs (was started and not stopped or killed) has
+    /// committed `height`.
     pub fn wait_all_for_height(&self, height: u64, timeout: Duration) -> Result<()> {
-        for i in 0..self.nodes.len() {
+        for (i, _) in self
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.cometbft.is_some())
+        {
             self.wait_for_height(i, height, timeout)?;
         }
         Ok(())
@@ -1021,14 +1166,64 @@ impl TestNet {
         self.wait_for_height(i, h + n, WAIT)
     }
 
-    /// The header of block `height` on node `i` (from `/block`).
-    pub fn header(&self, i: usize, height: u64) -> Result<Value> {
-        let b = self.rpc(
+    /// CometBFT's `/block` at `height` on node `i`: `{"block_id":…, "block":…}`.
+    pub fn block(&self, i: usize, height: u64) -> Result<Value> {
+        self.rpc(
             i,
             "block",
             serde_json::json!({"height": height.to_string()}),
-        )?;
-        Ok(b["block"]["header"].clone())
+        )
+    }
+
+    /// The header of block `height` on node `i` (from `/block`).
+    pub fn header(&self, i: usize, height: u64) -> Result<Value> {
+        Ok(self.block(i, height)?["block"]["header"].clone())
+    }
+
+    /// The time in block `height`'s header, RFC 3339 as CometBFT prints it.
+    pub fn block_time(&self, i: usize, height: u64) -> Result<String> {
+        let h = self.header(i, height)?;
+        h["time"]
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| anyhow!("no time in {h}"))
+    }
+
+    /// CometBFT's validator set for `height` (the latest when `None`) as node `i` reports it
+    /// through `/validators`: `(upper-case hex address, voting power)` in CometBFT's order (the
+    /// position is the validator index).
+    pub fn validators(&self, i: usize, height: Option<u64>) -> Result<Vec<(String, u64)>> {
+        let mut params = serde_json::json!({"per_page": "100"});
+        if let Some(h) = height {
+            params["height"] = h.to_string().into();
+        }
+        let v = self.rpc(i, "validators", params)?;
+        let list = v["validators"]
+            .as_array()
+            .ok_or_else(|| anyhow!("no validators in {v}"))?;
+        ensure!(
+            rpc::u64_field(&v, "total") == list.len() as u64,
+            "more than one page of validators: {v}"
+        );
+        Ok(list
+            .iter()
+            .map(|x| {
+                (
+                    rpc::str_field(x, "address"),
+                    rpc::u64_field(x, "voting_power"),
+                )
+            })
+            .collect())
+    }
+
+    /// Sends `evidence` (CometBFT's JSON form, see [`evidence`]) to node `i`'s
+    /// `/broadcast_evidence`.
+    pub fn broadcast_evidence(&self, i: usize, evidence: &Value) -> Result<Value> {
+        self.rpc(
+            i,
+            "broadcast_evidence",
+            serde_json::json!({ "evidence": evidence }),
+        )
     }
 
     /// The app hash recorded in block `height`'s header: the state after block `height - 1`.
@@ -1103,17 +1298,39 @@ impl TestNet {
 
     // -- chain state ----------------------------------------------------------------------------
 
+    /// `rmeshd query <args> --node <node i>`, its JSON.
+    pub fn query(&self, i: usize, args: &[&str]) -> Result<Value> {
+        let url = self.nodes[i].rpc_url();
+        let mut all = vec!["query"];
+        all.extend_from_slice(args);
+        all.extend(["--node", &url]);
+        self.cli_json(&all)
+    }
+
     /// `rmeshd query bank balances <address> --node <node i>`, the urmesh amount.
     pub fn balance(&self, i: usize, address: &str) -> Result<u128> {
-        let v = self.cli_json(&[
-            "query",
-            "bank",
-            "balances",
-            address,
-            "--node",
-            &self.nodes[i].rpc_url(),
-        ])?;
-        balance_of(&v, DENOM)
+        balance_of(&self.query(i, &["bank", "balances", address])?, DENOM)
+    }
+
+    /// The staking module's view of validator `valoper` (`query staking validator`): operator
+    /// address, moniker, status, jailed, tokens, delegator shares.
+    pub fn staking_validator(&self, i: usize, valoper: &str) -> Result<Value> {
+        let v = self.query(i, &["staking", "validator", valoper])?;
+        ensure!(v["validator"].is_object(), "no validator {valoper}: {v}");
+        Ok(v["validator"].clone())
+    }
+
+    /// The slashing module's signing info (`query slashing signing-infos`) of the validator with
+    /// consensus address `address` (upper-case hex, as CometBFT prints it).
+    pub fn signing_info(&self, i: usize, address: &str) -> Result<Value> {
+        let valcons = cosmrs::AccountId::new(&format!("{PREFIX}valcons"), &hex::decode(address)?);
+        let valcons = client::ey(valcons)?.to_string();
+        let infos = self.query(i, &["slashing", "signing-infos"])?;
+        infos["info"]
+            .as_array()
+            .and_then(|a| a.iter().find(|x| x["address"].as_str() == Some(&valcons)))
+            .cloned()
+            .ok_or_else(|| anyhow!("no signing info for {valcons} in {infos}"))
     }
 
     /// The urmesh balance via `abci_query /cosmos.bank.v1beta1.Query/Balance` (how cosmjs reads it).
@@ -1166,13 +1383,7 @@ impl TestNet {
     /// `rmeshd tx bank send <from> <to> <amount> --wait` against node `i`, with the standard fee.
     /// Returns the printed JSON; fails if the CLI exits non-zero.
     pub fn cli_send(&self, i: usize, from: &str, to: &str, amount: &str) -> Result<Value> {
-        self.cli_json(
-            &self
-                .send_args(i, from, to, amount, true)
-                .iter()
-                .map(String::as_str)
-                .collect::<Vec<_>>(),
-        )
+        self.cli_json(&strs(&self.send_args(i, from, to, amount, true)))
     }
 
     /// The argument list of a CLI bank send to node `i` (for tests that want the raw output).
@@ -1184,28 +1395,34 @@ impl TestNet {
         amount: &str,
         wait: bool,
     ) -> Vec<String> {
-        let mut a: Vec<String> = [
-            "tx",
-            "bank",
-            "send",
-            from,
-            to,
-            amount,
-            "--chain-id",
-            &self.chain_id,
-            "--node",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        a.push(self.nodes[i].rpc_url());
+        let gas = GAS.to_string();
+        self.tx_args(i, &["bank", "send", from, to, amount, "--gas", &gas], wait)
+    }
+
+    /// `rmeshd tx <args> --wait` against node `i` with the standard fee and gas `auto`, e.g.
+    /// `cli_tx(0, &["staking", "delegate", &valoper, "5urmesh", "--from", "bob"])`. Returns the
+    /// committed tx's JSON (`height`, `code`, `events`…); fails if the CLI exits non-zero (the tx
+    /// was refused or failed in its block).
+    pub fn cli_tx(&self, i: usize, args: &[&str]) -> Result<Value> {
+        self.cli_json(&strs(&self.tx_args(i, args, true)))
+    }
+
+    /// `tx <args>` plus the chain id, node `i`'s RPC, the standard fee and the test keyring.
+    pub fn tx_args(&self, i: usize, args: &[&str], wait: bool) -> Vec<String> {
+        let mut a: Vec<String> = std::iter::once("tx")
+            .chain(args.iter().copied())
+            .map(str::to_string)
+            .collect();
         a.extend([
+            "--chain-id".into(),
+            self.chain_id.clone(),
+            "--node".into(),
+            self.nodes[i].rpc_url(),
             "--fees".into(),
             format!("{FEE}{DENOM}"),
-            "--gas".into(),
-            GAS.to_string(),
+            "--home".into(),
+            self.keys_home.display().to_string(),
         ]);
-        a.extend(["--home".into(), self.keys_home.display().to_string()]);
         if wait {
             a.push("--wait".into());
         }
@@ -1228,6 +1445,11 @@ impl TestNet {
         }
         s
     }
+}
+
+/// A `&str` view of an argument list.
+pub fn strs(args: &[String]) -> Vec<&str> {
+    args.iter().map(String::as_str).collect()
 }
 
 fn spawn_logged(mut cmd: Command, log: &Path) -> Result<Child> {

@@ -23,7 +23,7 @@ fn a_validator_killed_with_sigkill_restarts_with_the_same_app_hash_and_keeps_com
         if round == 3 {
             // Kill while a tx is on its way into a block.
             let args = net.send_args(0, "bob", &carol, &format!("1{DENOM}"), false);
-            net.cli_ok(&args.iter().map(String::as_str).collect::<Vec<_>>())?;
+            net.cli_ok(&rmesh_e2e::strs(&args))?;
             expected += 1;
         }
         net.kill_rmeshd(victim); // SIGKILL: nothing gets flushed on the way out

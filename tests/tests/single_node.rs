@@ -113,7 +113,7 @@ fn a_cli_send_of_more_than_the_balance_exits_non_zero_and_moves_nothing() -> any
         &format!("{}{DENOM}", GENESIS_COINS * 2),
         true,
     );
-    let out = net.cli(&args.iter().map(String::as_str).collect::<Vec<_>>())?;
+    let out = net.cli(&rmesh_e2e::strs(&args))?;
     assert!(
         !out.success(),
         "the CLI exited 0 for a failing send: {}",

@@ -24,7 +24,7 @@ use rmesh_staking::component::PowerUpdate;
 use rmesh_staking::Staking;
 use tendermint::{validator, vote, PublicKey};
 
-use super::state::{chain_id, mark_commit, put_chain_id};
+use super::state::{chain_id, mark_commit, put_chain_id, record_block_time};
 use crate::genesis::{self, AppState};
 use crate::hooks::AppHooks;
 use crate::tx::{decode_tx, run_tx, ExecMode, TxOutcome};
@@ -118,6 +118,7 @@ impl ConsensusState {
             time_nanos: 0,
         });
         put_chain_id(&mut state, &req.chain_id)?;
+        record_block_time(&mut state)?;
         genesis::init_chain(&mut state, app_state)
             .await
             .map_err(genesis_error)?;
@@ -145,6 +146,7 @@ impl ConsensusState {
             time_seconds: time.seconds,
             time_nanos: u32::try_from(time.nanos).unwrap_or(0),
         });
+        record_block_time(&mut state)?;
         state.cache_chain_constants().await?;
         state.use_verified_signatures(self.signatures.clone());
         Distribution::begin_block(&mut state, &req.decided_last_commit).await?;

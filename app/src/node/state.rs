@@ -1,7 +1,7 @@
 //! Chain-level values every service needs: the chain id and the committed height.
 
 use cnidarium::{StateRead, StateWrite, Storage};
-use rmesh_core::{BlockContext, SdkError, StoreRead, StoreWrite};
+use rmesh_core::{BlockContext, BlockContextExt, SdkError, StoreRead, StoreWrite};
 
 use super::SUBSTORES;
 
@@ -47,15 +47,38 @@ pub fn committed_height(storage: &Storage) -> u64 {
     }
 }
 
-/// The context of a tx checked or simulated outside a block: the next height, no block time.
+const BLOCK_TIME_KEY: &str = "app/block_time";
+
+/// Records the executing block's header time, so txs checked or simulated between blocks see
+/// the time of the last committed block (as in the SDK), not the epoch.
+pub fn record_block_time<S: StateWrite>(state: &mut S) -> Result<(), SdkError> {
+    let context = state.block_context();
+    let mut bytes = context.time_seconds.to_be_bytes().to_vec();
+    bytes.extend_from_slice(&context.time_nanos.to_be_bytes());
+    state.put_bytes(BLOCK_TIME_KEY.to_string(), bytes)
+}
+
+async fn last_block_time<S: StateRead>(state: &S) -> Result<(i64, u32), SdkError> {
+    let Some(bytes) = state.get_bytes(BLOCK_TIME_KEY).await? else {
+        return Ok((0, 0));
+    };
+    let (seconds, nanos) = bytes.split_at(8.min(bytes.len()));
+    let seconds = seconds.try_into().map(i64::from_be_bytes).unwrap_or(0);
+    let nanos = nanos.try_into().map(u32::from_be_bytes).unwrap_or(0);
+    Ok((seconds, nanos))
+}
+
+/// The context of a tx checked or simulated outside a block: the next height, at the time of
+/// the last committed block.
 pub async fn next_block_context<S: StateRead>(
     state: &S,
     storage: &Storage,
 ) -> Result<BlockContext, SdkError> {
+    let (time_seconds, time_nanos) = last_block_time(state).await?;
     Ok(BlockContext {
         chain_id: chain_id(state).await?,
         height: committed_height(storage) + 1,
-        time_seconds: 0,
-        time_nanos: 0,
+        time_seconds,
+        time_nanos,
     })
 }
