@@ -9,7 +9,7 @@ endif
 # The e2e tests (tests/) run this binary.
 export RMESHD_BIN ?= $(CARGO_TARGET_DIR)/release/rmeshd
 
-.PHONY: tools build localnet localnet-stop test bench fmt lint
+.PHONY: tools build localnet localnet-join localnet-stop test bench fmt lint
 
 ## tools: install what is missing (clang/libclang, CometBFT v0.38.25, ...)
 tools:
@@ -22,6 +22,10 @@ build:
 ## localnet: start N (default 4) validators on 127.0.0.x: make localnet [N=2]
 localnet:
 	bash localnet/start.sh $(N)
+
+## localnet-join: start one more node that syncs the running localnet and becomes a validator
+localnet-join:
+	bash localnet/join.sh
 
 ## localnet-stop: stop them (state is kept)
 localnet-stop:
