@@ -69,6 +69,29 @@ pub async fn move_tokens<S: StateWrite + ?Sized>(
     state.send(from, to, &coins).await
 }
 
+/// Adds `tokens` held at `from` to `delegator`'s stake with `operator`: moves them into the
+/// validator's pool, mints shares and tells the subscribers. Delegating, redelegating and
+/// cancelling an unbonding all end here. Returns the shares minted.
+pub async fn add_stake<S: StateWrite, H: StakingHooks>(
+    state: &mut S,
+    delegator: &Address,
+    operator: &Address,
+    from: &Address,
+    tokens: u128,
+) -> Result<Decimal, SdkError> {
+    let mut validator = existing_validator(state, operator).await?;
+    H::before_delegation_modified(state, delegator, operator).await?;
+    move_tokens(state, from, &pool_for(validator.status), tokens).await?;
+    let shares = validator.add_tokens(tokens)?;
+    state.put_validator(&validator).await?;
+    H::after_validator_modified(state, &validator).await?;
+    let held = state.delegation(delegator, operator).await?;
+    let total = Decimal::from_atomics(held.atomics().saturating_add(shares.atomics()));
+    state.put_delegation(delegator, operator, total)?;
+    H::after_delegation_modified(state, delegator, operator).await?;
+    Ok(shares)
+}
+
 /// Bonds `amount` of the delegator's tokens to `operator`; returns the shares minted.
 pub async fn delegate<S: StateWrite, H: StakingHooks>(
     state: &mut S,
@@ -76,16 +99,7 @@ pub async fn delegate<S: StateWrite, H: StakingHooks>(
     operator: &Address,
     amount: u128,
 ) -> Result<Decimal, SdkError> {
-    let mut validator = existing_validator(state, operator).await?;
-    H::before_delegation_modified(state, delegator, operator).await?;
-    move_tokens(state, delegator, &pool_for(validator.status), amount).await?;
-    let shares = validator.add_tokens(amount)?;
-    state.put_validator(&validator).await?;
-    H::after_validator_modified(state, &validator).await?;
-    let total = state.delegation(delegator, operator).await?;
-    let total = Decimal::from_atomics(total.atomics().saturating_add(shares.atomics()));
-    state.put_delegation(delegator, operator, total)?;
-    H::after_delegation_modified(state, delegator, operator).await?;
+    let shares = add_stake::<S, H>(state, delegator, operator, delegator, amount).await?;
     let (validator_text, delegator_text) = (
         operator_text(state, operator).await?,
         state.format_address(delegator).await?,
@@ -241,7 +255,7 @@ pub async fn redelegate<S: StateWrite, H: StakingHooks>(
     }
     let params = state.staking_params().await?;
     let source_validator = existing_validator(state, source).await?;
-    let destination_validator = existing_validator(state, destination).await?;
+    existing_validator(state, destination).await?;
     if has_incoming_redelegation(state, delegator, source).await? {
         return Err(SdkError::InvalidRequest(
             "redelegation to this validator already in progress; first redelegation to this validator must complete before next redelegation".into(),
@@ -257,25 +271,8 @@ pub async fn redelegate<S: StateWrite, H: StakingHooks>(
     let shares = shares_to_unbond(state, delegator, &source_validator, amount).await?;
     let (tokens, source_validator) =
         unbond_shares::<S, H>(state, delegator, source, shares).await?;
-    move_tokens(
-        state,
-        &pool_for(source_validator.status),
-        &pool_for(destination_validator.status),
-        tokens,
-    )
-    .await?;
-    let mut destination_validator = existing_validator(state, destination).await?;
-    H::before_delegation_modified(state, delegator, destination).await?;
-    let shares_dst = destination_validator.add_tokens(tokens)?;
-    state.put_validator(&destination_validator).await?;
-    H::after_validator_modified(state, &destination_validator).await?;
-    let held = state.delegation(delegator, destination).await?;
-    state.put_delegation(
-        delegator,
-        destination,
-        Decimal::from_atomics(held.atomics().saturating_add(shares_dst.atomics())),
-    )?;
-    H::after_delegation_modified(state, delegator, destination).await?;
+    let source_pool = pool_for(source_validator.status);
+    let shares_dst = add_stake::<S, H>(state, delegator, destination, &source_pool, tokens).await?;
     let context = state.block_context();
     let completion = context
         .unix_nanos()

@@ -8,11 +8,9 @@ use cosmos_sdk_proto::cosmos::staking::v1beta1::{
     MsgCancelUnbondingDelegation, MsgCancelUnbondingDelegationResponse,
 };
 use rmesh_auth::AccountRead;
-use rmesh_core::{Address, Decimal, MsgHandler, SdkError};
+use rmesh_core::{Address, MsgHandler, SdkError};
 
-use crate::delegation::{
-    existing_validator, move_tokens, parse_operator, pool_for, NOT_BONDED_POOL,
-};
+use crate::delegation::{add_stake, existing_validator, parse_operator, NOT_BONDED_POOL};
 use crate::hooks::StakingHooks;
 use crate::msg::bond_amount;
 use crate::view::{StakingRead, StakingWrite};
@@ -49,7 +47,7 @@ impl<H: StakingHooks> MsgHandler for CancelUnbondingHandler<H> {
         let delegator = state.parse_address(&msg.delegator_address).await?;
         let operator = parse_operator(state, &msg.validator_address).await?;
         let amount = bond_amount(state, msg.amount.as_ref()).await?;
-        let mut validator = existing_validator(state, &operator).await?;
+        let validator = existing_validator(state, &operator).await?;
         if validator.jailed {
             return Err(SdkError::InvalidRequest(
                 "cannot cancel an unbonding from a jailed validator".into(),
@@ -73,24 +71,8 @@ impl<H: StakingHooks> MsgHandler for CancelUnbondingHandler<H> {
         entry.initial_balance -= amount.min(entry.initial_balance);
         entries.retain(|entry| entry.balance > 0);
         state.put_unbonding(&delegator, &operator, &entries)?;
-        move_tokens(
-            state,
-            &Address::module(NOT_BONDED_POOL),
-            &pool_for(validator.status),
-            amount,
-        )
-        .await?;
-        H::before_delegation_modified(state, &delegator, &operator).await?;
-        let shares = validator.add_tokens(amount)?;
-        state.put_validator(&validator).await?;
-        H::after_validator_modified(state, &validator).await?;
-        let held = state.delegation(&delegator, &operator).await?;
-        state.put_delegation(
-            &delegator,
-            &operator,
-            Decimal::from_atomics(held.atomics().saturating_add(shares.atomics())),
-        )?;
-        H::after_delegation_modified(state, &delegator, &operator).await?;
+        let unbonding_pool = Address::module(NOT_BONDED_POOL);
+        add_stake::<S, H>(state, &delegator, &operator, &unbonding_pool, amount).await?;
         Ok(MsgCancelUnbondingDelegationResponse {})
     }
 }
