@@ -9,17 +9,18 @@ use rmesh_core::{
 
 use super::decode::DecodedTx;
 use super::execute::ExecMode;
-use super::router;
+use super::router::{self, CheckedMsg};
 use crate::config::GasPrice;
 
 /// Gas charged for deducting the fee, whatever its coins (reads and writes of two balances).
 pub const FEE_DEDUCTION_GAS: u64 = 10_000;
 
+/// Returns each message's checked form, for the execution that follows.
 pub async fn ante<S: StateWrite>(
     state: &mut S,
     tx: &DecodedTx,
     mode: &ExecMode,
-) -> Result<(), SdkError> {
+) -> Result<Vec<CheckedMsg>, SdkError> {
     let context = state.block_context();
     let timeout = tx.body.timeout_height;
     if timeout != 0 && context.height > timeout {
@@ -28,7 +29,11 @@ pub async fn ante<S: StateWrite>(
             context.height
         )));
     }
-    let signers = tx_signers(state, tx).await?;
+    let mut checked = Vec::with_capacity(tx.body.messages.len());
+    for message in &tx.body.messages {
+        checked.push(router::check(state, message).await?);
+    }
+    let signers = tx_signers(tx, &checked)?;
     let params = state.auth_params().await?;
     let memo_len = tx.body.memo.chars().count() as u64;
     if memo_len > params.max_memo_characters {
@@ -73,20 +78,15 @@ pub async fn ante<S: StateWrite>(
                 .build(),
         );
     }
-    Ok(())
+    Ok(checked)
 }
 
 /// The distinct signers of all messages in order of first appearance; one signer info each.
-pub async fn tx_signers<S: StateWrite>(
-    state: &S,
-    tx: &DecodedTx,
-) -> Result<Vec<Address>, SdkError> {
+fn tx_signers(tx: &DecodedTx, checked: &[CheckedMsg]) -> Result<Vec<Address>, SdkError> {
     let mut signers: Vec<Address> = Vec::new();
-    for message in &tx.body.messages {
-        for signer in router::check(state, message).await?.signers {
-            if !signers.contains(&signer) {
-                signers.push(signer);
-            }
+    for signer in checked.iter().flat_map(|message| &message.signers) {
+        if !signers.contains(signer) {
+            signers.push(*signer);
         }
     }
     if signers.len() != tx.auth_info.signer_infos.len() {

@@ -11,7 +11,7 @@ use tendermint::abci::Event;
 
 use super::ante::ante;
 use super::decode::decode_tx;
-use super::router;
+use super::router::{self, CheckedMsg};
 use crate::config::GasPrice;
 
 #[derive(Debug, Clone)]
@@ -71,11 +71,12 @@ pub async fn run_tx<S: StateWrite>(state: &mut S, bytes: &[u8], mode: &ExecMode)
     };
     let mut ante_state = StateDelta::new(&mut *state);
     ante_state.install_gas_meter(meter.clone());
-    if let Err(err) = ante(&mut ante_state, &tx, mode).await {
-        return TxOutcome::failed(&err, gas_wanted, meter.consumed(), vec![]);
-    }
+    let checked = match ante(&mut ante_state, &tx, mode).await {
+        Ok(checked) => checked,
+        Err(err) => return TxOutcome::failed(&err, gas_wanted, meter.consumed(), vec![]),
+    };
     let mut msg_state = StateDelta::new(&mut ante_state);
-    let result = run_messages(&mut msg_state, &tx.body.messages).await;
+    let result = run_messages(&mut msg_state, &tx.body.messages, &checked).await;
     match result {
         Ok(responses) => {
             let (_, msg_events) = msg_state.apply();
@@ -104,10 +105,10 @@ pub async fn run_tx<S: StateWrite>(state: &mut S, bytes: &[u8], mode: &ExecMode)
 async fn run_messages<S: StateWrite>(
     state: &mut S,
     messages: &[Any],
+    checked: &[CheckedMsg],
 ) -> Result<Vec<Any>, SdkError> {
     let mut responses = Vec::with_capacity(messages.len());
-    for (index, message) in messages.iter().enumerate() {
-        let checked = router::check(state, message).await?;
+    for (index, (message, checked)) in messages.iter().zip(checked).enumerate() {
         let sender = match checked.signers.first() {
             Some(signer) => state.format_address(signer).await?,
             None => String::new(),
