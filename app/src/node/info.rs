@@ -10,7 +10,6 @@ use tower::Service;
 use tower_abci::BoxError;
 
 use super::consensus::app_hash;
-use super::state::committed_height;
 use crate::query::QueryRouter;
 
 #[derive(Clone)]
@@ -49,19 +48,20 @@ impl Service<InfoRequest> for Info {
 }
 
 impl Info {
+    /// Height and app hash from one snapshot, so a commit landing meanwhile cannot pair the
+    /// height of one block with the hash of another.
     async fn info(&self) -> Result<response::Info, BoxError> {
-        let root = self.storage.latest_snapshot().root_hash().await?;
-        let has_state = self.storage.latest_version() != u64::MAX;
+        let snapshot = self.storage.latest_snapshot();
+        let (height, app_hash) = match snapshot.version() {
+            u64::MAX => (0, Default::default()),
+            version => (version, app_hash(&snapshot.root_hash().await?)),
+        };
         Ok(response::Info {
             data: "rmesh".into(),
             version: env!("CARGO_PKG_VERSION").into(),
             app_version: 1,
-            last_block_height: committed_height(&self.storage).try_into()?,
-            last_block_app_hash: if has_state {
-                app_hash(&root)
-            } else {
-                Default::default()
-            },
+            last_block_height: height.try_into()?,
+            last_block_app_hash: app_hash,
         })
     }
 
