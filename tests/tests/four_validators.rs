@@ -7,7 +7,8 @@ use serde_json::Value;
 #[test]
 fn four_validators_produce_blocks_and_agree_on_the_app_hash() -> anyhow::Result<()> {
     let net = TestNet::start(4)?;
-    net.wait_all_for_height(4, WAIT)?;
+    // CometBFT stores block h before its app commits it: at height 5 every app has committed 4.
+    net.wait_all_for_height(5, WAIT)?;
     let validators = net.rpc(0, "validators", serde_json::json!({}))?;
     assert_eq!(validators["total"].as_str(), Some("4"), "{validators}");
     // Each node's own app (through ABCI Info) has the app hash the chain records for its height.
