@@ -78,6 +78,9 @@ if [ "$FRESH" -eq 1 ] || [ ! -d "$DIR/node0" ]; then
     "$RMESHD" genesis add-validator "$operator" "$SELF_BOND" --moniker "node$i" --home "$DIR/node0" \
       --pubkey "$(jq -r .pub_key.value "$DIR/node$i/config/priv_validator_key.json")"
   done
+  # alice is the mesh authority: she manages providers and virtual-staking params.
+  "$RMESHD" genesis set-params --home "$DIR/node0" \
+    --mesh-authority "$("$RMESHD" keys show alice -a --home "$KEYS")"
   for ((i = 1; i < N; i++)); do cp "$genesis" "$DIR/node$i/config/genesis.json"; done
 else
   N=$(find "$DIR" -maxdepth 1 -name 'node*' -type d | wc -l)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and running rmesh needs and is missing; safe to run again.
-#   - clang + libclang-dev (bindgen for RocksDB), g++, make, curl, jq: Debian packages
+#   - clang + libclang-dev (bindgen for RocksDB), g++, make, curl, jq, protoc (proto/ codegen):
+#     Debian packages
 #   - Node.js + npm (only if `node` is missing): the cosmjs wallet test
 #   - CometBFT v0.38.25: `go install` into $(go env GOPATH)/bin
 # Rust (cargo) and Go must already be there. Callers should put $(go env GOPATH)/bin on PATH.
@@ -19,7 +20,7 @@ as_root() {
 
 install_debian_packages() {
   local missing=() p
-  for p in clang libclang-dev g++ make curl jq ca-certificates; do
+  for p in clang libclang-dev g++ make curl jq ca-certificates protobuf-compiler; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
   done
   command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)

@@ -5,6 +5,8 @@
 //!
 //! Sizes: RMESH_BENCH_VALIDATORS, RMESH_BENCH_DELEGATIONS, RMESH_BENCH_TXS, RMESH_BENCH_UNBONDINGS.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use cnidarium::{StateDelta, Storage};
@@ -18,39 +20,23 @@ use rmesh_bank::genesis::Balance;
 use rmesh_bank::BankWrite;
 use rmesh_core::{Address, BlockContext, BlockContextWriteExt, Coin, Coins};
 use rmesh_staking::delegation::{delegate, undelegate};
-use rmesh_staking::genesis::GenesisValidator;
 use rmeshd::client::{sign_tx, SignerAccount, TxFee};
 use rmeshd::genesis::AppState;
 use rmeshd::hooks::AppHooks;
 use rmeshd::node::consensus::Consensus;
 use rmeshd::node::open_storage;
 use tendermint::v0_38::abci::{request, ConsensusRequest, ConsensusResponse};
+
+use common::{add_validators, init_chain, operator, size, CHAIN_ID, DENOM, GENESIS_TIME};
 use tendermint::Time;
 use tower::{Service, ServiceExt};
 
-const CHAIN_ID: &str = "bench-1";
-const DENOM: &str = "urmesh";
-const GENESIS_TIME: i64 = 1_700_000_000;
 const UNBONDING_SECONDS: u64 = 60;
-
-fn size(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 fn coins(amount: u128) -> Coins {
     let mut set = Coins::new();
     set.add(&Coin::new(amount, DENOM)).unwrap();
     set
-}
-
-fn operator(index: usize) -> Address {
-    let mut bytes = [0u8; 20];
-    bytes[..8].copy_from_slice(&(index as u64 + 1).to_be_bytes());
-    bytes[19] = 0xaa;
-    Address(bytes)
 }
 
 fn synthetic(index: usize) -> Address {
@@ -156,30 +142,7 @@ async fn main() {
             coins: vec![Coin::new(1_000_000_000, DENOM)],
         });
     }
-    for index in 0..validators {
-        let owner = operator(index).to_bech32("rmesh");
-        genesis.auth.accounts.push(GenesisAccount::new(
-            owner.clone(),
-            (tx_count + index) as u64,
-        ));
-        genesis.bank.balances.push(Balance {
-            address: owner.clone(),
-            coins: vec![Coin::new(1_000_000_000, DENOM)],
-        });
-        let mut key = [0u8; 32];
-        key[..8].copy_from_slice(&(index as u64 + 1).to_be_bytes());
-        use base64::Engine;
-        genesis.staking.validators.push(GenesisValidator {
-            operator: owner,
-            consensus_pubkey: base64::engine::general_purpose::STANDARD.encode(key),
-            moniker: format!("v{index}"),
-            self_bond: 10_000_000,
-            commission_rate: "0.1".parse().unwrap(),
-            commission_max_rate: "0.2".parse().unwrap(),
-            commission_max_change_rate: "0.01".parse().unwrap(),
-            min_self_delegation: 1,
-        });
-    }
+    add_validators(&mut genesis, validators, tx_count);
     let home = tempfile::tempdir().unwrap();
     let storage = open_storage(home.path()).await.unwrap();
     let mut bench = Bench {
@@ -188,31 +151,7 @@ async fn main() {
         storage,
         height: 0,
     };
-    let init = request::InitChain {
-        time: Time::from_unix_timestamp(GENESIS_TIME, 0).unwrap(),
-        chain_id: CHAIN_ID.into(),
-        consensus_params: tendermint::consensus::Params {
-            block: tendermint::block::Size {
-                max_bytes: 22_020_096,
-                max_gas: -1,
-                time_iota_ms: 1000,
-            },
-            evidence: tendermint::evidence::Params {
-                max_age_num_blocks: 100_000,
-                max_age_duration: tendermint::evidence::Duration(Duration::from_secs(172_800)),
-                max_bytes: 1_048_576,
-            },
-            validator: tendermint::consensus::params::ValidatorParams {
-                pub_key_types: vec![],
-            },
-            version: None,
-            abci: Default::default(),
-        },
-        validators: vec![],
-        app_state_bytes: serde_json::to_vec(&genesis).unwrap().into(),
-        initial_height: 1u32.into(),
-    };
-    bench.call(ConsensusRequest::InitChain(init)).await;
+    init_chain(&mut bench.consensus, &genesis).await;
 
     let started = Instant::now();
     bench

@@ -3,10 +3,12 @@
 use cnidarium::StateWrite;
 use rmesh_auth::Auth;
 use rmesh_bank::Bank;
+use rmesh_converter::Converter;
 use rmesh_core::{Component, SdkError};
 use rmesh_distribution::Distribution;
 use rmesh_slashing::Slashing;
 use rmesh_staking::Staking;
+use rmesh_virtual_staking::VirtualStaking;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,6 +24,10 @@ pub struct AppState {
     pub slashing: rmesh_slashing::genesis::GenesisState,
     #[serde(default)]
     pub distribution: rmesh_distribution::genesis::GenesisState,
+    #[serde(default)]
+    pub virtual_staking: rmesh_virtual_staking::genesis::GenesisState,
+    #[serde(default)]
+    pub converter: rmesh_converter::genesis::GenesisState,
 }
 
 impl AppState {
@@ -42,5 +48,7 @@ pub async fn init_chain<S: StateWrite>(state: &mut S, app_state: AppState) -> Re
     Staking::init_chain(state, app_state.staking).await?;
     Slashing::init_chain(state, app_state.slashing).await?;
     Distribution::init_chain(state, app_state.distribution).await?;
+    VirtualStaking::init_chain(state, app_state.virtual_staking).await?;
+    Converter::init_chain(state, app_state.converter).await?;
     Ok(())
 }

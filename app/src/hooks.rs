@@ -1,4 +1,7 @@
-//! The app's subscribers to staking events, in one place. Distribution is the subscriber today;
-//! virtual staking joins here when it arrives.
+//! The app's subscribers to staking events, in one place and in order: distribution settles
+//! rewards first, then the converter reports to providers and accounts for virtual stake.
 
-pub type AppHooks = rmesh_distribution::DistributionHooks;
+pub type AppHooks = (
+    rmesh_distribution::DistributionHooks,
+    rmesh_converter::ConverterHooks,
+);

@@ -1,5 +1,6 @@
 //! rmeshd: the rmesh node (ABCI 2.0 application for CometBFT v0.38), its CLI and a Rust client.
 
+pub mod block;
 pub mod cli;
 pub mod client;
 pub mod config;

@@ -230,6 +230,17 @@ impl CliOutput {
     }
 }
 
+/// The address cosmrs derives from `mnemonic` on the SDK's path m/44'/118'/0'/0/0, independently
+/// of rmeshd's keyring (so the CLI's derivation is checked against another implementation).
+pub fn cosmrs_address(mnemonic: &str) -> Result<String> {
+    let seed = bip39::Mnemonic::parse(mnemonic)?.to_seed("");
+    let path = "m/44'/118'/0'/0/0".parse().map_err(|e| anyhow!("{e}"))?;
+    let key = cosmrs::crypto::secp256k1::SigningKey::derive_from_path(seed, &path)
+        .map_err(|e| anyhow!("{e}"))?;
+    let address = key.public_key().account_id(PREFIX);
+    Ok(address.map_err(|e| anyhow!("{e}"))?.to_string())
+}
+
 pub fn parse_json(s: &str) -> Result<Value> {
     let start = s
         .find(['{', '['])

@@ -1,19 +1,8 @@
 //! The rmeshd CLI on its own: keys (BIP39 on m/44'/118'/0'/0/0, same as any Cosmos wallet) and
 //! errors (one line on stderr, non-zero exit, never a panic).
 
-use anyhow::{anyhow, Result};
-use rmesh_e2e::{rmeshd, CliOutput, ALICE, BOB, CAROL, DAVE, PREFIX};
-
-/// The address cosmrs derives from `mnemonic` on the SDK's path m/44'/118'/0'/0/0, independently
-/// of rmeshd's keyring, so the CLI's derivation is checked against another implementation.
-fn cosmrs_address(mnemonic: &str) -> Result<String> {
-    let seed = bip39::Mnemonic::parse(mnemonic)?.to_seed("");
-    let path = "m/44'/118'/0'/0/0".parse().map_err(|e| anyhow!("{e}"))?;
-    let key = cosmrs::crypto::secp256k1::SigningKey::derive_from_path(seed, &path)
-        .map_err(|e| anyhow!("{e}"))?;
-    let address = key.public_key().account_id(PREFIX);
-    Ok(address.map_err(|e| anyhow!("{e}"))?.to_string())
-}
+use anyhow::Result;
+use rmesh_e2e::{cosmrs_address, rmeshd, CliOutput, ALICE, BOB, CAROL, DAVE};
 
 fn home() -> Result<(tempfile::TempDir, String)> {
     let d = tempfile::Builder::new().prefix("rmesh-cli-").tempdir()?;

@@ -52,6 +52,12 @@ pub enum GenesisCommand {
         /// Distribution: tokens minted into every block's rewards.
         #[arg(long)]
         block_provision: Option<u128>,
+        /// Mesh security: the account that manages providers and params (bech32).
+        #[arg(long)]
+        mesh_authority: Option<String>,
+        /// Mesh security: blocks per virtual-staking epoch.
+        #[arg(long)]
+        epoch_length: Option<u64>,
     },
 }
 
@@ -148,7 +154,19 @@ pub fn run(home: &Path, command: GenesisCommand) -> Result<(), CliError> {
             signed_blocks_window,
             downtime_jail_seconds,
             block_provision,
+            mesh_authority,
+            epoch_length,
         } => edit_app_state(home, |state| {
+            if let Some(authority) = mesh_authority {
+                Address::from_bech32(&authority, &state.auth.bech32_prefix)?;
+                state.virtual_staking.authority = authority;
+            }
+            if let Some(length) = epoch_length {
+                if length == 0 {
+                    return Err(CliError::Input("epoch length must be at least 1".into()));
+                }
+                state.virtual_staking.params.epoch_length = length;
+            }
             if let Some(seconds) = unbonding_time_seconds {
                 state.staking.params.unbonding_time_seconds = seconds;
             }

@@ -27,6 +27,12 @@ pub enum QueryCommand {
     /// Liveness and jailing queries.
     #[command(subcommand)]
     Slashing(SlashingQuery),
+    /// Providers, positions and packets of the mesh-security converter.
+    #[command(subcommand)]
+    Converter(super::mesh::ConverterQuery),
+    /// Virtual stake, epochs and params of mesh security.
+    #[command(subcommand)]
+    VirtualStaking(super::mesh::VirtualStakingQuery),
     /// An account's number, sequence and public key.
     Account {
         address: String,
@@ -204,6 +210,12 @@ pub async fn run(command: QueryCommand) -> Result<(), CliError> {
             super::print_json(&run_rewards_query(command).await?)
         }
         QueryCommand::Slashing(command) => super::print_json(&run_slashing_query(command).await?),
+        QueryCommand::Converter(command) => {
+            super::print_json(&super::mesh::run_converter_query(command).await?)
+        }
+        QueryCommand::VirtualStaking(command) => {
+            super::print_json(&super::mesh::run_virtual_staking_query(command).await?)
+        }
         QueryCommand::Bank(BankQuery::Balances {
             address,
             height,

@@ -33,6 +33,12 @@ pub enum TxCommand {
     /// Reward transactions.
     #[command(subcommand)]
     Distribution(DistributionTx),
+    /// Mesh-security providers (mesh authority; prices also by a provider's price feeder).
+    #[command(subcommand)]
+    Converter(super::mesh::ConverterTx),
+    /// Mesh-security params (mesh authority).
+    #[command(subcommand)]
+    VirtualStaking(super::mesh::VirtualStakingTx),
 }
 
 #[derive(Subcommand)]
@@ -99,6 +105,10 @@ pub struct TxArgs {
 pub async fn run(home: &Path, command: TxCommand) -> Result<(), CliError> {
     match command {
         TxCommand::Staking(command) => super::staking::run_tx(home, command).await,
+        TxCommand::Converter(command) => super::mesh::run_converter_tx(home, command).await,
+        TxCommand::VirtualStaking(command) => {
+            super::mesh::run_virtual_staking_tx(home, command).await
+        }
         TxCommand::Slashing(SlashingTx::Unjail { from, tx }) => {
             let build = |_: String, operator: String| {
                 Ok(vec![packed(MsgUnjail {

@@ -17,14 +17,13 @@ use tokio::sync::Mutex;
 use tower::Service;
 use tower_abci::BoxError;
 
-use rmesh_auth::{AccountWrite, VerifiedSignatures, VerifiedSignaturesWriteExt};
-use rmesh_distribution::Distribution;
-use rmesh_slashing::Slashing;
+use rmesh_auth::{VerifiedSignatures, VerifiedSignaturesWriteExt};
 use rmesh_staking::component::PowerUpdate;
 use rmesh_staking::Staking;
 use tendermint::{validator, vote, PublicKey};
 
-use super::state::{chain_id, mark_commit, put_chain_id, record_block_time};
+use super::state::{mark_commit, put_chain_id, record_block_time};
+use crate::block::{self, BlockHeader};
 use crate::genesis::{self, AppState};
 use crate::hooks::AppHooks;
 use crate::tx::{decode_tx, run_tx, ExecMode, TxOutcome};
@@ -122,6 +121,7 @@ impl ConsensusState {
         genesis::init_chain(&mut state, app_state)
             .await
             .map_err(genesis_error)?;
+        // Genesis sets the first validator set; no epoch ends at height 0.
         let updates = Staking::end_block::<_, AppHooks>(&mut state)
             .await
             .map_err(genesis_error)?;
@@ -138,36 +138,26 @@ impl ConsensusState {
         req: request::FinalizeBlock,
     ) -> Result<response::FinalizeBlock, BoxError> {
         let mut state = StateDelta::new(self.storage.latest_snapshot());
-        let chain_id = chain_id(&state).await?;
-        let time = tendermint_proto::google::protobuf::Timestamp::from(req.time);
-        state.put_block_context(BlockContext {
-            chain_id,
+        let header = BlockHeader {
             height: req.height.value(),
-            time_seconds: time.seconds,
-            time_nanos: u32::try_from(time.nanos).unwrap_or(0),
-        });
-        record_block_time(&mut state)?;
-        state.cache_chain_constants().await?;
+            time: req.time,
+            last_commit: &req.decided_last_commit,
+            misbehavior: &req.misbehavior,
+        };
+        let mut events = block::begin_block(&mut state, &header).await?;
         state.use_verified_signatures(self.signatures.clone());
-        Distribution::begin_block(&mut state, &req.decided_last_commit).await?;
-        Slashing::begin_block::<_, AppHooks>(
-            &mut state,
-            &req.decided_last_commit,
-            &req.misbehavior,
-        )
-        .await?;
         let mut tx_results = Vec::with_capacity(req.txs.len());
         for tx in &req.txs {
             let outcome = run_tx(&mut state, tx, &ExecMode::Deliver).await;
             tx_results.push(exec_tx_result(outcome));
         }
-        let updates = Staking::end_block::<_, AppHooks>(&mut state).await?;
-        mark_commit(&mut state, req.height.value());
+        let (updates, end_events) = block::close_block(&mut state, req.height.value()).await?;
+        events.extend(end_events);
         let staged = self.storage.prepare_commit(state).await?;
         let app_hash = app_hash(staged.root_hash());
         self.staged = Some(staged);
         Ok(response::FinalizeBlock {
-            events: vec![],
+            events,
             tx_results,
             validator_updates: cometbft_updates(updates)?,
             consensus_param_updates: None,

@@ -8,6 +8,8 @@ use cosmos_sdk_proto::cosmos::distribution::v1beta1::query_server::QueryServer a
 use cosmos_sdk_proto::cosmos::slashing::v1beta1::query_server::QueryServer as SlashingServer;
 use cosmos_sdk_proto::cosmos::staking::v1beta1::query_server::QueryServer as StakingServer;
 use cosmos_sdk_proto::cosmos::tx::v1beta1::service_server::ServiceServer as TxServer;
+use rmesh_proto::converter::v1::query_server::QueryServer as ConverterServer;
+use rmesh_proto::virtualstaking::v1::query_server::QueryServer as VirtualStakingServer;
 use tonic::transport::Server;
 
 use super::QueryRouter;
@@ -18,7 +20,14 @@ pub async fn serve(router: QueryRouter, address: &str) -> Result<(), CliError> {
         .parse()
         .map_err(|e| CliError::Input(format!("invalid gRPC address {address}: {e}")))?;
     let services = router.services;
+    // Reflection describes rmesh's own services (the SDK's descriptors are not shipped by the
+    // pinned proto crates).
+    let reflection = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(rmesh_proto::FILE_DESCRIPTOR_SET)
+        .build_v1()
+        .map_err(|e| CliError::Other(format!("gRPC reflection: {e}")))?;
     Server::builder()
+        .add_service(reflection)
         .add_service(AuthServer::from_arc(services.auth))
         .add_service(BankServer::from_arc(services.bank))
         .add_service(StakingServer::from_arc(services.staking))
@@ -27,6 +36,8 @@ pub async fn serve(router: QueryRouter, address: &str) -> Result<(), CliError> {
         .add_service(TxServer::from_arc(services.tx))
         .add_service(TendermintServer::from_arc(services.node.clone()))
         .add_service(NodeServer::from_arc(services.node))
+        .add_service(VirtualStakingServer::from_arc(services.virtual_staking))
+        .add_service(ConverterServer::from_arc(services.converter))
         .serve(address)
         .await
         .map_err(|e| CliError::Other(format!("gRPC server on {address} stopped: {e}")))

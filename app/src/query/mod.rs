@@ -23,10 +23,14 @@ use futures::future::BoxFuture;
 use prost::Message;
 use rmesh_auth::query::AuthQuery;
 use rmesh_bank::query::BankQuery;
+use rmesh_converter::query::ConverterQuery;
 use rmesh_core::query::HEIGHT_HEADER;
 use rmesh_distribution::query::DistributionQuery;
+use rmesh_proto::converter::v1::query_server::Query as ConverterApi;
+use rmesh_proto::virtualstaking::v1::query_server::Query as VirtualStakingApi;
 use rmesh_slashing::query::SlashingQuery;
 use rmesh_staking::query::StakingQuery;
+use rmesh_virtual_staking::query::VirtualStakingQuery;
 use tendermint::merkle::proof::{ProofOp, ProofOps};
 use tonic::Status;
 
@@ -47,6 +51,8 @@ pub struct Services {
     pub staking: Arc<StakingQuery>,
     pub slashing: Arc<SlashingQuery>,
     pub distribution: Arc<DistributionQuery>,
+    pub virtual_staking: Arc<VirtualStakingQuery>,
+    pub converter: Arc<ConverterQuery>,
     pub tx: Arc<TxService>,
     pub node: Arc<NodeService>,
 }
@@ -94,6 +100,8 @@ impl QueryRouter {
             staking: Arc::new(StakingQuery::new(storage.clone())),
             slashing: Arc::new(SlashingQuery::new(storage.clone())),
             distribution: Arc::new(DistributionQuery::new(storage.clone())),
+            virtual_staking: Arc::new(VirtualStakingQuery::new(storage.clone())),
+            converter: Arc::new(ConverterQuery::new(storage.clone())),
             tx: Arc::new(TxService::new(storage.clone(), comet.clone())),
             node: Arc::new(NodeService::new(
                 storage.clone(),
@@ -158,6 +166,18 @@ impl QueryRouter {
             "/cosmos.distribution.v1beta1.Query/DelegatorValidators" => delegator_validators,
             "/cosmos.distribution.v1beta1.Query/DelegatorWithdrawAddress" => delegator_withdraw_address,
             "/cosmos.distribution.v1beta1.Query/CommunityPool" => community_pool,
+        });
+        routes!(map, services.virtual_staking, VirtualStakingApi, {
+            "/rmesh.virtualstaking.v1.Query/Params" => params,
+            "/rmesh.virtualstaking.v1.Query/EpochInfo" => epoch_info,
+            "/rmesh.virtualstaking.v1.Query/VirtualStake" => virtual_stake,
+            "/rmesh.virtualstaking.v1.Query/Supply" => supply,
+        });
+        routes!(map, services.converter, ConverterApi, {
+            "/rmesh.converter.v1.Query/Providers" => providers,
+            "/rmesh.converter.v1.Query/Provider" => provider,
+            "/rmesh.converter.v1.Query/Positions" => positions,
+            "/rmesh.converter.v1.Query/PendingPackets" => pending_packets,
         });
         routes!(map, services.tx, TxApi, {
             "/cosmos.tx.v1beta1.Service/Simulate" => simulate,

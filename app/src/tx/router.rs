@@ -4,6 +4,9 @@ use cnidarium::{StateRead, StateWrite};
 use cosmos_sdk_proto::Any;
 use prost::{Message, Name};
 use rmesh_bank::{MultiSendHandler, SendHandler};
+use rmesh_converter::{
+    AddProviderHandler, RemoveProviderHandler, SetPriceHandler, UpdateProviderHandler,
+};
 use rmesh_core::{Address, MsgHandler, SdkError};
 use rmesh_distribution::{
     SetWithdrawAddressHandler, WithdrawCommissionHandler, WithdrawRewardsHandler,
@@ -13,6 +16,8 @@ use rmesh_staking::{
     CancelUnbondingHandler, CreateValidatorHandler, DelegateHandler, EditValidatorHandler,
     RedelegateHandler, UndelegateHandler,
 };
+
+use rmesh_virtual_staking::UpdateParamsHandler;
 
 use crate::hooks::AppHooks;
 
@@ -50,6 +55,16 @@ macro_rules! dispatch {
             $call::<WithdrawCommissionHandler, _>($($arg),*).await
         } else if url == <SetWithdrawAddressHandler as MsgHandler>::Msg::type_url() {
             $call::<SetWithdrawAddressHandler, _>($($arg),*).await
+        } else if url == <AddProviderHandler as MsgHandler>::Msg::type_url() {
+            $call::<AddProviderHandler, _>($($arg),*).await
+        } else if url == <UpdateProviderHandler as MsgHandler>::Msg::type_url() {
+            $call::<UpdateProviderHandler, _>($($arg),*).await
+        } else if url == <SetPriceHandler as MsgHandler>::Msg::type_url() {
+            $call::<SetPriceHandler, _>($($arg),*).await
+        } else if url == <RemoveProviderHandler as MsgHandler>::Msg::type_url() {
+            $call::<RemoveProviderHandler, _>($($arg),*).await
+        } else if url == <UpdateParamsHandler as MsgHandler>::Msg::type_url() {
+            $call::<UpdateParamsHandler, _>($($arg),*).await
         } else {
             Err(SdkError::TxDecode(format!("unable to resolve type URL {url}")))
         }

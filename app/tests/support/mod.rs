@@ -3,6 +3,7 @@
 //! A scripted consensus for whole-app tests: it drives the node's ABCI services in-process, block
 //! by block, with no sockets and no CometBFT.
 
+pub mod mesh;
 pub mod staking;
 
 use std::time::Duration;
@@ -39,8 +40,18 @@ pub struct Account {
 }
 
 impl Account {
-    fn new(number: u64) -> Self {
-        let key = SigningKey::random();
+    pub fn random(number: u64) -> Self {
+        Self::with_key(number, SigningKey::random())
+    }
+
+    /// The same key for the same (seed, number): chains built twice get the same genesis.
+    pub fn seeded(seed: u64, number: u64) -> Self {
+        use sha2::{Digest, Sha256};
+        let secret = Sha256::digest([seed.to_be_bytes(), number.to_be_bytes()].concat());
+        Self::with_key(number, SigningKey::from_slice(&secret).unwrap())
+    }
+
+    fn with_key(number: u64, key: SigningKey) -> Self {
         let address = key.public_key().account_id("rmesh").unwrap().to_string();
         Account {
             key,
@@ -123,8 +134,15 @@ impl TestChain {
         accounts: usize,
         edit: impl FnOnce(&mut AppState),
     ) -> (Self, Vec<tendermint::validator::Update>) {
+        Self::start_with_accounts((0..accounts as u64).map(Account::random).collect(), edit).await
+    }
+
+    /// Like [`start_with`], with the given accounts.
+    pub async fn start_with_accounts(
+        accounts: Vec<Account>,
+        edit: impl FnOnce(&mut AppState),
+    ) -> (Self, Vec<tendermint::validator::Update>) {
         let home = tempfile::tempdir().unwrap();
-        let accounts: Vec<Account> = (0..accounts as u64).map(Account::new).collect();
         let mut genesis = AppState::default();
         for account in &accounts {
             genesis

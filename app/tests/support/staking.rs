@@ -38,7 +38,18 @@ pub async fn staked_chain(
     validators: usize,
     max_validators: u32,
 ) -> (TestChain, Vec<Update>) {
-    TestChain::start_with(accounts, |genesis| {
+    let accounts = (0..accounts as u64).map(super::Account::random).collect();
+    staked_chain_with(accounts, validators, max_validators, |_| {}).await
+}
+
+/// Like [`staked_chain`], letting the test edit the rest of the genesis.
+pub async fn staked_chain_with(
+    accounts: Vec<super::Account>,
+    validators: usize,
+    max_validators: u32,
+    edit: impl FnOnce(&mut rmeshd::genesis::AppState),
+) -> (TestChain, Vec<Update>) {
+    TestChain::start_with_accounts(accounts, |genesis| {
         genesis.staking.params.unbonding_time_seconds = UNBONDING_SECONDS;
         genesis.staking.params.max_validators = max_validators;
         genesis.slashing.params.signed_blocks_window = SIGNED_BLOCKS_WINDOW;
@@ -63,6 +74,7 @@ pub async fn staked_chain(
                 min_self_delegation: 1,
             });
         }
+        edit(genesis);
     })
     .await
 }

@@ -23,3 +23,8 @@ pub fn metadata(denom: &str) -> String {
 }
 
 pub const METADATA_PREFIX: &str = "bank/metadata/";
+
+/// Tokens minted by virtual staking: in balances, kept out of the supply.
+pub fn virtual_supply(denom: &str) -> String {
+    format!("bank/virtual_supply/{denom}")
+}

@@ -39,6 +39,11 @@ pub trait BankRead: StateRead {
         self.get_amount(&state_key::supply(denom)).await
     }
 
+    /// Virtual-staking tokens in existence: balances hold them, the supply does not count them.
+    async fn virtual_supply_of(&self, denom: &str) -> Result<u128, SdkError> {
+        self.get_amount(&state_key::virtual_supply(denom)).await
+    }
+
     async fn total_supply(&self) -> Result<Coins, SdkError> {
         amounts_under(self, state_key::SUPPLY_PREFIX).await
     }
@@ -103,6 +108,45 @@ pub trait BankWrite: StateWrite {
         let burner = self.format_address(from).await?;
         self.record(event::burn(&burner, &coins.to_string()));
         Ok(())
+    }
+
+    /// Creates virtual-staking tokens: a balance outside the supply (reported separately).
+    async fn mint_virtual(&mut self, to: &Address, coin: &Coin) -> Result<(), SdkError> {
+        credit(self, to, coin).await?;
+        let minted = self.virtual_supply_of(&coin.denom).await?;
+        let minted = minted.checked_add(coin.amount).ok_or_else(|| {
+            SdkError::InvalidCoins(format!("virtual supply overflow minting {coin}"))
+        })?;
+        self.put_amount(state_key::virtual_supply(&coin.denom), minted)?;
+        self.ensure_account(to).await.map(|_| ())
+    }
+
+    /// Destroys virtual-staking tokens held by `from`.
+    async fn burn_virtual(&mut self, from: &Address, coin: &Coin) -> Result<(), SdkError> {
+        debit(self, from, coin).await?;
+        self.forget_virtual(coin).await
+    }
+
+    /// Takes `coin` out of the virtual supply without touching balances: for virtual tokens an
+    /// ordinary burn already destroyed (a slash counted them in the supply) or left behind as
+    /// rounding dust; in both cases the supply takes them over.
+    async fn reclassify_virtual(&mut self, coin: &Coin) -> Result<(), SdkError> {
+        self.forget_virtual(coin).await?;
+        let supply = self.supply_of(&coin.denom).await?;
+        let supply = supply
+            .checked_add(coin.amount)
+            .ok_or_else(|| SdkError::InvalidCoins(format!("supply overflow taking {coin}")))?;
+        self.put_amount(state_key::supply(&coin.denom), supply)
+    }
+
+    async fn forget_virtual(&mut self, coin: &Coin) -> Result<(), SdkError> {
+        let minted = self.virtual_supply_of(&coin.denom).await?;
+        let remaining = minted.checked_sub(coin.amount).ok_or_else(|| {
+            SdkError::Internal(format!(
+                "removing {coin} exceeds the virtual supply {minted}"
+            ))
+        })?;
+        self.put_amount(state_key::virtual_supply(&coin.denom), remaining)
     }
 
     fn put_denom_metadata(&mut self, metadata: &Metadata) -> Result<(), SdkError> {

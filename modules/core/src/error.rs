@@ -60,11 +60,38 @@ pub enum SdkError {
     NotFound(String),
     #[error("{0}: internal")]
     Internal(String),
+    /// A module's own error, under the module's codespace (see `ModuleError`).
+    #[error("{message}")]
+    Module {
+        codespace: &'static str,
+        code: u32,
+        message: String,
+    },
+}
+
+/// A module's typed error: converted into `SdkError::Module` with a stable code.
+pub trait ModuleError: std::error::Error {
+    const CODESPACE: &'static str;
+    fn code(&self) -> u32;
+
+    fn into_sdk(self) -> SdkError
+    where
+        Self: Sized,
+    {
+        SdkError::Module {
+            codespace: Self::CODESPACE,
+            code: self.code(),
+            message: self.to_string(),
+        }
+    }
 }
 
 impl AbciCode for SdkError {
     fn codespace(&self) -> &'static str {
-        "sdk"
+        match self {
+            SdkError::Module { codespace, .. } => codespace,
+            _ => "sdk",
+        }
     }
 
     fn code(&self) -> u32 {
@@ -89,6 +116,7 @@ impl AbciCode for SdkError {
             SdkError::WrongSequence { .. } => 32,
             SdkError::NotFound(_) => 38,
             SdkError::InvalidGasLimit(_) => 41,
+            SdkError::Module { code, .. } => *code,
         }
     }
 }

@@ -18,7 +18,7 @@ pub use coin::{Coin, Coins};
 pub use component::Component;
 pub use context::{BlockContext, BlockContextExt, BlockContextWriteExt};
 pub use decimal::Decimal;
-pub use error::{AbciCode, SdkError};
+pub use error::{AbciCode, ModuleError, SdkError};
 pub use event::EventBuilder;
 pub use gas::{GasMeter, GasMeterExt, GasMeterWriteExt};
 pub use msg::MsgHandler;

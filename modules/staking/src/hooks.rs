@@ -69,6 +69,14 @@ pub trait StakingHooks: Send + Sync + 'static {
         Ok(())
     }
 
+    /// After the operator edited the validator (description, commission, min self-delegation).
+    async fn after_validator_edited<S: StateWrite>(
+        _state: &mut S,
+        _validator: &Validator,
+    ) -> Result<(), SdkError> {
+        Ok(())
+    }
+
     async fn after_validator_jailed<S: StateWrite>(
         _state: &mut S,
         _validator: &Validator,
@@ -106,6 +114,34 @@ pub trait StakingHooks: Send + Sync + 'static {
         Ok(())
     }
 }
+
+/// Two subscribers, called in order (the app composes its subscribers as nested pairs).
+macro_rules! both {
+    ($($method:ident($($arg:ident: $ty:ty),*)),* $(,)?) => {
+        #[async_trait]
+        impl<A: StakingHooks, B: StakingHooks> StakingHooks for (A, B) {$(
+            async fn $method<S: StateWrite>(state: &mut S, $($arg: $ty),*) -> Result<(), SdkError> {
+                A::$method(state, $($arg),*).await?;
+                B::$method(state, $($arg),*).await
+            }
+        )*}
+    };
+}
+
+both!(
+    after_validator_created(validator: &Validator),
+    after_validator_bonded(validator: &Validator),
+    after_validator_begin_unbonding(validator: &Validator),
+    after_validator_modified(validator: &Validator),
+    after_validator_edited(validator: &Validator),
+    before_delegation_modified(delegator: &Address, operator: &Address),
+    after_delegation_modified(delegator: &Address, operator: &Address),
+    after_validator_jailed(validator: &Validator),
+    after_validator_unjailed(validator: &Validator),
+    after_validator_tombstoned(validator: &Validator),
+    before_validator_slashed(operator: &Address, fraction: Decimal),
+    after_validator_slashed(record: &SlashRecord),
+);
 
 /// For chains (and tests) where nothing subscribes.
 pub struct NoHooks;

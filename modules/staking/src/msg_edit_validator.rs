@@ -97,6 +97,7 @@ impl<H: StakingHooks> MsgHandler for EditValidatorHandler<H> {
         }
         state.put_validator(&validator).await?;
         H::after_validator_modified(state, &validator).await?;
+        H::after_validator_edited(state, &validator).await?;
         let text = operator_text(state, &operator).await?;
         state.record(crate::event::edit_validator(&text));
         Ok(MsgEditValidatorResponse {})

@@ -1,0 +1,112 @@
+//! Lifecycle of the converter: genesis, the end-of-block work (the epoch before staking updates
+//! the validator set, the providers' validator news after), and the channel events the IBC layer
+//! reports.
+
+use async_trait::async_trait;
+use cnidarium::StateWrite;
+use rmesh_core::{Component, SdkError};
+use rmesh_staking::StakingHooks;
+use rmesh_virtual_staking::VirtualStaking;
+
+use crate::error::ConverterError;
+use crate::event::converter as event;
+use crate::genesis::GenesisState;
+use crate::provider::ProviderStatus;
+use crate::valset;
+use crate::view::{ConverterRead, ConverterWrite};
+
+pub struct Converter;
+
+#[async_trait]
+impl Component for Converter {
+    const GENESIS_KEY: &'static str = "converter";
+    type Genesis = GenesisState;
+
+    async fn init_chain<S: StateWrite>(
+        state: &mut S,
+        genesis: GenesisState,
+    ) -> Result<(), SdkError> {
+        for provider in genesis.providers {
+            provider.validate()?;
+            if provider.channel_id.is_some() {
+                return Err(ConverterError::InvalidProvider(
+                    "a genesis provider cannot have a channel yet".into(),
+                )
+                .into());
+            }
+            if state.provider(&provider.id).await?.is_some() {
+                return Err(ConverterError::ProviderExists(provider.id).into());
+            }
+            state.put_provider(&provider)?;
+        }
+        Ok(())
+    }
+}
+
+impl Converter {
+    /// Before staking's end-block: at the end of an epoch, rewards, wind-downs and rebalancing.
+    pub async fn end_block<S: StateWrite, H: StakingHooks>(state: &mut S) -> Result<(), SdkError> {
+        if VirtualStaking::is_epoch_end(state).await? {
+            crate::epoch::end_epoch::<S, H>(state).await?;
+        }
+        Ok(())
+    }
+
+    /// After staking's end-block: this block's validator news to every provider.
+    pub async fn after_validator_set<S: StateWrite>(state: &mut S) -> Result<(), SdkError> {
+        valset::flush(state).await
+    }
+
+    /// The provider's channel opened: bind it and send the full validator set first.
+    pub async fn on_channel_open<S: StateWrite>(
+        state: &mut S,
+        provider_id: &str,
+        channel_id: &str,
+    ) -> Result<(), SdkError> {
+        let mut provider = state.existing_provider(provider_id).await?;
+        if let Some(open) = &provider.channel_id {
+            return Err(ConverterError::Channel(format!(
+                "provider {provider_id:?} already has channel {open}"
+            ))
+            .into());
+        }
+        if state.provider_of_channel(channel_id).await?.is_some() {
+            return Err(ConverterError::Channel(format!("{channel_id} is already bound")).into());
+        }
+        provider.channel_id = Some(channel_id.to_string());
+        state.put_provider(&provider)?;
+        state.bind_channel(channel_id, provider_id)?;
+        valset::queue_full_set(state, &provider).await?;
+        state.record(event(
+            "channel_open",
+            provider_id,
+            &[("channel_id", channel_id.to_string())],
+        ));
+        Ok(())
+    }
+
+    /// The provider's channel closed: nothing more can be delivered, and its stake is wound
+    /// down at the next epoch (the provider released it on its side).
+    pub async fn on_channel_close<S: StateWrite>(
+        state: &mut S,
+        channel_id: &str,
+    ) -> Result<(), SdkError> {
+        let Some(provider_id) = state.provider_of_channel(channel_id).await? else {
+            return Err(ConverterError::Channel(format!("{channel_id} is not bound")).into());
+        };
+        let mut provider = state.existing_provider(&provider_id).await?;
+        for packet in state.outbox(&provider_id).await? {
+            state.delete_outgoing(&provider_id, packet.id)?;
+        }
+        state.unbind_channel(channel_id)?;
+        provider.channel_id = None;
+        provider.status = ProviderStatus::Closing;
+        state.put_provider(&provider)?;
+        state.record(event(
+            "channel_close",
+            &provider_id,
+            &[("channel_id", channel_id.to_string())],
+        ));
+        Ok(())
+    }
+}

@@ -1,0 +1,149 @@
+//! The converter's part of an epoch: announce and hold the rewards, wind down providers whose
+//! cap is zero or that are being removed, re-price every provider's stake at today's price and
+//! hand the requests to virtual staking.
+
+use std::collections::BTreeMap;
+
+use cnidarium::StateWrite;
+use rmesh_bank::BankWrite;
+use rmesh_core::{Address, Coin, Coins, SdkError};
+use rmesh_staking::delegation::operator_text;
+use rmesh_staking::{StakingHooks, StakingRead};
+use rmesh_virtual_staking::rebalance::{rebalance, withdraw_rewards};
+use rmesh_virtual_staking::{
+    provider_delegator, ProviderRequest, VirtualStaking, VirtualStakingRead,
+};
+
+use crate::event::converter as event;
+use crate::packet::{ConsumerPacket, RewardInfo, WireCoin};
+use crate::provider::{Provider, ProviderStatus};
+use crate::view::{ConverterRead, ConverterWrite};
+use crate::CONVERTER_ACCOUNT;
+
+pub async fn end_epoch<S: StateWrite, H: StakingHooks>(state: &mut S) -> Result<(), SdkError> {
+    let providers = state.all_providers().await?;
+    let mut requests = Vec::with_capacity(providers.len());
+    for provider in &providers {
+        collect_rewards(state, provider).await?;
+        if provider.cap == 0 || provider.status == ProviderStatus::Closing {
+            wind_down(state, provider).await?;
+        } else {
+            requests.push(request_of(state, provider).await?);
+        }
+    }
+    rebalance::<S, H>(state, &requests).await?;
+    for provider in &providers {
+        if provider.status == ProviderStatus::Closing {
+            remove_if_done(state, provider).await?;
+        }
+    }
+    VirtualStaking::end_epoch(state).await
+}
+
+/// Withdraws the rewards of the provider's virtual stake, holds them for its stakers and
+/// announces them per validator in one `distribute_batch`.
+async fn collect_rewards<S: StateWrite>(
+    state: &mut S,
+    provider: &Provider,
+) -> Result<(), SdkError> {
+    let paid = withdraw_rewards(state, &provider.id).await?;
+    let total: u128 = paid.iter().map(|(_, amount)| amount).sum();
+    if total == 0 {
+        return Ok(());
+    }
+    let denom = state.staking_params().await?.bond_denom;
+    let mut coins = Coins::new();
+    coins.add(&Coin::new(total, denom.clone()))?;
+    state
+        .send(
+            &provider_delegator(&provider.id),
+            &Address::module(CONVERTER_ACCOUNT),
+            &coins,
+        )
+        .await?;
+    let held = state.held_rewards(&provider.id).await?;
+    state.put_held_rewards(&provider.id, held.saturating_add(total))?;
+    let mut rewards = Vec::with_capacity(paid.len());
+    for (operator, amount) in paid {
+        rewards.push(RewardInfo {
+            validator: operator_text(state, &operator).await?,
+            reward: amount.to_string(),
+        });
+    }
+    state
+        .queue_packet(
+            &provider.id,
+            &ConsumerPacket::DistributeBatch {
+                rewards,
+                denom: denom.clone(),
+            },
+        )
+        .await?;
+    state.record(event(
+        "rewards",
+        &provider.id,
+        &[("amount", format!("{total}{denom}"))],
+    ));
+    Ok(())
+}
+
+/// Every position ends with an `internal_unstake` (its value now, and that value back in the
+/// provider's denom); the virtual stake goes with the rebalance that follows.
+async fn wind_down<S: StateWrite>(state: &mut S, provider: &Provider) -> Result<(), SdkError> {
+    let denom = state.staking_params().await?.bond_denom;
+    for ((operator, delegator), amount) in state.positions_of(&provider.id).await? {
+        state
+            .put_position(&provider.id, &operator, &delegator, 0)
+            .await?;
+        if provider.channel_id.is_none() {
+            continue;
+        }
+        let normalized = provider.to_local(amount);
+        let packet = ConsumerPacket::InternalUnstake {
+            delegator: delegator.clone(),
+            validator: operator_text(state, &operator).await?,
+            normalize_amount: WireCoin::new(normalized, &denom),
+            inverted_amount: WireCoin::new(provider.to_remote(normalized), &provider.remote_denom),
+        };
+        state.queue_packet(&provider.id, &packet).await?;
+        state.record(event(
+            "internal_unstake",
+            &provider.id,
+            &[("delegator", delegator), ("amount", amount.to_string())],
+        ));
+    }
+    Ok(())
+}
+
+/// What the provider's stake with each validator is worth at the current price.
+async fn request_of<S: StateWrite>(
+    state: &S,
+    provider: &Provider,
+) -> Result<ProviderRequest, SdkError> {
+    let per_validator: BTreeMap<Address, u128> = state
+        .staked_of(&provider.id)
+        .await?
+        .into_iter()
+        .map(|(operator, staked)| (operator, provider.to_local(staked)))
+        .collect();
+    Ok(ProviderRequest {
+        provider: provider.id.clone(),
+        cap: provider.cap,
+        per_validator,
+    })
+}
+
+/// A removed provider disappears once nothing of it is left to deliver or pay.
+async fn remove_if_done<S: StateWrite>(state: &mut S, provider: &Provider) -> Result<(), SdkError> {
+    let done = state.outbox(&provider.id).await?.is_empty()
+        && state.held_rewards(&provider.id).await? == 0
+        && state.virtual_stakes_of(&provider.id).await?.is_empty();
+    if done {
+        if let Some(channel) = &provider.channel_id {
+            state.unbind_channel(channel)?;
+        }
+        state.delete_provider(&provider.id)?;
+        state.record(event("removed", &provider.id, &[]));
+    }
+    Ok(())
+}

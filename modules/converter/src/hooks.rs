@@ -1,0 +1,105 @@
+//! The converter's subscription to staking: validator set news for providers, tombstones for
+//! virtual staking, and slashes that shrink virtual stake and the positions behind it.
+
+use async_trait::async_trait;
+use cnidarium::StateWrite;
+use rmesh_core::SdkError;
+use rmesh_staking::{BondStatus, SlashRecord, StakingHooks, Validator};
+use rmesh_virtual_staking::rebalance::on_validator_slashed;
+use rmesh_virtual_staking::VirtualStakingWrite;
+
+use crate::positions::reduce_pro_rata;
+use crate::valset::{note, PendingSlash};
+use crate::view::ConverterRead;
+
+pub struct ConverterHooks;
+
+#[async_trait]
+impl StakingHooks for ConverterHooks {
+    async fn after_validator_bonded<S: StateWrite>(
+        state: &mut S,
+        validator: &Validator,
+    ) -> Result<(), SdkError> {
+        note(state, |changes| {
+            changes.added.insert(validator.operator);
+        });
+        Ok(())
+    }
+
+    async fn after_validator_begin_unbonding<S: StateWrite>(
+        state: &mut S,
+        validator: &Validator,
+    ) -> Result<(), SdkError> {
+        note(state, |changes| {
+            changes.removed.insert(validator.operator);
+        });
+        Ok(())
+    }
+
+    async fn after_validator_edited<S: StateWrite>(
+        state: &mut S,
+        validator: &Validator,
+    ) -> Result<(), SdkError> {
+        if validator.status == BondStatus::Bonded {
+            note(state, |changes| {
+                changes.updated.insert(validator.operator);
+            });
+        }
+        Ok(())
+    }
+
+    async fn after_validator_jailed<S: StateWrite>(
+        state: &mut S,
+        validator: &Validator,
+    ) -> Result<(), SdkError> {
+        note(state, |changes| {
+            changes.jailed.insert(validator.operator);
+        });
+        Ok(())
+    }
+
+    async fn after_validator_unjailed<S: StateWrite>(
+        state: &mut S,
+        validator: &Validator,
+    ) -> Result<(), SdkError> {
+        note(state, |changes| {
+            changes.unjailed.insert(validator.operator);
+        });
+        Ok(())
+    }
+
+    async fn after_validator_tombstoned<S: StateWrite>(
+        state: &mut S,
+        validator: &Validator,
+    ) -> Result<(), SdkError> {
+        state.mark_tombstoned(&validator.operator)?;
+        note(state, |changes| {
+            changes.tombstoned.insert(validator.operator);
+        });
+        Ok(())
+    }
+
+    /// The virtual stake lost its share of the burn; positions shrink by the slash ratio (as
+    /// the provider's stakers will), and each provider is told its own loss.
+    async fn after_validator_slashed<S: StateWrite>(
+        state: &mut S,
+        record: &SlashRecord,
+    ) -> Result<(), SdkError> {
+        let losses = on_validator_slashed(state, &record.operator)
+            .await?
+            .into_iter()
+            .collect();
+        for provider in state.all_providers().await? {
+            let staked = state.staked(&provider.id, &record.operator).await?;
+            let reduction = record.fraction.mul_floor(staked).unwrap_or(staked);
+            reduce_pro_rata(state, &provider.id, &record.operator, reduction).await?;
+        }
+        note(state, |changes| {
+            changes.slashed.push(PendingSlash {
+                record: record.clone(),
+                losses,
+            });
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,42 @@
+//! rmesh's own protobuf packages (generated from `proto/rmesh/**`), with `prost::Name` so the
+//! tx router can match their type URLs.
+
+macro_rules! named {
+    ($package:literal, $($message:ident),* $(,)?) => {$(
+        impl prost::Name for $message {
+            const NAME: &'static str = stringify!($message);
+            const PACKAGE: &'static str = $package;
+        }
+    )*};
+}
+
+pub mod converter {
+    pub mod v1 {
+        tonic::include_proto!("rmesh.converter.v1");
+        named!(
+            "rmesh.converter.v1",
+            MsgAddProvider,
+            MsgAddProviderResponse,
+            MsgUpdateProvider,
+            MsgUpdateProviderResponse,
+            MsgSetPrice,
+            MsgSetPriceResponse,
+            MsgRemoveProvider,
+            MsgRemoveProviderResponse,
+        );
+    }
+}
+
+pub mod virtualstaking {
+    pub mod v1 {
+        tonic::include_proto!("rmesh.virtualstaking.v1");
+        named!(
+            "rmesh.virtualstaking.v1",
+            MsgUpdateParams,
+            MsgUpdateParamsResponse
+        );
+    }
+}
+
+/// The descriptors of the packages above, for gRPC reflection.
+pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("rmesh_descriptor");
