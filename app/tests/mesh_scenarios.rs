@@ -81,6 +81,22 @@ fn set_price(chain: &TestChain, price: &str) -> MsgSetPrice {
     }
 }
 
+/// Stake packets from `osmo` in one block (each acknowledged), then blocks to the epoch's end.
+async fn stake_through_epoch(chain: &mut TestChain, stakes: &[(&str, usize, u128)]) -> MeshBlock {
+    let steps = stakes
+        .iter()
+        .map(|(delegator, index, amount)| {
+            packet(
+                PROVIDER,
+                stake(delegator, &valoper_of(chain, *index), *amount),
+            )
+        })
+        .collect();
+    let block = chain.steps(steps).await;
+    assert!(block.acks.iter().all(|a| a == SUCCESS), "{:?}", block.acks);
+    chain.until_epoch_end().await
+}
+
 fn open_channel() -> Step {
     Step::OpenChannel(PROVIDER.into(), "channel-0".into())
 }
@@ -155,11 +171,7 @@ async fn virtual_tokens_stay_out_of_the_bank_supply() {
         .supply_of("urmesh")
         .await
         .unwrap();
-    let v0 = valoper_of(&chain, 0);
-    chain
-        .steps(vec![packet(PROVIDER, stake(ALICE, &v0, 80_000_000))])
-        .await;
-    chain.until_epoch_end().await;
+    stake_through_epoch(&mut chain, &[(ALICE, 0, 80_000_000)]).await;
     let snapshot = chain.storage.latest_snapshot();
     assert_eq!(snapshot.supply_of("urmesh").await.unwrap(), supply_before);
     assert_eq!(
@@ -175,14 +187,7 @@ async fn requests_over_a_providers_cap_are_scaled_like_the_reference_ten_and_for
         genesis.converter.providers = vec![provider(PROVIDER, "1", "0", 5)];
     })
     .await;
-    let (v0, v1) = (valoper_of(&chain, 0), valoper_of(&chain, 1));
-    chain
-        .steps(vec![
-            packet(PROVIDER, stake(ALICE, &v0, 10)),
-            packet(PROVIDER, stake(BOB, &v1, 40)),
-        ])
-        .await;
-    chain.until_epoch_end().await;
+    stake_through_epoch(&mut chain, &[(ALICE, 0, 10), (BOB, 1, 40)]).await;
     assert_eq!(virtual_stake(&chain, PROVIDER, 0).await, 1);
     assert_eq!(virtual_stake(&chain, PROVIDER, 1).await, 4);
 }
@@ -266,10 +271,7 @@ async fn a_zero_cap_sends_one_internal_unstake_per_position_with_inverted_roundi
 async fn a_price_that_doubles_then_halves_reprices_stake_and_a_full_unstake_still_leaves_nothing() {
     let mut chain = mesh_chain(2, |_| {}).await;
     let v0 = valoper_of(&chain, 0);
-    chain
-        .steps(vec![packet(PROVIDER, stake(ALICE, &v0, 80_000_000))])
-        .await;
-    chain.until_epoch_end().await;
+    stake_through_epoch(&mut chain, &[(ALICE, 0, 80_000_000)]).await;
     assert_eq!(virtual_stake(&chain, PROVIDER, 0).await, 36_000_000);
 
     let msg = set_price(&chain, "1");
@@ -309,10 +311,7 @@ async fn at_the_total_cap_stake_moving_between_validators_unbonds_before_it_bond
     })
     .await;
     let (v0, v1) = (valoper_of(&chain, 0), valoper_of(&chain, 1));
-    chain
-        .steps(vec![packet(PROVIDER, stake(ALICE, &v0, 80_000_000))])
-        .await;
-    chain.until_epoch_end().await;
+    stake_through_epoch(&mut chain, &[(ALICE, 0, 80_000_000)]).await;
     chain
         .steps(vec![
             packet(PROVIDER, unstake(ALICE, &v0, 80_000_000)),
@@ -338,11 +337,7 @@ async fn virtual_stake_never_exceeds_the_maximum_remote_share_of_bonded_stake() 
         genesis.virtual_staking.params.max_remote_share = "0.5".parse().unwrap();
     })
     .await;
-    let v0 = valoper_of(&chain, 0);
-    chain
-        .steps(vec![packet(PROVIDER, stake(ALICE, &v0, 80_000_000))])
-        .await;
-    chain.until_epoch_end().await;
+    stake_through_epoch(&mut chain, &[(ALICE, 0, 80_000_000)]).await;
     // Local stake is 10 + 11 tokens: at most half of the bonded stake may be virtual.
     assert_eq!(virtual_stake(&chain, PROVIDER, 0).await, 21_000_000);
 }
@@ -356,14 +351,7 @@ async fn a_validator_receives_no_more_virtual_stake_than_the_per_validator_cap()
             .max_virtual_stake_per_validator = Some(5_000_000);
     })
     .await;
-    let (v0, v1) = (valoper_of(&chain, 0), valoper_of(&chain, 1));
-    chain
-        .steps(vec![
-            packet(PROVIDER, stake(ALICE, &v0, 80_000_000)),
-            packet(PROVIDER, stake(ALICE, &v1, 4_000_000)),
-        ])
-        .await;
-    chain.until_epoch_end().await;
+    stake_through_epoch(&mut chain, &[(ALICE, 0, 80_000_000), (ALICE, 1, 4_000_000)]).await;
     assert_eq!(virtual_stake(&chain, PROVIDER, 0).await, 5_000_000);
     assert_eq!(virtual_stake(&chain, PROVIDER, 1).await, 1_800_000);
 }
@@ -416,10 +404,7 @@ async fn a_double_sign_reports_the_true_height_time_power_and_provider_denom_amo
 async fn a_tombstoned_validator_refuses_stake_still_allows_unstake_and_loses_its_virtual_stake() {
     let mut chain = mesh_chain(2, |_| {}).await;
     let v0 = valoper_of(&chain, 0);
-    chain
-        .steps(vec![packet(PROVIDER, stake(ALICE, &v0, 80_000_000))])
-        .await;
-    chain.until_epoch_end().await; // height 5
+    stake_through_epoch(&mut chain, &[(ALICE, 0, 80_000_000)]).await; // height 5
     chain
         .steps(vec![
             packet(PROVIDER, stake(BOB, &v0, 20_000_000)),
@@ -451,10 +436,7 @@ async fn a_tombstoned_validator_refuses_stake_still_allows_unstake_and_loses_its
 async fn a_jailed_validator_keeps_its_virtual_stake_but_refuses_more() {
     let mut chain = mesh_chain(2, |_| {}).await;
     let v1 = valoper_of(&chain, 1);
-    chain
-        .steps(vec![packet(PROVIDER, stake(ALICE, &v1, 80_000_000))])
-        .await;
-    chain.until_epoch_end().await; // height 5: validator 1 has 11 + 36 tokens
+    stake_through_epoch(&mut chain, &[(ALICE, 1, 80_000_000)]).await; // height 5: validator 1 has 11 + 36 tokens
     let mut jailed = false;
     for _ in 0..12 {
         let votes = vec![vote(0, 10, true), vote(1, 47, false)];
