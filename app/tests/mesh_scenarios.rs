@@ -673,3 +673,93 @@ async fn two_providers_over_several_epochs_give_cometbft_exactly_the_virtual_pow
     assert_eq!(powers[&operator(&chain, 2)], 15);
     assert_eq!(powers[&operator(&chain, 3)], 13);
 }
+
+#[tokio::test]
+async fn a_paused_provider_refuses_new_stake_but_its_stakers_can_still_leave() {
+    let mut chain = mesh_chain(2, |_| {}).await;
+    stake_through_epoch(&mut chain, &[(ALICE, 0, 80_000_000)]).await;
+    let mut msg = update_provider(&chain, "");
+    msg.status = "paused".into();
+    let tx = authority_tx(&mut chain, msg);
+    let v0 = valoper_of(&chain, 0);
+    let block = chain
+        .mesh_block(
+            vec![tx],
+            vec![],
+            vec![],
+            vec![
+                packet(PROVIDER, stake(BOB, &v0, 1_000_000)),
+                packet(PROVIDER, unstake(ALICE, &v0, 80_000_000)),
+            ],
+        )
+        .await;
+    assert_eq!(block.tx_codes, vec![0], "{:?}", block.tx_logs);
+    assert!(
+        block.acks[0].contains("not accepting stake"),
+        "{}",
+        block.acks[0]
+    );
+    assert_eq!(block.acks[1], SUCCESS);
+    chain.until_epoch_end().await;
+    assert_eq!(virtual_stake(&chain, PROVIDER, 0).await, 0);
+}
+
+#[tokio::test]
+async fn a_removed_provider_is_wound_down_and_deleted_once_its_packets_are_delivered() {
+    let mut chain = mesh_chain(2, |_| {}).await;
+    let v0 = valoper_of(&chain, 0);
+    chain
+        .steps(vec![
+            open_channel(),
+            packet(PROVIDER, stake(ALICE, &v0, 50_000_000)),
+        ])
+        .await;
+    chain.until_epoch_end().await;
+    let msg = rmesh_proto::converter::v1::MsgRemoveProvider {
+        authority: chain.accounts[0].address.clone(),
+        id: PROVIDER.into(),
+    };
+    let tx = authority_tx(&mut chain, msg);
+    let block = chain
+        .mesh_block(
+            vec![tx],
+            vec![],
+            vec![],
+            vec![packet(PROVIDER, stake(BOB, &v0, 1))],
+        )
+        .await;
+    assert!(
+        block.acks[0].contains("not accepting stake"),
+        "{}",
+        block.acks[0]
+    );
+    chain.until_epoch_end().await;
+    assert_eq!(virtual_stake(&chain, PROVIDER, 0).await, 0);
+    assert!(queued(&chain)
+        .await
+        .iter()
+        .any(|p| p.contains("internal_unstake")));
+    let snapshot = chain.storage.latest_snapshot();
+    assert!(
+        snapshot.provider(PROVIDER).await.unwrap().is_some(),
+        "kept while packets wait"
+    );
+
+    let sent = chain
+        .steps(vec![Step::TakeUnsent(PROVIDER.into())])
+        .await
+        .sent;
+    let acks = sent
+        .iter()
+        .map(|p| Step::Ack(PROVIDER.into(), p.id, SUCCESS.into()))
+        .collect();
+    chain.steps(acks).await;
+    chain.until_epoch_end().await;
+    let snapshot = chain.storage.latest_snapshot();
+    assert!(snapshot.provider(PROVIDER).await.unwrap().is_none());
+    assert!(snapshot
+        .provider_of_channel("channel-0")
+        .await
+        .unwrap()
+        .is_none());
+}
