@@ -4,10 +4,12 @@
 #     Debian packages
 #   - Node.js + npm (only if `node` is missing): the cosmjs wallet test
 #   - CometBFT v0.38.25: `go install` into $(go env GOPATH)/bin
+#   - Hermes 1.10.5 (IBC relayer): `cargo install ibc-relayer-cli --locked` into ~/.cargo/bin
 # Rust (cargo) and Go must already be there. Callers should put $(go env GOPATH)/bin on PATH.
 set -euo pipefail
 
 COMETBFT_VERSION=v0.38.25
+HERMES_VERSION=1.10.5
 
 log() { echo "install-tools: $*" >&2; }
 
@@ -43,6 +45,18 @@ install_cometbft() {
   [ "$(cometbft version)" = "${COMETBFT_VERSION#v}" ] || { log "cometbft on PATH is not $COMETBFT_VERSION: $(command -v cometbft)"; exit 1; }
 }
 
+# Hermes, the IBC relayer the end-to-end IBC tests and the two-chain localnet run. Newer
+# versions download proving keys while building; 1.10.5 builds offline.
+install_hermes() {
+  export PATH="$HOME/.cargo/bin:$PATH"
+  if [ "$(hermes version 2>/dev/null | grep -o 'hermes [0-9.]*' || true)" = "hermes ${HERMES_VERSION}" ]; then
+    return 0
+  fi
+  log "installing Hermes $HERMES_VERSION with cargo install (about 15 minutes on 2 cores)"
+  cargo install ibc-relayer-cli --version "$HERMES_VERSION" --locked --bin hermes
+}
+
 command -v cargo >/dev/null 2>&1 || { log "Rust (cargo) is required (https://rustup.rs)"; exit 1; }
 install_debian_packages
 install_cometbft
+install_hermes

@@ -60,10 +60,14 @@ impl Bench {
             votes: vec![],
         };
         let started = Instant::now();
-        let mut state = StateDelta::new(self.storage.latest_snapshot());
+        let snapshot = self.storage.latest_snapshot();
+        let previous_app_hash = snapshot.root_hash().await.unwrap().0.to_vec();
+        let mut state = StateDelta::new(snapshot);
         let header = BlockHeader {
             height,
             time: Time::from_unix_timestamp(GENESIS_TIME + height as i64, 0).unwrap(),
+            previous_app_hash,
+            next_validators_hash: tendermint::Hash::None,
             last_commit: &commit_info,
             misbehavior: &[],
         };

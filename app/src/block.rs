@@ -7,6 +7,7 @@ use rmesh_auth::AccountWrite;
 use rmesh_converter::Converter;
 use rmesh_core::{BlockContext, BlockContextWriteExt, SdkError};
 use rmesh_distribution::Distribution;
+use rmesh_ibc::Ibc;
 use rmesh_slashing::Slashing;
 use rmesh_staking::component::PowerUpdate;
 use rmesh_staking::Staking;
@@ -20,12 +21,15 @@ use crate::node::state::{chain_id, mark_commit, record_block_time};
 pub struct BlockHeader<'a> {
     pub height: u64,
     pub time: tendermint::Time,
+    /// The app hash in this block's header: the root the previous block committed.
+    pub previous_app_hash: Vec<u8>,
+    pub next_validators_hash: tendermint::Hash,
     pub last_commit: &'a CommitInfo,
     pub misbehavior: &'a [Misbehavior],
 }
 
-/// Before the txs: the block's context, the last commit's rewards, then liveness and
-/// double-sign evidence.
+/// Before the txs: the block's context, our consensus state for IBC, the last commit's rewards,
+/// then liveness and double-sign evidence.
 pub async fn begin_block<S: StateWrite>(
     state: &mut S,
     header: &BlockHeader<'_>,
@@ -40,6 +44,12 @@ pub async fn begin_block<S: StateWrite>(
     record_block_time(state)?;
     state.cache_chain_constants().await?;
     let mut stage = StateDelta::new(&mut *state);
+    Ibc::begin_block(
+        &mut stage,
+        &header.previous_app_hash,
+        header.next_validators_hash,
+    )
+    .await?;
     Distribution::begin_block(&mut stage, header.last_commit).await?;
     Slashing::begin_block::<_, AppHooks>(&mut stage, header.last_commit, header.misbehavior)
         .await?;

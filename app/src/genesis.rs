@@ -6,6 +6,7 @@ use rmesh_bank::Bank;
 use rmesh_converter::Converter;
 use rmesh_core::{Component, SdkError};
 use rmesh_distribution::Distribution;
+use rmesh_ibc::Ibc;
 use rmesh_slashing::Slashing;
 use rmesh_staking::Staking;
 use rmesh_virtual_staking::VirtualStaking;
@@ -28,6 +29,8 @@ pub struct AppState {
     pub virtual_staking: rmesh_virtual_staking::genesis::GenesisState,
     #[serde(default)]
     pub converter: rmesh_converter::genesis::GenesisState,
+    #[serde(default)]
+    pub ibc: rmesh_ibc::component::GenesisState,
 }
 
 impl AppState {
@@ -50,5 +53,6 @@ pub async fn init_chain<S: StateWrite>(state: &mut S, app_state: AppState) -> Re
     Distribution::init_chain(state, app_state.distribution).await?;
     VirtualStaking::init_chain(state, app_state.virtual_staking).await?;
     Converter::init_chain(state, app_state.converter).await?;
+    Ibc::init_chain(state, app_state.ibc).await?;
     Ok(())
 }

@@ -36,6 +36,7 @@
 
 pub mod client;
 pub mod evidence;
+pub mod hermes;
 pub mod rpc;
 
 use anyhow::{anyhow, bail, ensure, Context, Result};
@@ -149,33 +150,41 @@ pub fn rmeshd_bin() -> Result<PathBuf> {
 
 /// Path of the `cometbft` binary (see the crate docs for the search order).
 pub fn cometbft_bin() -> Result<PathBuf> {
-    if let Some(p) = std::env::var_os("COMETBFT_BIN") {
+    find_tool("cometbft", "COMETBFT_BIN", &["go/bin"])
+}
+
+/// Path of the `hermes` relayer: `HERMES_BIN`, `PATH`, then `~/.cargo/bin`.
+pub fn hermes_bin() -> Result<PathBuf> {
+    find_tool("hermes", "HERMES_BIN", &[".cargo/bin"])
+}
+
+/// An installed tool: `$env_var`, then `PATH`, `$GOPATH/bin`, then `~/<dir>/<name>`.
+fn find_tool(name: &str, env_var: &str, home_dirs: &[&str]) -> Result<PathBuf> {
+    if let Some(p) = std::env::var_os(env_var) {
         return Ok(PathBuf::from(p));
     }
     let mut candidates: Vec<PathBuf> = std::env::var_os("PATH")
-        .map(|p| {
-            std::env::split_paths(&p)
-                .map(|d| d.join("cometbft"))
-                .collect()
-        })
+        .map(|p| std::env::split_paths(&p).map(|d| d.join(name)).collect())
         .unwrap_or_default();
     if let Some(g) = std::env::var_os("GOPATH") {
-        candidates.extend(std::env::split_paths(&g).map(|d| d.join("bin/cometbft")));
+        candidates.extend(std::env::split_paths(&g).map(|d| d.join("bin").join(name)));
     }
     if let Some(h) = std::env::var_os("HOME") {
-        candidates.push(PathBuf::from(h).join("go/bin/cometbft"));
+        candidates.extend(
+            home_dirs
+                .iter()
+                .map(|d| PathBuf::from(&h).join(d).join(name)),
+        );
     }
     candidates
         .iter()
         .find(|p| p.is_file())
         .cloned()
-        .ok_or_else(|| {
-            anyhow!("cometbft not found on PATH or in ~/go/bin; run scripts/install-tools.sh")
-        })
+        .ok_or_else(|| anyhow!("{name} not found (set {env_var}); run scripts/install-tools.sh"))
 }
 
 /// Makes the child get SIGKILL when the thread that spawned it goes away.
-fn die_with_parent(cmd: &mut Command) {
+pub fn die_with_parent(cmd: &mut Command) {
     extern "C" {
         fn prctl(option: std::os::raw::c_int, ...) -> std::os::raw::c_int;
     }

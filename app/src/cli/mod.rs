@@ -49,6 +49,15 @@ pub enum Command {
     Query(query::QueryCommand),
     /// Prints the CometBFT node's status.
     Status(query::NodeArgs),
+    /// IBC facts relayers need.
+    #[command(subcommand)]
+    Ibc(IbcCommand),
+}
+
+#[derive(Subcommand)]
+pub enum IbcCommand {
+    /// The ICS-23 proof specs of this chain's store (JMT, twice), as Hermes's `proof_specs`.
+    ProofSpecs,
 }
 
 impl Cli {
@@ -72,6 +81,10 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Tx(command) => tx::run(&home, command).await,
         Command::Query(command) => query::run(command).await,
         Command::Status(args) => query::status(args).await,
+        Command::Ibc(IbcCommand::ProofSpecs) => {
+            println!("{}", rmesh_ibc::host::proof_specs_json());
+            Ok(())
+        }
     }
 }
 

@@ -137,10 +137,14 @@ impl ConsensusState {
         &mut self,
         req: request::FinalizeBlock,
     ) -> Result<response::FinalizeBlock, BoxError> {
-        let mut state = StateDelta::new(self.storage.latest_snapshot());
+        let snapshot = self.storage.latest_snapshot();
+        let previous_app_hash = snapshot.root_hash().await?.0.to_vec();
+        let mut state = StateDelta::new(snapshot);
         let header = BlockHeader {
             height: req.height.value(),
             time: req.time,
+            previous_app_hash,
+            next_validators_hash: req.next_validators_hash,
             last_commit: &req.decided_last_commit,
             misbehavior: &req.misbehavior,
         };

@@ -8,6 +8,10 @@ use cosmos_sdk_proto::cosmos::distribution::v1beta1::query_server::QueryServer a
 use cosmos_sdk_proto::cosmos::slashing::v1beta1::query_server::QueryServer as SlashingServer;
 use cosmos_sdk_proto::cosmos::staking::v1beta1::query_server::QueryServer as StakingServer;
 use cosmos_sdk_proto::cosmos::tx::v1beta1::service_server::ServiceServer as TxServer;
+use ibc_proto::ibc::applications::transfer::v1::query_server::QueryServer as TransferServer;
+use ibc_proto::ibc::core::channel::v1::query_server::QueryServer as ChannelServer;
+use ibc_proto::ibc::core::client::v1::query_server::QueryServer as ClientServer;
+use ibc_proto::ibc::core::connection::v1::query_server::QueryServer as ConnectionServer;
 use rmesh_proto::converter::v1::query_server::QueryServer as ConverterServer;
 use rmesh_proto::virtualstaking::v1::query_server::QueryServer as VirtualStakingServer;
 use tonic::transport::Server;
@@ -38,6 +42,10 @@ pub async fn serve(router: QueryRouter, address: &str) -> Result<(), CliError> {
         .add_service(NodeServer::from_arc(services.node))
         .add_service(VirtualStakingServer::from_arc(services.virtual_staking))
         .add_service(ConverterServer::from_arc(services.converter))
+        .add_service(ClientServer::from_arc(services.ibc.clone()))
+        .add_service(ConnectionServer::from_arc(services.ibc.clone()))
+        .add_service(ChannelServer::from_arc(services.ibc.clone()))
+        .add_service(TransferServer::from_arc(services.ibc))
         .serve(address)
         .await
         .map_err(|e| CliError::Other(format!("gRPC server on {address} stopped: {e}")))

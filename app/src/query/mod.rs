@@ -20,12 +20,17 @@ use cosmos_sdk_proto::cosmos::slashing::v1beta1::query_server::Query as Slashing
 use cosmos_sdk_proto::cosmos::staking::v1beta1::query_server::Query as StakingApi;
 use cosmos_sdk_proto::cosmos::tx::v1beta1::service_server::Service as TxApi;
 use futures::future::BoxFuture;
+use ibc_proto::ibc::applications::transfer::v1::query_server::Query as TransferApi;
+use ibc_proto::ibc::core::channel::v1::query_server::Query as ChannelApi;
+use ibc_proto::ibc::core::client::v1::query_server::Query as ClientApi;
+use ibc_proto::ibc::core::connection::v1::query_server::Query as ConnectionApi;
 use prost::Message;
 use rmesh_auth::query::AuthQuery;
 use rmesh_bank::query::BankQuery;
 use rmesh_converter::query::ConverterQuery;
 use rmesh_core::query::HEIGHT_HEADER;
 use rmesh_distribution::query::DistributionQuery;
+use rmesh_ibc::query::IbcQuery;
 use rmesh_proto::converter::v1::query_server::Query as ConverterApi;
 use rmesh_proto::virtualstaking::v1::query_server::Query as VirtualStakingApi;
 use rmesh_slashing::query::SlashingQuery;
@@ -53,6 +58,7 @@ pub struct Services {
     pub distribution: Arc<DistributionQuery>,
     pub virtual_staking: Arc<VirtualStakingQuery>,
     pub converter: Arc<ConverterQuery>,
+    pub ibc: Arc<IbcQuery>,
     pub tx: Arc<TxService>,
     pub node: Arc<NodeService>,
 }
@@ -102,6 +108,7 @@ impl QueryRouter {
             distribution: Arc::new(DistributionQuery::new(storage.clone())),
             virtual_staking: Arc::new(VirtualStakingQuery::new(storage.clone())),
             converter: Arc::new(ConverterQuery::new(storage.clone())),
+            ibc: Arc::new(IbcQuery::new(storage.clone())),
             tx: Arc::new(TxService::new(storage.clone(), comet.clone())),
             node: Arc::new(NodeService::new(
                 storage.clone(),
@@ -178,6 +185,52 @@ impl QueryRouter {
             "/rmesh.converter.v1.Query/Provider" => provider,
             "/rmesh.converter.v1.Query/Positions" => positions,
             "/rmesh.converter.v1.Query/PendingPackets" => pending_packets,
+        });
+        routes!(map, services.ibc, ClientApi, {
+            "/ibc.core.client.v1.Query/ClientState" => client_state,
+            "/ibc.core.client.v1.Query/ClientStates" => client_states,
+            "/ibc.core.client.v1.Query/ConsensusState" => consensus_state,
+            "/ibc.core.client.v1.Query/ConsensusStates" => consensus_states,
+            "/ibc.core.client.v1.Query/ConsensusStateHeights" => consensus_state_heights,
+            "/ibc.core.client.v1.Query/ClientStatus" => client_status,
+            "/ibc.core.client.v1.Query/ClientParams" => client_params,
+            "/ibc.core.client.v1.Query/UpgradedClientState" => upgraded_client_state,
+            "/ibc.core.client.v1.Query/UpgradedConsensusState" => upgraded_consensus_state,
+        });
+        routes!(map, services.ibc, ConnectionApi, {
+            "/ibc.core.connection.v1.Query/Connection" => connection,
+            "/ibc.core.connection.v1.Query/Connections" => connections,
+            "/ibc.core.connection.v1.Query/ClientConnections" => client_connections,
+            "/ibc.core.connection.v1.Query/ConnectionClientState" => connection_client_state,
+            "/ibc.core.connection.v1.Query/ConnectionConsensusState" => connection_consensus_state,
+            "/ibc.core.connection.v1.Query/ConnectionParams" => connection_params,
+        });
+        routes!(map, services.ibc, ChannelApi, {
+            "/ibc.core.channel.v1.Query/Channel" => channel,
+            "/ibc.core.channel.v1.Query/Channels" => channels,
+            "/ibc.core.channel.v1.Query/ConnectionChannels" => connection_channels,
+            "/ibc.core.channel.v1.Query/ChannelClientState" => channel_client_state,
+            "/ibc.core.channel.v1.Query/ChannelConsensusState" => channel_consensus_state,
+            "/ibc.core.channel.v1.Query/PacketCommitment" => packet_commitment,
+            "/ibc.core.channel.v1.Query/PacketCommitments" => packet_commitments,
+            "/ibc.core.channel.v1.Query/PacketReceipt" => packet_receipt,
+            "/ibc.core.channel.v1.Query/PacketAcknowledgement" => packet_acknowledgement,
+            "/ibc.core.channel.v1.Query/PacketAcknowledgements" => packet_acknowledgements,
+            "/ibc.core.channel.v1.Query/UnreceivedPackets" => unreceived_packets,
+            "/ibc.core.channel.v1.Query/UnreceivedAcks" => unreceived_acks,
+            "/ibc.core.channel.v1.Query/NextSequenceReceive" => next_sequence_receive,
+            "/ibc.core.channel.v1.Query/NextSequenceSend" => next_sequence_send,
+            "/ibc.core.channel.v1.Query/UpgradeError" => upgrade_error,
+            "/ibc.core.channel.v1.Query/Upgrade" => upgrade,
+            "/ibc.core.channel.v1.Query/ChannelParams" => channel_params,
+        });
+        routes!(map, services.ibc, TransferApi, {
+            "/ibc.applications.transfer.v1.Query/DenomTraces" => denom_traces,
+            "/ibc.applications.transfer.v1.Query/DenomTrace" => denom_trace,
+            "/ibc.applications.transfer.v1.Query/Params" => params,
+            "/ibc.applications.transfer.v1.Query/DenomHash" => denom_hash,
+            "/ibc.applications.transfer.v1.Query/EscrowAddress" => escrow_address,
+            "/ibc.applications.transfer.v1.Query/TotalEscrowForDenom" => total_escrow_for_denom,
         });
         routes!(map, services.tx, TxApi, {
             "/cosmos.tx.v1beta1.Service/Simulate" => simulate,

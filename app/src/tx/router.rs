@@ -17,6 +17,11 @@ use rmesh_staking::{
     RedelegateHandler, UndelegateHandler,
 };
 
+use ibc_proto::ibc::applications::transfer::v1 as transfer;
+use ibc_proto::ibc::core::channel::v1 as channel;
+use ibc_proto::ibc::core::client::v1 as client;
+use ibc_proto::ibc::core::connection::v1 as connection;
+use rmesh_ibc::IbcHandler;
 use rmesh_virtual_staking::UpdateParamsHandler;
 
 use crate::hooks::AppHooks;
@@ -25,6 +30,28 @@ use crate::hooks::AppHooks;
 pub struct CheckedMsg {
     pub module: &'static str,
     pub signers: Vec<Address>,
+}
+
+/// IBC messages (relayed core messages and ICS-20 transfers), all served by `IbcHandler`.
+macro_rules! ibc_dispatch {
+    ($url:expr, $call:ident $args:tt) => {
+        ibc_dispatch!(@each $url, $call $args, [
+            client::MsgCreateClient, client::MsgUpdateClient, client::MsgUpgradeClient,
+            client::MsgSubmitMisbehaviour,
+            connection::MsgConnectionOpenInit, connection::MsgConnectionOpenTry,
+            connection::MsgConnectionOpenAck, connection::MsgConnectionOpenConfirm,
+            channel::MsgChannelOpenInit, channel::MsgChannelOpenTry, channel::MsgChannelOpenAck,
+            channel::MsgChannelOpenConfirm, channel::MsgChannelCloseInit,
+            channel::MsgChannelCloseConfirm, channel::MsgRecvPacket, channel::MsgAcknowledgement,
+            channel::MsgTimeout, channel::MsgTimeoutOnClose, transfer::MsgTransfer,
+        ])
+    };
+    (@each $url:expr, $call:ident $args:tt, [$($message:ty),* $(,)?]) => {{
+        $(if $url == <$message>::type_url() {
+            return $call::<IbcHandler<$message>, _> $args .await;
+        })*
+        Err(SdkError::TxDecode(format!("unable to resolve type URL {}", $url)))
+    }};
 }
 
 /// The one list of message handlers; every dispatch goes through it.
@@ -65,6 +92,8 @@ macro_rules! dispatch {
             $call::<RemoveProviderHandler, _>($($arg),*).await
         } else if url == <UpdateParamsHandler as MsgHandler>::Msg::type_url() {
             $call::<UpdateParamsHandler, _>($($arg),*).await
+        } else if url.starts_with("/ibc.") {
+            ibc_dispatch!(url, $call($($arg),*))
         } else {
             Err(SdkError::TxDecode(format!("unable to resolve type URL {url}")))
         }

@@ -129,7 +129,9 @@ impl TestChain {
         steps: Vec<Step>,
     ) -> MeshBlock {
         self.height += 1;
-        let mut state = StateDelta::new(self.storage.latest_snapshot());
+        let snapshot = self.storage.latest_snapshot();
+        let previous_app_hash = snapshot.root_hash().await.unwrap().0.to_vec();
+        let mut state = StateDelta::new(snapshot);
         let commit = CommitInfo {
             round: 0u16.into(),
             votes,
@@ -137,6 +139,8 @@ impl TestChain {
         let header = BlockHeader {
             height: self.height,
             time: TestChain::time_of(self.height),
+            previous_app_hash,
+            next_validators_hash: tendermint::Hash::None,
             last_commit: &commit,
             misbehavior: &misbehavior,
         };

@@ -1,0 +1,172 @@
+//! Stock Hermes (ibc-relayer-cli 1.10.5) between test nets: a config for the given chains, the
+//! relayer's key on each, one-shot commands and a relaying process that stops with the test.
+
+use std::fs;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use serde_json::Value;
+
+use crate::{die_with_parent, hermes_bin, rmeshd_command, run_with_timeout, TestNet, PREFIX};
+
+pub const RELAYER_KEY: &str = "relayer";
+
+pub struct Hermes {
+    pub dir: PathBuf,
+    config: PathBuf,
+    binary: PathBuf,
+    relaying: Option<Child>,
+}
+
+impl Drop for Hermes {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.relaying.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// The `[[chains]]` entry of one net: its first node, our JMT proof specs, the relayer key.
+fn chain_entry(net: &TestNet, proof_specs: &str) -> String {
+    let node = &net.nodes[0];
+    let rpc = node.rpc_url();
+    let ws = rpc.replacen("http", "ws", 1);
+    format!(
+        r#"
+[[chains]]
+id = "{id}"
+type = "CosmosSdk"
+rpc_addr = "{rpc}"
+grpc_addr = "http://{grpc}"
+event_source = {{ mode = "push", url = "{ws}/websocket", batch_delay = "200ms" }}
+rpc_timeout = "10s"
+trusted_node = true
+account_prefix = "{PREFIX}"
+key_name = "{RELAYER_KEY}"
+store_prefix = "ibc"
+default_gas = 400000
+max_gas = 4000000
+gas_price = {{ price = 0.0025, denom = "urmesh" }}
+gas_multiplier = 1.5
+max_msg_num = 30
+max_tx_size = 180000
+clock_drift = "5s"
+max_block_time = "30s"
+trusting_period = "14days"
+trust_threshold = {{ numerator = "2", denominator = "3" }}
+address_type = {{ derivation = "cosmos" }}
+proof_specs = '''
+{proof_specs}
+'''
+"#,
+        id = net.chain_id,
+        grpc = node.grpc_addr(),
+    )
+}
+
+impl Hermes {
+    /// Writes the config for `nets` under `dir` and adds the relayer key (`mnemonic`) on each.
+    pub fn configure(dir: PathBuf, nets: &[&TestNet], mnemonic: &str) -> Result<Self> {
+        fs::create_dir_all(&dir)?;
+        let specs = run_with_timeout(
+            rmeshd_command()?.args(["ibc", "proof-specs"]),
+            None,
+            Duration::from_secs(10),
+        )?;
+        let mut config = String::from(
+            r#"[global]
+log_level = "info"
+[mode.clients]
+enabled = true
+refresh = true
+misbehaviour = false
+[mode.connections]
+enabled = false
+[mode.channels]
+enabled = false
+[mode.packets]
+enabled = true
+clear_interval = 5
+clear_on_start = true
+tx_confirmation = true
+"#,
+        );
+        for net in nets {
+            config.push_str(&chain_entry(net, specs.stdout.trim()));
+        }
+        let path = dir.join("config.toml");
+        fs::write(&path, config)?;
+        let mnemonic_file = dir.join("relayer.mnemonic");
+        fs::write(&mnemonic_file, mnemonic)?;
+        let hermes = Hermes {
+            dir,
+            config: path,
+            binary: hermes_bin()?,
+            relaying: None,
+        };
+        for net in nets {
+            let file = mnemonic_file.display().to_string();
+            hermes.run(&[
+                "keys",
+                "add",
+                "--chain",
+                &net.chain_id,
+                "--mnemonic-file",
+                &file,
+            ])?;
+        }
+        Ok(hermes)
+    }
+
+    fn command(&self) -> Command {
+        let mut command = Command::new(&self.binary);
+        command.arg("--config").arg(&self.config);
+        command
+    }
+
+    /// Runs `hermes --json <args>` and returns the result of its success line.
+    pub fn run(&self, args: &[&str]) -> Result<Value> {
+        let mut command = self.command();
+        command.arg("--json").args(args);
+        let out = run_with_timeout(&mut command, None, Duration::from_secs(180))?;
+        let last = out
+            .stdout
+            .lines()
+            .rev()
+            .find_map(|line| serde_json::from_str::<Value>(line).ok());
+        match last {
+            Some(v) if v["status"] == "success" && out.success() => Ok(v["result"].clone()),
+            _ => bail!(
+                "hermes {} failed ({}):\n{}\n{}",
+                args.join(" "),
+                out.status,
+                out.stdout,
+                out.stderr
+            ),
+        }
+    }
+
+    /// Starts `hermes start` (push mode), logging to `<dir>/hermes.log`.
+    pub fn start(&mut self) -> Result<()> {
+        let log = fs::File::create(self.dir.join("hermes.log"))?;
+        let mut command = self.command();
+        command
+            .arg("start")
+            .stdin(Stdio::null())
+            .stdout(log.try_clone()?)
+            .stderr(log);
+        die_with_parent(&mut command);
+        self.relaying = Some(command.spawn().context("starting hermes")?);
+        Ok(())
+    }
+
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.relaying.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
