@@ -1,8 +1,12 @@
 # Shared by localnet/start.sh and localnet/join.sh (sourced, not run). Expects ROOT (the checkout)
-# and DIR (the localnet directory). Node i lives in $DIR/node$i and listens on 127.0.0.(i+1).
+# and DIR (the localnet directory). Node i lives in $DIR/node$i and listens on $NET.(i+1).
+# $LOCALNET_NET (default 127.0.0), $LOCALNET_CHAIN_ID and $LOCALNET_PREFIX let two nets run side
+# by side (localnet/ibc.sh starts a consumer and a provider this way).
 # shellcheck shell=bash disable=SC2034 # (the constants are for the scripts that source this file)
 
-CHAIN_ID=rmesh-localnet
+CHAIN_ID="${LOCALNET_CHAIN_ID:-rmesh-localnet}"
+NET="${LOCALNET_NET:-127.0.0}"
+PREFIX="${LOCALNET_PREFIX:-rmesh}"
 DENOM=urmesh
 MIN_GAS_PRICES="0.001$DENOM"
 VALIDATOR_COINS="1000000000$DENOM"
@@ -10,6 +14,9 @@ SELF_BOND="100000000$DENOM"
 P2P_PORT=26656 RPC_PORT=26657 ABCI_PORT=26658 GRPC_PORT=9090
 
 die() { echo "localnet: $*" >&2; exit 1; }
+
+# The address of node $1.
+node_ip() { echo "$NET.$(($1 + 1))"; }
 
 # Prints the pids from $DIR/pids that still run a process on a node home under $DIR.
 live_pids() {
@@ -37,7 +44,8 @@ taken() {
 
 # Dies unless node $1's four ports on its address are free.
 check_ports() {
-  local ip="127.0.0.$(($1 + 1))" port
+  local ip port
+  ip=$(node_ip "$1")
   for port in $P2P_PORT $RPC_PORT $ABCI_PORT $GRPC_PORT; do
     ! taken "$ip" "$port" || die "port $port of $ip is taken by another process; stop it first"
   done
@@ -68,7 +76,8 @@ set_cfg() {
 
 # Points node $1's config.toml at its own address, with persistent peers $2 (id@ip:port,...).
 configure_node() {
-  local ip="127.0.0.$(($1 + 1))" cfg="$DIR/node$1/config/config.toml"
+  local ip cfg="$DIR/node$1/config/config.toml"
+  ip=$(node_ip "$1")
   set_cfg "$cfg" "" moniker "\"node$1\""
   set_cfg "$cfg" "" proxy_app "\"tcp://$ip:$ABCI_PORT\""
   set_cfg "$cfg" rpc laddr "\"tcp://$ip:$RPC_PORT\""
@@ -95,7 +104,8 @@ find_binaries() {
 # Starts node $1: its rmeshd, then (once rmeshd listens) its CometBFT, both recorded in $DIR/pids.
 # Returns 1, saying why on stderr, when rmeshd exits or does not listen within 60s.
 start_node() {
-  local i=$1 ip="127.0.0.$(($1 + 1))" home="$DIR/node$1" pid deadline=$((SECONDS + 60))
+  local i=$1 ip home="$DIR/node$1" pid deadline=$((SECONDS + 60))
+  ip=$(node_ip "$1")
   setsid "$RMESHD" start --home "$home" --abci-addr "$ip:$ABCI_PORT" --grpc-addr "$ip:$GRPC_PORT" \
     --comet-rpc "http://$ip:$RPC_PORT" --minimum-gas-prices "$MIN_GAS_PRICES" </dev/null >>"$home/rmeshd.log" 2>&1 &
   pid=$!

@@ -140,6 +140,7 @@ async fn main() {
             status: ProviderStatus::Active,
             price_feeder: None,
             channel_id: None,
+            connection_id: None,
         })
         .collect();
     let home = tempfile::tempdir().unwrap();

@@ -7,6 +7,7 @@ pub mod config;
 pub mod error;
 pub mod genesis;
 pub mod hooks;
+pub mod ibc;
 pub mod keyring;
 pub mod node;
 pub mod query;

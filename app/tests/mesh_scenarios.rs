@@ -763,3 +763,113 @@ async fn a_removed_provider_is_wound_down_and_deleted_once_its_packets_are_deliv
         .unwrap()
         .is_none());
 }
+
+#[tokio::test]
+async fn the_mesh_security_handshake_is_opened_by_us_on_the_providers_connection_only() {
+    use ibc::core::channel::types::channel::{Counterparty, Order};
+    use ibc::core::channel::types::Version;
+    use ibc::core::host::types::identifiers::{ChannelId, ConnectionId, PortId};
+    use ibc::core::router::module::Module;
+    use rmesh_converter::ibc_app::{check_version, ConverterModule, PORT, VERSION};
+
+    let chain = mesh_chain(2, |genesis| {
+        genesis.converter.providers[0].connection_id = Some("connection-0".into());
+    })
+    .await;
+    let mut state = cnidarium::StateDelta::new(chain.storage.latest_snapshot());
+    let store = rmesh_ibc::store::TxStore::new(&mut state);
+    let mut module = ConverterModule::new(store);
+    let port = PortId::new(PORT.into()).unwrap();
+    let channel = ChannelId::new(0);
+    let counterparty = Counterparty::new(PortId::new("provider".into()).unwrap(), None);
+    let ours = [ConnectionId::new(0)];
+    let empty = Version::new(String::new());
+    let init = |module: &ConverterModule<_>, order, hops: &[ConnectionId]| {
+        module.on_chan_open_init_validate(order, hops, &port, &channel, &counterparty, &empty)
+    };
+
+    assert_eq!(
+        init(&module, Order::Unordered, &ours).unwrap().as_str(),
+        VERSION
+    );
+    assert!(
+        init(&module, Order::Ordered, &ours).is_err(),
+        "unordered only"
+    );
+    assert!(
+        init(&module, Order::Unordered, &[ConnectionId::new(9)]).is_err(),
+        "unknown connection"
+    );
+    assert!(module
+        .on_chan_open_try_validate(
+            Order::Unordered,
+            &ours,
+            &port,
+            &channel,
+            &counterparty,
+            &empty
+        )
+        .unwrap_err()
+        .to_string()
+        .contains("OpenTry is refused"));
+
+    module
+        .on_chan_open_init_execute(
+            Order::Unordered,
+            &ours,
+            &port,
+            &channel,
+            &counterparty,
+            &empty,
+        )
+        .unwrap();
+    let answer = Version::new(r#"{"protocol":"mesh-security","version":"0.11.0"}"#.into());
+    module
+        .on_chan_open_ack_validate(&port, &channel, &answer)
+        .unwrap();
+    module
+        .on_chan_open_ack_execute(&port, &channel, &answer)
+        .unwrap();
+    assert!(
+        init(&module, Order::Unordered, &ours)
+            .unwrap_err()
+            .to_string()
+            .contains("already has channel channel-0"),
+        "one channel per provider"
+    );
+    assert!(
+        module.on_chan_close_init_validate(&port, &channel).is_err(),
+        "only the authority closes"
+    );
+    drop(module);
+    assert_eq!(
+        state
+            .provider(PROVIDER)
+            .await
+            .unwrap()
+            .unwrap()
+            .channel_id
+            .as_deref(),
+        Some("channel-0")
+    );
+    let queued = state.outbox(PROVIDER).await.unwrap();
+    assert!(
+        queued[0].data.starts_with(r#"{"valset_update":"#),
+        "the full set goes first"
+    );
+
+    for (text, ok) in [
+        (r#"{"protocol":"mesh-security","version":"0.11.0"}"#, true),
+        (r#"{"protocol":"mesh-security","version":"0.12.3"}"#, true),
+        (r#"{"protocol":"mesh-security","version":"0.10.9"}"#, false),
+        (r#"{"protocol":"mesh-security","version":"1.0.0"}"#, false),
+        (r#"{"protocol":"ics20-1","version":"0.11.0"}"#, false),
+        ("ics20-1", false),
+    ] {
+        assert_eq!(
+            check_version(&Version::new(text.into())).is_ok(),
+            ok,
+            "{text}"
+        );
+    }
+}

@@ -88,6 +88,7 @@ fn provider_json(info: &converter::ProviderInfo) -> Value {
         "status": status,
         "price_feeder": provider.price_feeder,
         "channel_id": provider.channel_id,
+        "connection_id": provider.connection_id,
         "staked": info.staked,
         "delegated": info.delegated,
         "held_rewards": info.held_rewards,
@@ -264,6 +265,9 @@ pub enum ConverterTx {
         /// An account that may post prices besides the authority.
         #[arg(long, default_value = "")]
         price_feeder: String,
+        /// The IBC connection to the provider chain its mesh-security channel will use.
+        #[arg(long, default_value = "")]
+        connection_id: String,
         #[arg(long)]
         from: String,
         #[command(flatten)]
@@ -280,6 +284,8 @@ pub enum ConverterTx {
         price_feeder: String,
         #[arg(long, default_value = "")]
         status: String,
+        #[arg(long, default_value = "")]
+        connection_id: String,
         #[arg(long)]
         from: String,
         #[command(flatten)]
@@ -342,6 +348,7 @@ pub async fn run_converter_tx(home: &Path, command: ConverterTx) -> Result<(), C
             discount,
             cap,
             price_feeder,
+            connection_id,
             from,
             tx,
         } => {
@@ -354,6 +361,7 @@ pub async fn run_converter_tx(home: &Path, command: ConverterTx) -> Result<(), C
                     discount,
                     cap,
                     price_feeder,
+                    connection_id,
                 })
             };
             (from, tx, Box::new(message) as Box<dyn FnOnce(String) -> _>)
@@ -364,6 +372,7 @@ pub async fn run_converter_tx(home: &Path, command: ConverterTx) -> Result<(), C
             cap,
             price_feeder,
             status,
+            connection_id,
             from,
             tx,
         } => {
@@ -375,6 +384,7 @@ pub async fn run_converter_tx(home: &Path, command: ConverterTx) -> Result<(), C
                     cap,
                     price_feeder,
                     status,
+                    connection_id,
                 })
             };
             (from, tx, Box::new(message) as Box<dyn FnOnce(String) -> _>)

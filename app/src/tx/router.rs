@@ -25,6 +25,7 @@ use rmesh_ibc::IbcHandler;
 use rmesh_virtual_staking::UpdateParamsHandler;
 
 use crate::hooks::AppHooks;
+use crate::ibc::AppIbcModules;
 
 /// A message that passed its stateless checks.
 pub struct CheckedMsg {
@@ -48,7 +49,7 @@ macro_rules! ibc_dispatch {
     };
     (@each $url:expr, $call:ident $args:tt, [$($message:ty),* $(,)?]) => {{
         $(if $url == <$message>::type_url() {
-            return $call::<IbcHandler<$message>, _> $args .await;
+            return $call::<IbcHandler<$message, AppIbcModules>, _> $args .await;
         })*
         Err(SdkError::TxDecode(format!("unable to resolve type URL {}", $url)))
     }};

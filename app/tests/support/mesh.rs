@@ -62,6 +62,7 @@ pub fn provider(id: &str, price: &str, discount: &str, cap: u128) -> Provider {
         status: ProviderStatus::Active,
         price_feeder: None,
         channel_id: None,
+        connection_id: None,
     }
 }
 

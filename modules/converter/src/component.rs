@@ -52,9 +52,11 @@ impl Converter {
         Ok(())
     }
 
-    /// After staking's end-block: this block's validator news to every provider.
+    /// After staking's end-block: this block's validator news to every provider, then every
+    /// queued packet onto its provider's channel.
     pub async fn after_validator_set<S: StateWrite>(state: &mut S) -> Result<(), SdkError> {
-        valset::flush(state).await
+        valset::flush(state).await?;
+        crate::ibc_app::send_queued(state).await
     }
 
     /// The provider's channel opened: bind it and send the full validator set first.

@@ -12,6 +12,7 @@ pub mod error;
 pub mod event;
 pub mod genesis;
 pub mod hooks;
+pub mod ibc_app;
 pub mod msg;
 pub mod msg_add_provider;
 pub mod msg_remove_provider;

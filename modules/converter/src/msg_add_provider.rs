@@ -25,6 +25,7 @@ fn provider_of(msg: &MsgAddProvider) -> Result<Provider, SdkError> {
         status: ProviderStatus::Active,
         price_feeder: None,
         channel_id: None,
+        connection_id: optional(&msg.connection_id, |t| Ok(t.to_string()))?,
     };
     provider.validate()?;
     Ok(provider)

@@ -65,6 +65,9 @@ impl MsgHandler for UpdateProviderHandler {
         if let Some(feeder) = optional_address(state, &msg.price_feeder).await? {
             provider.price_feeder = Some(feeder);
         }
+        if !msg.connection_id.is_empty() {
+            provider.connection_id = Some(msg.connection_id.clone());
+        }
         if let Some(status) = status_of(&msg.status)? {
             provider.status = status;
         }

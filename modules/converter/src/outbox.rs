@@ -58,6 +58,26 @@ pub async fn on_timeout<S: StateWrite>(
     requeue(state, packet, "timeout", String::new())
 }
 
+/// The channel refused the packet now (not open yet, or closing): it waits for the next block.
+pub fn on_send_failed<S: StateWrite>(
+    state: &mut S,
+    packet: OutgoingPacket,
+    reason: &str,
+) -> Result<(), SdkError> {
+    let mut packet = packet;
+    packet.in_flight = false;
+    state.put_outgoing(&packet)?;
+    state.record(event(
+        "packet_not_sent",
+        &packet.provider_id,
+        &[
+            ("id", packet.id.to_string()),
+            ("reason", reason.to_string()),
+        ],
+    ));
+    Ok(())
+}
+
 fn requeue<S: StateWrite>(
     state: &mut S,
     mut packet: OutgoingPacket,

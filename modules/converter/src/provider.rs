@@ -42,6 +42,9 @@ pub struct Provider {
     pub price_feeder: Option<Address>,
     #[serde(default)]
     pub channel_id: Option<String>,
+    /// The IBC connection to the provider chain; its mesh-security channel must use it.
+    #[serde(default)]
+    pub connection_id: Option<String>,
 }
 
 /// 1 / value, floored to 18 places (the reference multiplies by this inverse).
@@ -105,6 +108,7 @@ impl Provider {
             status: self.status.to_proto() as i32,
             price_feeder: feeder,
             channel_id: self.channel_id.clone().unwrap_or_default(),
+            connection_id: self.connection_id.clone().unwrap_or_default(),
         }
     }
 }
@@ -123,6 +127,7 @@ mod tests {
             status: ProviderStatus::Active,
             price_feeder: None,
             channel_id: None,
+            connection_id: None,
         }
     }
 

@@ -65,6 +65,16 @@ pub fn outgoing(provider: &str, id: u64) -> String {
     format!("{}{id:020}", outbox_of(provider))
 }
 
+/// A channel we opened (ChanOpenInit) for a provider, until its ChanOpenAck binds it.
+pub fn opening_channel(channel_id: &str) -> String {
+    format!("converter/opening_channel/{channel_id}")
+}
+
+/// The outgoing packet a sent IBC sequence carries, until its ack or timeout.
+pub fn sent(channel_id: &str, sequence: u64) -> String {
+    format!("converter/sent/{channel_id}/{sequence:020}")
+}
+
 /// Ephemeral (per block): validator set changes waiting for the end of the block.
 pub const VALSET_CHANGES: &str = "converter/valset_changes";
 

@@ -22,7 +22,7 @@ use rmesh_core::{Address, MsgHandler, SdkError, StoreRead};
 use crate::context::IbcContext;
 use crate::error::IbcError;
 use crate::host::Host;
-use crate::router::IbcRouter;
+use crate::router::{AppModules, PortRouter};
 use crate::state_key;
 use crate::store::TxStore;
 use crate::transfer::TransferModule;
@@ -68,10 +68,11 @@ ibc_messages! {
     "transfer": MsgTransfer => MsgTransferResponse, sender;
 }
 
-pub struct IbcHandler<M>(PhantomData<M>);
+/// Serves IBC message `M` with ICS-20 and the chain's applications `A`.
+pub struct IbcHandler<M, A>(PhantomData<(M, A)>);
 
 #[async_trait]
-impl<M: IbcMessage> MsgHandler for IbcHandler<M> {
+impl<M: IbcMessage, A: AppModules> MsgHandler for IbcHandler<M, A> {
     type Msg = M;
     type Response = M::Response;
     const MODULE: &'static str = M::MODULE;
@@ -95,7 +96,7 @@ impl<M: IbcMessage> MsgHandler for IbcHandler<M> {
         if any.type_url == MsgTransfer::type_url() {
             any = with_full_trace(state, any).await?;
         }
-        deliver(state, Host::of_block(state).await?, any)?;
+        deliver::<S, A>(state, Host::of_block(state).await?, any)?;
         Ok(M::Response::default())
     }
 }
@@ -120,19 +121,22 @@ async fn with_full_trace<S: StateRead>(state: &S, any: Any) -> Result<Any, SdkEr
 }
 
 /// Runs one IBC message through ibc-rs (validate, then execute) on `state`.
-fn deliver<S: StateWrite>(state: &mut S, host: Host, any: Any) -> Result<(), SdkError> {
+fn deliver<S: StateWrite, A: AppModules>(
+    state: &mut S,
+    host: Host,
+    any: Any,
+) -> Result<(), SdkError> {
     let store = TxStore::new(state);
-    let account_prefix = host.account_prefix.clone();
-    let mut context = IbcContext::new(store.clone(), host);
-    let mut router = IbcRouter {
-        transfer: TransferModule::new(store, account_prefix),
-    };
     if any.type_url == MsgTransfer::type_url() {
         let msg = DomainMsgTransfer::try_from(any).map_err(|e| IbcError::Decode(e.to_string()))?;
-        send_transfer(&mut context, &mut router.transfer, msg)
+        let mut transfer = TransferModule::new(store.clone(), host.account_prefix.clone());
+        let mut context = IbcContext::new(store, host);
+        send_transfer(&mut context, &mut transfer, msg)
             .map_err(|e| IbcError::Transfer(e.to_string()).into())
     } else {
         let envelope = MsgEnvelope::try_from(any).map_err(|e| IbcError::Decode(e.to_string()))?;
+        let mut router = PortRouter::new::<S, A>(&store, &host);
+        let mut context = IbcContext::new(store.clone(), host);
         dispatch(&mut context, &mut router, envelope)
             .map_err(|e| IbcError::Handler(e.to_string()).into())
     }

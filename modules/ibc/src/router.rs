@@ -1,4 +1,5 @@
-//! Which application owns which port.
+//! Which application owns which port. The app names its applications (`AppModules`); ICS-20
+//! is always there.
 
 use cnidarium::StateWrite;
 use ibc::core::host::types::identifiers::PortId;
@@ -6,25 +7,74 @@ use ibc::core::router::module::Module;
 use ibc::core::router::router::Router;
 use ibc::core::router::types::module::ModuleId;
 
+use crate::host::Host;
+use crate::store::TxStore;
 use crate::transfer::TransferModule;
 
-const TRANSFER: &str = "transfer";
-
-pub struct IbcRouter<'a, S: StateWrite> {
-    pub transfer: TransferModule<'a, S>,
+/// The IBC applications of a chain beyond ICS-20, each bound to its port, built per message
+/// over the message's state.
+pub trait AppModules: Send + Sync + 'static {
+    fn modules<'a, S: StateWrite>(
+        store: &TxStore<'a, S>,
+        host: &Host,
+    ) -> Vec<(PortId, Box<dyn Module + 'a>)>;
 }
 
-impl<S: StateWrite> Router for IbcRouter<'_, S> {
+/// A chain whose only IBC application is ICS-20.
+pub struct TransferOnly;
+
+impl AppModules for TransferOnly {
+    fn modules<'a, S: StateWrite>(
+        _: &TxStore<'a, S>,
+        _: &Host,
+    ) -> Vec<(PortId, Box<dyn Module + 'a>)> {
+        vec![]
+    }
+}
+
+/// Routes by port: the port's name is its module's id.
+pub struct PortRouter<'a> {
+    modules: Vec<(PortId, ModuleId, Box<dyn Module + 'a>)>,
+}
+
+impl<'a> PortRouter<'a> {
+    pub fn new<S: StateWrite, A: AppModules>(store: &TxStore<'a, S>, host: &Host) -> Self {
+        let transfer: Box<dyn Module + 'a> = Box::new(TransferModule::new(
+            store.clone(),
+            host.account_prefix.clone(),
+        ));
+        let modules = std::iter::once((PortId::transfer(), transfer))
+            .chain(A::modules(store, host))
+            .map(|(port, module)| {
+                let id = ModuleId::new(port.to_string());
+                (port, id, module)
+            })
+            .collect();
+        PortRouter { modules }
+    }
+}
+
+impl Router for PortRouter<'_> {
     fn get_route(&self, module_id: &ModuleId) -> Option<&dyn Module> {
-        (module_id == &ModuleId::new(TRANSFER.into())).then_some(&self.transfer as &dyn Module)
+        self.modules
+            .iter()
+            .find(|(_, id, _)| id == module_id)
+            .map(|(_, _, module)| module.as_ref())
     }
 
     fn get_route_mut(&mut self, module_id: &ModuleId) -> Option<&mut dyn Module> {
-        (module_id == &ModuleId::new(TRANSFER.into()))
-            .then_some(&mut self.transfer as &mut dyn Module)
+        for (_, id, module) in self.modules.iter_mut() {
+            if id == module_id {
+                return Some(module.as_mut());
+            }
+        }
+        None
     }
 
     fn lookup_module(&self, port_id: &PortId) -> Option<ModuleId> {
-        (port_id == &PortId::transfer()).then(|| ModuleId::new(TRANSFER.into()))
+        self.modules
+            .iter()
+            .find(|(port, _, _)| port == port_id)
+            .map(|(_, id, _)| id.clone())
     }
 }

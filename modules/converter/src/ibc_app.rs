@@ -1,0 +1,361 @@
+//! The converter as an IBC application on port `mesh-security`: the consumer opens (OpenTry is
+//! refused), one channel per provider on the provider's connection, the version of
+//! PROTOCOL.md; packets from the provider go to `receive`, our queued packets go out at the end
+//! of each block, and their acks and timeouts come back to the outbox.
+
+use std::time::Duration;
+
+use cnidarium::{StateDelta, StateWrite};
+use ibc::core::channel::types::acknowledgement::Acknowledgement;
+use ibc::core::channel::types::channel::{Counterparty, Order};
+use ibc::core::channel::types::error::ChannelError;
+use ibc::core::channel::types::packet::Packet;
+use ibc::core::channel::types::Version;
+use ibc::core::host::types::identifiers::{ChannelId, ConnectionId, PortId};
+use ibc::core::router::module::Module;
+use ibc::core::router::types::module::ModuleExtras;
+use ibc::primitives::Signer;
+use rmesh_core::{SdkError, StoreRead, StoreWrite};
+use rmesh_ibc::store::{run, TxStore};
+use serde::Deserialize;
+
+use crate::component::Converter;
+use crate::outbox;
+use crate::receive::on_recv_packet;
+use crate::state_key;
+use crate::view::ConverterRead;
+
+/// Our port; providers are configured with it.
+pub const PORT: &str = "mesh-security";
+/// The channel version we propose and answer with, exactly.
+pub const VERSION: &str = r#"{"protocol":"mesh-security","version":"0.11.0"}"#;
+
+pub struct ConverterModule<'a, S: StateWrite> {
+    store: TxStore<'a, S>,
+}
+
+impl<S: StateWrite> std::fmt::Debug for ConverterModule<'_, S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ConverterModule")
+    }
+}
+
+fn refuse(description: impl Into<String>) -> ChannelError {
+    ChannelError::AppSpecific {
+        description: description.into(),
+    }
+}
+
+fn app_error(err: SdkError) -> ChannelError {
+    refuse(err.to_string())
+}
+
+/// A counterparty version is acceptable when its protocol is mesh-security and its semver is
+/// at least 0.11.0 with the same major.
+pub fn check_version(version: &Version) -> Result<(), ChannelError> {
+    #[derive(Deserialize)]
+    struct MeshVersion {
+        protocol: String,
+        version: String,
+    }
+    let parsed: MeshVersion = serde_json::from_str(version.as_str()).map_err(|e| {
+        refuse(format!(
+            "channel version {version} is not mesh-security's: {e}"
+        ))
+    })?;
+    let numbers: Vec<u64> = parsed
+        .version
+        .split('.')
+        .map(|part| part.parse().unwrap_or(u64::MAX))
+        .collect();
+    let compatible = parsed.protocol == "mesh-security"
+        && numbers.len() == 3
+        && numbers[0] == 0
+        && numbers[1] >= 11
+        && numbers[1] != u64::MAX
+        && numbers[2] != u64::MAX;
+    compatible
+        .then_some(())
+        .ok_or_else(|| refuse(format!("unsupported mesh-security version {version}")))
+}
+
+impl<'a, S: StateWrite> ConverterModule<'a, S> {
+    pub fn new(store: TxStore<'a, S>) -> Self {
+        ConverterModule { store }
+    }
+
+    /// The provider whose connection this is, if it has no channel yet.
+    fn provider_on(&self, connection: &ConnectionId) -> Result<String, ChannelError> {
+        let state = self.store.0.borrow();
+        let providers = run(state.all_providers()).map_err(app_error)?;
+        let provider = providers
+            .into_iter()
+            .find(|p| p.connection_id.as_deref() == Some(connection.as_str()))
+            .ok_or_else(|| refuse(format!("no provider uses connection {connection}")))?;
+        if let Some(open) = provider.channel_id {
+            return Err(refuse(format!(
+                "provider {:?} already has channel {open}",
+                provider.id
+            )));
+        }
+        Ok(provider.id)
+    }
+
+    fn provider_of(&self, channel: &ChannelId) -> Result<String, ChannelError> {
+        let state = self.store.0.borrow();
+        run(state.provider_of_channel(channel.as_str()))
+            .map_err(app_error)?
+            .ok_or_else(|| refuse(format!("{channel} belongs to no provider")))
+    }
+
+    /// The outbox entry behind a packet we sent, forgotten once its outcome is known.
+    fn sent_packet(&self, packet: &Packet) -> Result<(String, u64), ChannelError> {
+        let provider = self.provider_of(&packet.chan_id_on_a)?;
+        let key = state_key::sent(packet.chan_id_on_a.as_str(), packet.seq_on_a.value());
+        let mut state = self.store.0.borrow_mut();
+        let id = run(state.get_json::<u64>(&key))
+            .map_err(app_error)?
+            .ok_or_else(|| refuse(format!("no record of packet {}", packet.seq_on_a)))?;
+        state.delete_key(key).map_err(app_error)?;
+        Ok((provider, id))
+    }
+
+    fn first_hop(hops: &[ConnectionId]) -> Result<&ConnectionId, ChannelError> {
+        hops.first()
+            .ok_or_else(|| refuse("a mesh-security channel needs a connection"))
+    }
+}
+
+impl<S: StateWrite> Module for ConverterModule<'_, S> {
+    fn on_chan_open_init_validate(
+        &self,
+        order: Order,
+        hops: &[ConnectionId],
+        _port: &PortId,
+        _channel: &ChannelId,
+        _counterparty: &Counterparty,
+        version: &Version,
+    ) -> Result<Version, ChannelError> {
+        if order != Order::Unordered {
+            return Err(refuse("mesh-security channels are unordered"));
+        }
+        if !version.is_empty() {
+            check_version(version)?;
+        }
+        self.provider_on(Self::first_hop(hops)?)?;
+        Ok(Version::new(VERSION.to_string()))
+    }
+
+    fn on_chan_open_init_execute(
+        &mut self,
+        _order: Order,
+        hops: &[ConnectionId],
+        _port: &PortId,
+        channel: &ChannelId,
+        _counterparty: &Counterparty,
+        _version: &Version,
+    ) -> Result<(ModuleExtras, Version), ChannelError> {
+        let provider = self.provider_on(Self::first_hop(hops)?)?;
+        let mut state = self.store.0.borrow_mut();
+        state
+            .put_json(state_key::opening_channel(channel.as_str()), &provider)
+            .map_err(app_error)?;
+        Ok((ModuleExtras::empty(), Version::new(VERSION.to_string())))
+    }
+
+    fn on_chan_open_try_validate(
+        &self,
+        _order: Order,
+        _hops: &[ConnectionId],
+        _port: &PortId,
+        _channel: &ChannelId,
+        _counterparty: &Counterparty,
+        _version: &Version,
+    ) -> Result<Version, ChannelError> {
+        Err(refuse(
+            "the consumer opens mesh-security channels; OpenTry is refused",
+        ))
+    }
+
+    fn on_chan_open_try_execute(
+        &mut self,
+        _order: Order,
+        _hops: &[ConnectionId],
+        _port: &PortId,
+        _channel: &ChannelId,
+        _counterparty: &Counterparty,
+        _version: &Version,
+    ) -> Result<(ModuleExtras, Version), ChannelError> {
+        Err(refuse(
+            "the consumer opens mesh-security channels; OpenTry is refused",
+        ))
+    }
+
+    fn on_chan_open_ack_validate(
+        &self,
+        _port: &PortId,
+        channel: &ChannelId,
+        version: &Version,
+    ) -> Result<(), ChannelError> {
+        check_version(version)?;
+        let state = self.store.0.borrow();
+        run(state.get_json::<String>(&state_key::opening_channel(channel.as_str())))
+            .map_err(app_error)?
+            .map(|_| ())
+            .ok_or_else(|| refuse(format!("{channel} was not opened for a provider")))
+    }
+
+    /// The channel is open: bind it and queue the full validator set for the provider.
+    fn on_chan_open_ack_execute(
+        &mut self,
+        _port: &PortId,
+        channel: &ChannelId,
+        _version: &Version,
+    ) -> Result<ModuleExtras, ChannelError> {
+        let key = state_key::opening_channel(channel.as_str());
+        let mut state = self.store.0.borrow_mut();
+        let provider: String = run(state.get_json(&key))
+            .map_err(app_error)?
+            .ok_or_else(|| refuse(format!("{channel} was not opened for a provider")))?;
+        state.delete_key(key).map_err(app_error)?;
+        run(Converter::on_channel_open(
+            &mut **state,
+            &provider,
+            channel.as_str(),
+        ))
+        .map_err(app_error)?;
+        Ok(ModuleExtras::empty())
+    }
+
+    fn on_chan_open_confirm_validate(
+        &self,
+        _port: &PortId,
+        _channel: &ChannelId,
+    ) -> Result<(), ChannelError> {
+        Err(refuse(
+            "the consumer opens mesh-security channels; it never confirms one",
+        ))
+    }
+
+    fn on_chan_close_init_validate(
+        &self,
+        _port: &PortId,
+        _channel: &ChannelId,
+    ) -> Result<(), ChannelError> {
+        Err(refuse(
+            "only the chain authority may close a mesh-security channel",
+        ))
+    }
+
+    /// The provider closed the channel: its stake is wound down at the next epoch.
+    fn on_chan_close_confirm_execute(
+        &mut self,
+        _port: &PortId,
+        channel: &ChannelId,
+    ) -> Result<ModuleExtras, ChannelError> {
+        let mut state = self.store.0.borrow_mut();
+        run(Converter::on_channel_close(&mut **state, channel.as_str())).map_err(app_error)?;
+        Ok(ModuleExtras::empty())
+    }
+
+    fn on_recv_packet_execute(
+        &mut self,
+        packet: &Packet,
+        _relayer: &Signer,
+    ) -> (ModuleExtras, Option<Acknowledgement>) {
+        let ack = match self.provider_of(&packet.chan_id_on_b) {
+            Ok(provider) => {
+                let mut state = self.store.0.borrow_mut();
+                run(on_recv_packet(&mut **state, &provider, &packet.data))
+            }
+            Err(err) => crate::packet::error_ack(&err.to_string()),
+        };
+        let ack = Acknowledgement::try_from(ack)
+            .unwrap_or_else(|_| Acknowledgement::try_from(b"{}".to_vec()).expect("non-empty"));
+        (ModuleExtras::empty(), Some(ack))
+    }
+
+    fn on_acknowledgement_packet_validate(
+        &self,
+        _packet: &Packet,
+        _acknowledgement: &Acknowledgement,
+        _relayer: &Signer,
+    ) -> Result<(), ChannelError> {
+        Ok(())
+    }
+
+    fn on_acknowledgement_packet_execute(
+        &mut self,
+        packet: &Packet,
+        acknowledgement: &Acknowledgement,
+        _relayer: &Signer,
+    ) -> (ModuleExtras, Result<(), ChannelError>) {
+        let result = self.sent_packet(packet).and_then(|(provider, id)| {
+            let mut state = self.store.0.borrow_mut();
+            run(outbox::on_acknowledgement(
+                &mut **state,
+                &provider,
+                id,
+                acknowledgement.as_bytes(),
+            ))
+            .map_err(app_error)
+        });
+        (ModuleExtras::empty(), result)
+    }
+
+    fn on_timeout_packet_validate(
+        &self,
+        _packet: &Packet,
+        _relayer: &Signer,
+    ) -> Result<(), ChannelError> {
+        Ok(())
+    }
+
+    fn on_timeout_packet_execute(
+        &mut self,
+        packet: &Packet,
+        _relayer: &Signer,
+    ) -> (ModuleExtras, Result<(), ChannelError>) {
+        let result = self.sent_packet(packet).and_then(|(provider, id)| {
+            let mut state = self.store.0.borrow_mut();
+            run(outbox::on_timeout(&mut **state, &provider, id)).map_err(app_error)
+        });
+        (ModuleExtras::empty(), result)
+    }
+}
+
+/// Sends every queued packet of every provider with an open channel. A packet the channel
+/// cannot take now stays queued for the next block.
+pub async fn send_queued<S: StateWrite>(state: &mut S) -> Result<(), SdkError> {
+    for provider in state.all_providers().await? {
+        let Some(channel) = provider.channel_id.clone() else {
+            continue;
+        };
+        for packet in outbox::take_unsent(state, &provider.id).await? {
+            let mut attempt = StateDelta::new(&mut *state);
+            let timeout = Duration::from_secs(packet.timeout_seconds);
+            let sent = rmesh_ibc::send_packet(
+                &mut attempt,
+                PORT,
+                &channel,
+                packet.data.clone().into_bytes(),
+                timeout,
+            )
+            .await;
+            match sent {
+                Ok(sequence) => {
+                    attempt.put_json(state_key::sent(&channel, sequence), &packet.id)?;
+                    let (_, events) = attempt.apply();
+                    for event in events {
+                        state.record(event);
+                    }
+                }
+                Err(err) => {
+                    drop(attempt);
+                    outbox::on_send_failed(state, packet, &err.to_string())?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
