@@ -9,7 +9,7 @@ endif
 # The e2e tests (tests/) run this binary.
 export RMESHD_BIN ?= $(CARGO_TARGET_DIR)/release/rmeshd
 
-.PHONY: tools build localnet localnet-join localnet-stop test bench fmt lint
+.PHONY: tools build localnet localnet-join localnet-stop localnet-ibc localnet-ibc-stop test bench fmt lint
 
 ## tools: install what is missing (clang/libclang, CometBFT v0.38.25, ...)
 tools:
@@ -30,6 +30,14 @@ localnet-join:
 ## localnet-stop: stop them (state is kept)
 localnet-stop:
 	bash localnet/stop.sh
+
+## localnet-ibc: a consumer and a provider chain (1 validator each) with Hermes and a transfer channel
+localnet-ibc: build
+	LOCALNET_RMESHD=$(RMESHD_BIN) bash localnet/ibc.sh
+
+## localnet-ibc-stop: stop both chains and Hermes
+localnet-ibc-stop:
+	bash localnet/ibc.sh stop
 
 ## test: unit, app and end-to-end tests (needs the rmeshd binary, built first)
 test: tools build

@@ -63,7 +63,7 @@ PY
 hermes_cmd=(hermes --config "$config")
 for chain in consumer provider; do
   id=$([ "$chain" = consumer ] && echo "${CONSUMER[0]}" || echo "${PROVIDER[0]}")
-  "${hermes_cmd[@]}" keys add --chain "$id" --mnemonic-file "$BASE/$chain/keys/relayer.mnemonic" >/dev/null
+  "${hermes_cmd[@]}" keys add --overwrite --chain "$id" --mnemonic-file "$BASE/$chain/keys/relayer.mnemonic" >/dev/null 2>&1
 done
 "${hermes_cmd[@]}" health-check >"$BASE/hermes/health-check.log" 2>&1 || die "hermes health-check failed; see $BASE/hermes/health-check.log"
 "${hermes_cmd[@]}" create channel --a-chain "${CONSUMER[0]}" --b-chain "${PROVIDER[0]}" \

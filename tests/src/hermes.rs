@@ -121,9 +121,13 @@ tx_confirmation = true
         Ok(hermes)
     }
 
+    /// Hermes keeps keys under `$HOME/.hermes`: each test's Hermes gets its own home.
     fn command(&self) -> Command {
         let mut command = Command::new(&self.binary);
-        command.arg("--config").arg(&self.config);
+        command
+            .env("HOME", &self.dir)
+            .arg("--config")
+            .arg(&self.config);
         command
     }
 

@@ -119,18 +119,27 @@ fn hermes_opens_a_transfer_channel_and_tokens_go_there_and_back_and_timeouts_ref
         "the escrow paid out"
     );
 
+    // A packet sent while the relayer is down is delivered when it restarts (clear on start).
+    hermes.stop();
+    transfer(&hermes, (A, B), "300", "urmesh", &relayer, "300")?;
+    hermes.start()?;
+    wait_until("the 300 sent while Hermes was down", WAIT, || {
+        Ok(balance_of(&b, &relayer, &denom)? == 900)
+    })?;
+    assert_eq!(balance_of(&a, &escrow()?, "urmesh")?, 900);
+
     // A packet nobody relays in time comes back to its sender.
     hermes.stop();
     transfer(&hermes, (A, B), "250", "urmesh", &relayer, "2")?;
-    assert_eq!(balance_of(&a, &escrow()?, "urmesh")?, 850);
+    assert_eq!(balance_of(&a, &escrow()?, "urmesh")?, 1150);
     std::thread::sleep(std::time::Duration::from_secs(4));
     hermes.start()?;
     wait_until("the timed-out 250 refunded from the escrow", WAIT, || {
-        Ok(balance_of(&a, &escrow()?, "urmesh")? == 600)
+        Ok(balance_of(&a, &escrow()?, "urmesh")? == 900)
     })?;
     assert_eq!(
         balance_of(&b, &relayer, &denom)?,
-        600,
+        900,
         "nothing arrived on B"
     );
     Ok(())
