@@ -1,6 +1,6 @@
 //! ICS-20 packets per second relayed by stock Hermes between two rmesh chains (one validator
 //! each, on loopback; prints figures, asserts nothing). Hermes sends RMESH_BENCH_PACKETS (200)
-//! transfers from chain A in txs of RMESH_BENCH_BATCH (50) messages while it relays; the clock
+//! transfers from chain A in txs of RMESH_BENCH_BATCH (10) messages while it relays; the clock
 //! runs from the first send to the last voucher credited on chain B.
 
 use std::time::{Duration, Instant};
@@ -19,7 +19,7 @@ fn size(name: &str, default: u64) -> u64 {
 
 fn main() -> Result<()> {
     let packets = size("RMESH_BENCH_PACKETS", 200);
-    let batch = size("RMESH_BENCH_BATCH", 50).max(1);
+    let batch = size("RMESH_BENCH_BATCH", 10).max(1);
     let chain = |id: &str| {
         TestNet::builder()
             .chain_id(id)

@@ -47,7 +47,7 @@ trusted_node = true
 account_prefix = "{PREFIX}"
 key_name = "{RELAYER_KEY}"
 store_prefix = "ibc"
-default_gas = 400000
+default_gas = 1000000
 max_gas = 4000000
 gas_price = {{ price = 0.0025, denom = "urmesh" }}
 gas_multiplier = 1.5
