@@ -6,9 +6,8 @@
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use rmesh_e2e::hermes::Hermes;
-use rmesh_e2e::{balance_of, TestNet, DAVE};
-use sha2::{Digest, Sha256};
+use rmesh_e2e::hermes::{relayed_chain, voucher, Hermes};
+use rmesh_e2e::{balance_of, DAVE};
 
 fn size(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -20,61 +19,18 @@ fn size(name: &str, default: u64) -> u64 {
 fn main() -> Result<()> {
     let packets = size("RMESH_BENCH_PACKETS", 200);
     let batch = size("RMESH_BENCH_BATCH", 10).max(1);
-    let chain = |id: &str| {
-        TestNet::builder()
-            .chain_id(id)
-            .key("relayer", DAVE, Some("100000000000urmesh"))
-            .start()
-    };
-    let (a, b) = (chain("bencha-1")?, chain("benchb-1")?);
+    let (a, b) = (relayed_chain("bencha-1")?, relayed_chain("benchb-1")?);
     let mut hermes = Hermes::configure(a.root.join("hermes"), &[&a, &b], DAVE)?;
-    hermes.run(&[
-        "create",
-        "channel",
-        "--a-chain",
-        "bencha-1",
-        "--b-chain",
-        "benchb-1",
-        "--a-port",
-        "transfer",
-        "--b-port",
-        "transfer",
-        "--new-client-connection",
-        "--yes",
-    ])?;
+    hermes.create_transfer_channel("bencha-1", "benchb-1")?;
     hermes.start()?;
     let receiver = a.address("bob");
-    let voucher = format!(
-        "ibc/{}",
-        hex::encode_upper(Sha256::digest(b"transfer/channel-0/urmesh"))
-    );
+    let voucher = voucher("transfer/channel-0/urmesh");
     let started = Instant::now();
     let mut sent = 0;
     while sent < packets {
-        let n = batch.min(packets - sent).to_string();
-        hermes.run(&[
-            "tx",
-            "ft-transfer",
-            "--src-chain",
-            "bencha-1",
-            "--dst-chain",
-            "benchb-1",
-            "--src-port",
-            "transfer",
-            "--src-channel",
-            "channel-0",
-            "--amount",
-            "1",
-            "--denom",
-            "urmesh",
-            "--receiver",
-            &receiver,
-            "--timeout-seconds",
-            "600",
-            "--number-msgs",
-            &n,
-        ])?;
-        sent += batch.min(packets - sent);
+        let n = batch.min(packets - sent);
+        hermes.ft_transfer(("bencha-1", "benchb-1"), "1", "urmesh", &receiver, 600, n)?;
+        sent += n;
     }
     let sent_in = started.elapsed();
     let deadline = started + Duration::from_secs(600);

@@ -167,10 +167,83 @@ tx_confirmation = true
         Ok(())
     }
 
+    /// Clients, a connection and a `transfer` channel (channel-0 on both) between `a` and `b`.
+    pub fn create_transfer_channel(&self, a: &str, b: &str) -> Result<()> {
+        self.run(&[
+            "create",
+            "channel",
+            "--a-chain",
+            a,
+            "--b-chain",
+            b,
+            "--a-port",
+            "transfer",
+            "--b-port",
+            "transfer",
+            "--new-client-connection",
+            "--yes",
+        ])
+        .map(|_| ())
+    }
+
+    /// The relayer key sends `messages` transfers of `amount denom` over transfer/channel-0
+    /// from `route.0` to `receiver` on `route.1` (`tx ft-transfer`).
+    pub fn ft_transfer(
+        &self,
+        route: (&str, &str),
+        amount: &str,
+        denom: &str,
+        receiver: &str,
+        timeout_seconds: u64,
+        messages: u64,
+    ) -> Result<()> {
+        let (timeout, messages) = (timeout_seconds.to_string(), messages.to_string());
+        self.run(&[
+            "tx",
+            "ft-transfer",
+            "--src-chain",
+            route.0,
+            "--dst-chain",
+            route.1,
+            "--src-port",
+            "transfer",
+            "--src-channel",
+            "channel-0",
+            "--amount",
+            amount,
+            "--denom",
+            denom,
+            "--receiver",
+            receiver,
+            "--timeout-seconds",
+            &timeout,
+            "--number-msgs",
+            &messages,
+        ])
+        .map(|_| ())
+    }
+
     pub fn stop(&mut self) {
         if let Some(mut child) = self.relaying.take() {
             let _ = child.kill();
             let _ = child.wait();
         }
     }
+}
+
+/// A one-validator test net whose `relayer` key (DAVE's mnemonic) pays Hermes's fees.
+pub fn relayed_chain(chain_id: &str) -> Result<TestNet> {
+    TestNet::builder()
+        .chain_id(chain_id)
+        .key(RELAYER_KEY, crate::DAVE, Some("100000000000urmesh"))
+        .start()
+}
+
+/// `ibc/<SHA256(trace)>`, as every IBC chain names a voucher.
+pub fn voucher(trace: &str) -> String {
+    use sha2::{Digest, Sha256};
+    format!(
+        "ibc/{}",
+        hex::encode_upper(Sha256::digest(trace.as_bytes()))
+    )
 }

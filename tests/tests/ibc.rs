@@ -3,27 +3,12 @@
 //! escrow; a packet that times out is refunded.
 
 use anyhow::Result;
-use rmesh_e2e::hermes::Hermes;
+use rmesh_e2e::hermes::{relayed_chain, voucher, Hermes};
 use rmesh_e2e::{wait_until, TestNet, DAVE, PREFIX, WAIT};
 use sha2::{Digest, Sha256};
 
 const A: &str = "rmesha-1";
 const B: &str = "rmeshb-1";
-
-fn chain(id: &str) -> Result<TestNet> {
-    TestNet::builder()
-        .chain_id(id)
-        .key("relayer", DAVE, Some("100000000000urmesh"))
-        .start()
-}
-
-/// `ibc/<SHA256(trace)>`, as every IBC chain names a voucher.
-fn voucher(trace: &str) -> String {
-    format!(
-        "ibc/{}",
-        hex::encode_upper(Sha256::digest(trace.as_bytes()))
-    )
-}
 
 /// ibc-go's escrow account of `transfer/channel-0`.
 fn escrow() -> Result<String> {
@@ -38,73 +23,37 @@ fn balance_of(net: &TestNet, address: &str, denom: &str) -> Result<u128> {
     rmesh_e2e::balance_of(&balances, denom).or(Ok(0))
 }
 
-/// The relayer's key sends `amount denom` over channel-0 with Hermes's `tx ft-transfer`.
 fn transfer(
     hermes: &Hermes,
     route: (&str, &str),
     amount: &str,
     denom: &str,
     receiver: &str,
-    timeout: &str,
+    timeout: u64,
 ) -> Result<()> {
-    let (src, dst) = route;
-    hermes
-        .run(&[
-            "tx",
-            "ft-transfer",
-            "--src-chain",
-            src,
-            "--dst-chain",
-            dst,
-            "--src-port",
-            "transfer",
-            "--src-channel",
-            "channel-0",
-            "--amount",
-            amount,
-            "--denom",
-            denom,
-            "--receiver",
-            receiver,
-            "--timeout-seconds",
-            timeout,
-        ])
-        .map(|_| ())
+    hermes.ft_transfer(route, amount, denom, receiver, timeout, 1)
 }
 
 #[test]
 fn hermes_opens_a_transfer_channel_and_tokens_go_there_and_back_and_timeouts_refund() -> Result<()>
 {
-    let (a, b) = (chain(A)?, chain(B)?);
+    let (a, b) = (relayed_chain(A)?, relayed_chain(B)?);
     let mut hermes = Hermes::configure(a.root.join("hermes"), &[&a, &b], DAVE)?;
     hermes.run(&["health-check"])?;
-    hermes.run(&[
-        "create",
-        "channel",
-        "--a-chain",
-        A,
-        "--b-chain",
-        B,
-        "--a-port",
-        "transfer",
-        "--b-port",
-        "transfer",
-        "--new-client-connection",
-        "--yes",
-    ])?;
+    hermes.create_transfer_channel(A, B)?;
     hermes.start()?;
 
     let relayer = a.address("relayer");
     let bob = a.address("bob");
     let denom = voucher("transfer/channel-0/urmesh");
-    transfer(&hermes, (A, B), "1000", "urmesh", &relayer, "120")?;
+    transfer(&hermes, (A, B), "1000", "urmesh", &relayer, 120)?;
     wait_until("1000 urmesh as a voucher on B", WAIT, || {
         Ok(balance_of(&b, &relayer, &denom)? == 1000)
     })?;
     assert_eq!(balance_of(&a, &escrow()?, "urmesh")?, 1000, "escrowed on A");
 
     let bob_before = balance_of(&a, &bob, "urmesh")?;
-    transfer(&hermes, (B, A), "400", &denom, &bob, "120")?;
+    transfer(&hermes, (B, A), "400", &denom, &bob, 120)?;
     wait_until("400 urmesh back to bob on A", WAIT, || {
         Ok(balance_of(&a, &bob, "urmesh")? == bob_before + 400)
     })?;
@@ -121,7 +70,7 @@ fn hermes_opens_a_transfer_channel_and_tokens_go_there_and_back_and_timeouts_ref
 
     // A packet sent while the relayer is down is delivered when it restarts (clear on start).
     hermes.stop();
-    transfer(&hermes, (A, B), "300", "urmesh", &relayer, "300")?;
+    transfer(&hermes, (A, B), "300", "urmesh", &relayer, 300)?;
     hermes.start()?;
     wait_until("the 300 sent while Hermes was down", WAIT, || {
         Ok(balance_of(&b, &relayer, &denom)? == 900)
@@ -130,7 +79,7 @@ fn hermes_opens_a_transfer_channel_and_tokens_go_there_and_back_and_timeouts_ref
 
     // A packet nobody relays in time comes back to its sender.
     hermes.stop();
-    transfer(&hermes, (A, B), "250", "urmesh", &relayer, "2")?;
+    transfer(&hermes, (A, B), "250", "urmesh", &relayer, 2)?;
     assert_eq!(balance_of(&a, &escrow()?, "urmesh")?, 1150);
     std::thread::sleep(std::time::Duration::from_secs(4));
     hermes.start()?;
