@@ -28,7 +28,7 @@ use prost::Message;
 use rmesh_auth::query::AuthQuery;
 use rmesh_bank::query::BankQuery;
 use rmesh_converter::query::ConverterQuery;
-use rmesh_core::query::HEIGHT_HEADER;
+use rmesh_core::query::{Committed, HEIGHT_HEADER};
 use rmesh_distribution::query::DistributionQuery;
 use rmesh_ibc::query::IbcQuery;
 use rmesh_proto::converter::v1::query_server::Query as ConverterApi;
@@ -66,6 +66,7 @@ pub struct Services {
 #[derive(Clone)]
 pub struct QueryRouter {
     pub storage: Storage,
+    committed: Committed,
     pub services: Services,
     routes: Arc<BTreeMap<&'static str, Handler>>,
 }
@@ -99,16 +100,17 @@ macro_rules! routes {
 
 impl QueryRouter {
     pub fn new(storage: Storage, config: &AppConfig) -> Self {
+        let committed = Committed::new(storage.clone());
         let comet = Comet::new(&config.comet_rpc);
         let services = Services {
-            auth: Arc::new(AuthQuery::new(storage.clone())),
-            bank: Arc::new(BankQuery::new(storage.clone())),
-            staking: Arc::new(StakingQuery::new(storage.clone())),
-            slashing: Arc::new(SlashingQuery::new(storage.clone())),
-            distribution: Arc::new(DistributionQuery::new(storage.clone())),
-            virtual_staking: Arc::new(VirtualStakingQuery::new(storage.clone())),
-            converter: Arc::new(ConverterQuery::new(storage.clone())),
-            ibc: Arc::new(IbcQuery::new(storage.clone())),
+            auth: Arc::new(AuthQuery::new(committed.clone())),
+            bank: Arc::new(BankQuery::new(committed.clone())),
+            staking: Arc::new(StakingQuery::new(committed.clone())),
+            slashing: Arc::new(SlashingQuery::new(committed.clone())),
+            distribution: Arc::new(DistributionQuery::new(committed.clone())),
+            virtual_staking: Arc::new(VirtualStakingQuery::new(committed.clone())),
+            converter: Arc::new(ConverterQuery::new(committed.clone())),
+            ibc: Arc::new(IbcQuery::new(committed.clone())),
             tx: Arc::new(TxService::new(storage.clone(), comet.clone())),
             node: Arc::new(NodeService::new(
                 storage.clone(),
@@ -249,6 +251,7 @@ impl QueryRouter {
         });
         QueryRouter {
             storage,
+            committed,
             services,
             routes: Arc::new(map),
         }
@@ -291,7 +294,7 @@ impl QueryRouter {
         prove: bool,
     ) -> Result<QueryAnswer, Status> {
         let snapshot = self
-            .storage
+            .committed
             .snapshot(height)
             .ok_or_else(|| Status::invalid_argument(format!("height {height} is not available")))?;
         let mut full_key = format!("{substore}/").into_bytes();

@@ -1,10 +1,9 @@
 //! `cosmos.auth.v1beta1.Query`, read from committed snapshots.
 
-use cnidarium::Storage;
 use cosmos_sdk_proto::cosmos::auth::v1beta1::{self as pb, query_server::Query, BaseAccount};
 use cosmos_sdk_proto::cosmos::base::query::v1beta1::PageResponse;
 use prost::Message;
-use rmesh_core::query::{snapshot_for, status};
+use rmesh_core::query::{snapshot_for, status, Committed};
 use rmesh_core::Address;
 use tonic::{Request, Response, Status};
 
@@ -12,11 +11,11 @@ use crate::genesis::BASE_ACCOUNT_TYPE;
 use crate::view::AccountRead;
 
 pub struct AuthQuery {
-    storage: Storage,
+    storage: Committed,
 }
 
 impl AuthQuery {
-    pub fn new(storage: Storage) -> Self {
+    pub fn new(storage: Committed) -> Self {
         AuthQuery { storage }
     }
 }

@@ -1,11 +1,11 @@
 //! `cosmos.bank.v1beta1.Query`, read from committed snapshots.
 
-use cnidarium::{Snapshot, Storage};
+use cnidarium::Snapshot;
 use cosmos_sdk_proto::cosmos::bank::v1beta1::{self as pb, query_server::Query, DenomOwner};
 use cosmos_sdk_proto::cosmos::base::query::v1beta1::PageResponse;
 use cosmos_sdk_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
 use rmesh_auth::AccountRead;
-use rmesh_core::query::{snapshot_for, status};
+use rmesh_core::query::{snapshot_for, status, Committed};
 use rmesh_core::{Address, Coin, Coins, StoreRead};
 use tonic::{Request, Response, Status};
 
@@ -13,11 +13,11 @@ use crate::state_key;
 use crate::view::BankRead;
 
 pub struct BankQuery {
-    storage: Storage,
+    storage: Committed,
 }
 
 impl BankQuery {
-    pub fn new(storage: Storage) -> Self {
+    pub fn new(storage: Committed) -> Self {
         BankQuery { storage }
     }
 }

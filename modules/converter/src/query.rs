@@ -1,8 +1,8 @@
 //! `rmesh.converter.v1.Query`: providers, positions and the outgoing packet queue.
 
-use cnidarium::{Snapshot, Storage};
+use cnidarium::Snapshot;
 use rmesh_auth::AccountRead;
-use rmesh_core::query::{snapshot_for, status};
+use rmesh_core::query::{snapshot_for, status, Committed};
 use rmesh_core::SdkError;
 use rmesh_proto::converter::v1::{self as pb, query_server::Query};
 use rmesh_staking::delegation::operator_text;
@@ -13,11 +13,11 @@ use crate::provider::Provider;
 use crate::view::{ConverterRead, Positions};
 
 pub struct ConverterQuery {
-    storage: Storage,
+    storage: Committed,
 }
 
 impl ConverterQuery {
-    pub fn new(storage: Storage) -> Self {
+    pub fn new(storage: Committed) -> Self {
         ConverterQuery { storage }
     }
 }

@@ -1,11 +1,11 @@
 //! `cosmos.distribution.v1beta1.Query`. Pending rewards are computed on a throwaway overlay of
 //! the snapshot, exactly as a withdrawal now would compute them.
 
-use cnidarium::{Snapshot, StateDelta, Storage};
+use cnidarium::{Snapshot, StateDelta};
 use cosmos_sdk_proto::cosmos::base::v1beta1::DecCoin;
 use cosmos_sdk_proto::cosmos::distribution::v1beta1::{self as pb, query_server::Query};
 use rmesh_auth::AccountRead;
-use rmesh_core::query::{snapshot_for, status};
+use rmesh_core::query::{snapshot_for, status, Committed};
 use rmesh_core::{Address, Decimal, SdkError};
 use rmesh_staking::delegation::parse_operator;
 use rmesh_staking::StakingRead;
@@ -15,11 +15,11 @@ use crate::f1;
 use crate::view::DistributionRead;
 
 pub struct DistributionQuery {
-    storage: Storage,
+    storage: Committed,
 }
 
 impl DistributionQuery {
-    pub fn new(storage: Storage) -> Self {
+    pub fn new(storage: Committed) -> Self {
         DistributionQuery { storage }
     }
 }

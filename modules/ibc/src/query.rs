@@ -3,7 +3,7 @@
 //! named by `x-cosmos-block-height`. ibc-rs's query functions are synchronous, so each runs on
 //! a blocking thread over that snapshot.
 
-use cnidarium::{Snapshot, Storage};
+use cnidarium::Snapshot;
 use ibc::core::channel::types::channel::IdentifiedChannelEnd;
 use ibc::core::channel::types::packet::PacketState;
 use ibc::core::client::context::ClientValidationContext;
@@ -23,7 +23,7 @@ use ibc_proto::ibc::core::connection::v1 as connection;
 use ibc_query::core::context::{ProvableContext, QueryContext};
 use ibc_query::utils::{IntoDomain, IntoResponse, TryIntoDomain};
 use prost::Message;
-use rmesh_core::query::{snapshot_for, status};
+use rmesh_core::query::{snapshot_for, status, Committed};
 use rmesh_core::StoreRead;
 use tonic::{Request, Response, Status};
 
@@ -245,11 +245,11 @@ impl QueryContext for SnapshotContext {
 
 /// Serves every IBC query over committed snapshots.
 pub struct IbcQuery {
-    storage: Storage,
+    storage: Committed,
 }
 
 impl IbcQuery {
-    pub fn new(storage: Storage) -> Self {
+    pub fn new(storage: Committed) -> Self {
         IbcQuery { storage }
     }
 

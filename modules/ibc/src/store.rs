@@ -7,8 +7,9 @@ use std::cell::RefCell;
 use std::future::Future;
 use std::rc::Rc;
 
-use cnidarium::{Snapshot, StateWrite, Storage};
+use cnidarium::{Snapshot, StateWrite};
 use rmesh_bank::{BankRead, BankWrite};
+use rmesh_core::query::Committed;
 use rmesh_core::{Address, Coins, SdkError, StoreRead, StoreWrite};
 use tendermint::abci::Event;
 
@@ -89,17 +90,20 @@ impl<S: StateWrite> IbcStore for TxStore<'_, S> {
 #[derive(Clone)]
 pub struct SnapshotStore {
     snapshot: Snapshot,
-    storage: Storage,
+    committed: Committed,
 }
 
 impl SnapshotStore {
-    pub fn new(snapshot: Snapshot, storage: Storage) -> Self {
-        SnapshotStore { snapshot, storage }
+    pub fn new(snapshot: Snapshot, committed: Committed) -> Self {
+        SnapshotStore {
+            snapshot,
+            committed,
+        }
     }
 
     /// The snapshot committed at `height`, if still kept.
     pub fn at(&self, height: u64) -> Option<Snapshot> {
-        self.storage.snapshot(height)
+        self.committed.snapshot(height)
     }
 }
 

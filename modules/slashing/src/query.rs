@@ -1,21 +1,21 @@
 //! `cosmos.slashing.v1beta1.Query`: params and signing infos (consensus addresses `<prefix>valcons`).
 
-use cnidarium::{Snapshot, Storage};
+use cnidarium::Snapshot;
 use cosmos_sdk_proto::cosmos::base::query::v1beta1::PageResponse;
 use cosmos_sdk_proto::cosmos::slashing::v1beta1::{self as pb, query_server::Query};
 use rmesh_auth::AccountRead;
-use rmesh_core::query::{snapshot_for, status};
+use rmesh_core::query::{snapshot_for, status, Committed};
 use rmesh_core::{Address, SdkError};
 use tonic::{Request, Response, Status};
 
 use crate::view::{SigningInfo, SlashingRead};
 
 pub struct SlashingQuery {
-    storage: Storage,
+    storage: Committed,
 }
 
 impl SlashingQuery {
-    pub fn new(storage: Storage) -> Self {
+    pub fn new(storage: Committed) -> Self {
         SlashingQuery { storage }
     }
 }

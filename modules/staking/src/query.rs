@@ -1,14 +1,14 @@
 //! `cosmos.staking.v1beta1.Query`, read from committed snapshots. Relayers read `Params`
 //! (unbonding time, historical entries) through `abci_query`.
 
-use cnidarium::{Snapshot, Storage};
+use cnidarium::Snapshot;
 use cosmos_sdk_proto::cosmos::base::query::v1beta1::PageResponse;
 use cosmos_sdk_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
 use cosmos_sdk_proto::cosmos::crypto::ed25519::PubKey;
 use cosmos_sdk_proto::cosmos::staking::v1beta1::{self as pb, query_server::Query};
 use prost::Message;
 use rmesh_auth::AccountRead;
-use rmesh_core::query::{snapshot_for, status};
+use rmesh_core::query::{snapshot_for, status, Committed};
 use rmesh_core::{Address, Decimal, SdkError};
 use tonic::{Request, Response, Status};
 
@@ -20,11 +20,11 @@ use crate::validator::{UnbondingEntry, Validator};
 use crate::view::StakingRead;
 
 pub struct StakingQuery {
-    storage: Storage,
+    storage: Committed,
 }
 
 impl StakingQuery {
-    pub fn new(storage: Storage) -> Self {
+    pub fn new(storage: Committed) -> Self {
         StakingQuery { storage }
     }
 }

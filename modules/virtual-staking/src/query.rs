@@ -1,7 +1,6 @@
 //! `rmesh.virtualstaking.v1.Query`: params, the epoch clock, virtual stake and its supply.
 
-use cnidarium::Storage;
-use rmesh_core::query::{snapshot_for, status};
+use rmesh_core::query::{snapshot_for, status, Committed};
 use rmesh_core::SdkError;
 use rmesh_proto::virtualstaking::v1::{self as pb, query_server::Query};
 use rmesh_staking::delegation::{operator_text, parse_operator};
@@ -11,11 +10,11 @@ use tonic::{Request, Response, Status};
 use crate::view::VirtualStakingRead;
 
 pub struct VirtualStakingQuery {
-    storage: Storage,
+    storage: Committed,
 }
 
 impl VirtualStakingQuery {
-    pub fn new(storage: Storage) -> Self {
+    pub fn new(storage: Committed) -> Self {
         VirtualStakingQuery { storage }
     }
 }
