@@ -15,6 +15,7 @@ use ibc::core::host::types::identifiers::{ChannelId, ConnectionId, PortId};
 use ibc::core::router::module::Module;
 use ibc::core::router::types::module::ModuleExtras;
 use ibc::primitives::Signer;
+use rmesh_core::store::keep_overlay;
 use rmesh_core::{SdkError, StoreRead, StoreWrite};
 use rmesh_ibc::store::{run, TxStore};
 use serde::Deserialize;
@@ -345,10 +346,7 @@ pub async fn send_queued<S: StateWrite>(state: &mut S) -> Result<(), SdkError> {
             match sent {
                 Ok(sequence) => {
                     attempt.put_json(state_key::sent(&channel, sequence), &packet.id)?;
-                    let (_, events) = attempt.apply();
-                    for event in events {
-                        state.record(event);
-                    }
+                    keep_overlay(attempt);
                 }
                 Err(err) => {
                     drop(attempt);

@@ -2,6 +2,7 @@
 
 use cnidarium::StateRead;
 use rmesh_auth::AccountRead;
+use rmesh_core::coin::parse_uint;
 use rmesh_core::{Address, Decimal, SdkError};
 
 use crate::error::ConverterError;
@@ -13,8 +14,7 @@ pub fn decimal(what: &str, text: &str) -> Result<Decimal, SdkError> {
 }
 
 pub fn amount(what: &str, text: &str) -> Result<u128, SdkError> {
-    let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
-    digits.then(|| text.parse().ok()).flatten().ok_or_else(|| {
+    parse_uint(text).ok_or_else(|| {
         ConverterError::InvalidProvider(format!("{what} {text:?} is not an amount")).into()
     })
 }

@@ -2,6 +2,7 @@
 //! every field present, no unknown fields, 128-bit amounts as strings, u64 as JSON integers.
 
 use base64::Engine;
+use rmesh_core::coin::parse_uint;
 use serde::{Deserialize, Serialize};
 
 use crate::error::ConverterError;
@@ -24,13 +25,9 @@ impl WireCoin {
 
     /// The amount, which must be a plain decimal integer (as `Uint128` is).
     pub fn amount(&self) -> Result<u128, ConverterError> {
-        let digits = !self.amount.is_empty() && self.amount.bytes().all(|b| b.is_ascii_digit());
-        digits
-            .then(|| self.amount.parse().ok())
-            .flatten()
-            .ok_or_else(|| {
-                ConverterError::MalformedPacket(format!("invalid amount {:?}", self.amount))
-            })
+        parse_uint(&self.amount).ok_or_else(|| {
+            ConverterError::MalformedPacket(format!("invalid amount {:?}", self.amount))
+        })
     }
 
     /// The amount in `denom`, refusing any other denom.

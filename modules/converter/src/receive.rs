@@ -3,6 +3,7 @@
 use cnidarium::{StateDelta, StateWrite};
 use rmesh_auth::AccountRead;
 use rmesh_bank::BankWrite;
+use rmesh_core::store::keep_overlay;
 use rmesh_core::{Address, Coin, Coins, SdkError};
 use rmesh_staking::delegation::parse_operator;
 use rmesh_staking::StakingRead;
@@ -22,10 +23,7 @@ pub async fn on_recv_packet<S: StateWrite>(state: &mut S, provider: &str, data: 
     let mut overlay = StateDelta::new(&mut *state);
     match apply_packet(&mut overlay, provider, data).await {
         Ok(()) => {
-            let (_, events) = overlay.apply();
-            for event in events {
-                state.record(event);
-            }
+            keep_overlay(overlay);
             success_ack()
         }
         Err(err) => error_ack(&err.to_string()),

@@ -43,15 +43,25 @@ impl Coin {
     }
 }
 
+/// Whether `text` is a plain decimal integer (what the SDK's `Int`/`Uint128` print): no sign,
+/// no spaces, not empty.
+pub fn is_plain_uint(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A plain decimal integer that fits 128 bits.
+pub fn parse_uint(text: &str) -> Option<u128> {
+    is_plain_uint(text).then(|| text.parse().ok()).flatten()
+}
+
 fn parse_amount(amount: &str) -> Result<u128, SdkError> {
-    if amount.is_empty() || !amount.bytes().all(|b| b.is_ascii_digit()) {
+    if !is_plain_uint(amount) {
         return Err(SdkError::InvalidCoins(format!(
             "invalid amount: {amount:?}"
         )));
     }
-    amount
-        .parse()
-        .map_err(|_| SdkError::InvalidCoins(format!("amount out of range: {amount}")))
+    parse_uint(amount)
+        .ok_or_else(|| SdkError::InvalidCoins(format!("amount out of range: {amount}")))
 }
 
 impl fmt::Display for Coin {

@@ -1,7 +1,7 @@
 //! Typed, gas-metered storage helpers shared by every module's `view.rs`.
 
 use async_trait::async_trait;
-use cnidarium::{StateRead, StateWrite};
+use cnidarium::{StateDelta, StateRead, StateWrite};
 use futures::StreamExt;
 use prost::Message;
 use serde::{de::DeserializeOwned, Serialize};
@@ -138,3 +138,12 @@ pub trait StoreWrite: StateWrite {
 }
 
 impl<T: StateWrite + ?Sized> StoreWrite for T {}
+
+/// Keeps what an overlay did: its writes go to the parent and so do its events (cnidarium hands
+/// them back instead of passing them on).
+pub fn keep_overlay<S: StateWrite>(overlay: StateDelta<&mut S>) {
+    let (parent, events) = overlay.apply();
+    for event in events {
+        parent.record(event);
+    }
+}

@@ -43,14 +43,21 @@ impl SnapshotContext {
     /// The (suffix, value) pairs under an IBC path prefix.
     fn entries_under(&self, prefix: &str) -> Result<Vec<(String, Vec<u8>)>, HostError> {
         let full = state_key::ibc_path(&prefix);
+        let entries = self.store.entries_under(&full).map_err(retrieve)?;
+        Ok(entries
+            .into_iter()
+            .map(|(key, value)| (key[full.len()..].to_string(), value))
+            .collect())
+    }
+
+    /// The key suffixes under an IBC path prefix (values unread).
+    fn suffixes_under(&self, prefix: &str) -> Result<Vec<String>, HostError> {
+        let full = state_key::ibc_path(&prefix);
         let keys = self.store.keys_under(&full).map_err(retrieve)?;
-        let mut entries = Vec::with_capacity(keys.len());
-        for key in keys {
-            if let Some(value) = self.store.get(&key).map_err(retrieve)? {
-                entries.push((key[full.len()..].to_string(), value));
-            }
-        }
-        Ok(entries)
+        Ok(keys
+            .into_iter()
+            .map(|key| key[full.len()..].to_string())
+            .collect())
     }
 
     fn packet_states(
@@ -94,7 +101,7 @@ impl ProvableContext for SnapshotContext {
 impl QueryContext for SnapshotContext {
     fn client_states(&self) -> Result<Vec<(ClientId, ClientStateRef<Self>)>, HostError> {
         let mut states = Vec::new();
-        for (suffix, _) in self.entries_under("clients/")? {
+        for suffix in self.suffixes_under("clients/")? {
             if let Some(id) = suffix.strip_suffix("/clientState") {
                 let id: ClientId = id
                     .parse()
@@ -128,7 +135,7 @@ impl QueryContext for SnapshotContext {
 
     fn connection_ends(&self) -> Result<Vec<IdentifiedConnectionEnd>, HostError> {
         let mut ends = Vec::new();
-        for (suffix, _) in self.entries_under("connections/")? {
+        for suffix in self.suffixes_under("connections/")? {
             let id: ConnectionId = suffix
                 .parse()
                 .map_err(|e| HostError::invalid_state(format!("connection id {suffix}: {e}")))?;
@@ -163,7 +170,7 @@ impl QueryContext for SnapshotContext {
 
     fn channel_ends(&self) -> Result<Vec<IdentifiedChannelEnd>, HostError> {
         let mut ends = Vec::new();
-        for (suffix, _) in self.entries_under("channelEnds/ports/")? {
+        for suffix in self.suffixes_under("channelEnds/ports/")? {
             let Some((port, channel)) = suffix.split_once("/channels/") else {
                 continue;
             };

@@ -105,6 +105,11 @@ impl SnapshotStore {
     pub fn at(&self, height: u64) -> Option<Snapshot> {
         self.committed.snapshot(height)
     }
+
+    /// Every (key, value) under `prefix`, in key order, in one pass.
+    pub fn entries_under(&self, prefix: &str) -> Result<Vec<(String, Vec<u8>)>, SdkError> {
+        run(self.snapshot.prefix_entries(prefix))
+    }
 }
 
 impl IbcStore for SnapshotStore {
