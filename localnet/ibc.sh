@@ -3,7 +3,11 @@
 # ./.localnet-ibc): a consumer (chain id consumer-1, prefix rmesh, one validator on 127.0.1.1)
 # and a provider (provider-1, prefix mesh, one validator on 127.0.2.1), each with funded
 # alice/bob/relayer keys; Hermes (localnet/hermes/config.template.toml) gets each chain's
-# relayer key, creates clients, a connection and a transfer channel, then relays.
+# relayer key, creates clients, a connection and a transfer channel, then relays. The provider
+# accepts the consumer's mesh-security channel on that connection; alice, the consumer's mesh
+# authority, registers the provider (price 0.5, discount 0.1) and Hermes opens the channel
+# from the consumer's converter (mesh-security) to the provider's external-staking port.
+# LOCALNET_MESH_UNBONDING sets the provider's cross-stake unbonding period in seconds.
 #
 #   localnet/ibc.sh          start (always fresh)
 #   localnet/ibc.sh stop     stop both chains and Hermes
@@ -29,7 +33,7 @@ stop_all() {
 
 # Starts one single-validator chain: $1 = name, $2 = chain id, $3 = address block, $4 = prefix.
 start_chain() {
-  LOCALNET_DIR="$BASE/$1" LOCALNET_CHAIN_ID="$2" LOCALNET_NET="$3" LOCALNET_PREFIX="$4" \
+  LOCALNET_MESH_CONSUMER="${5:-}" LOCALNET_DIR="$BASE/$1" LOCALNET_CHAIN_ID="$2" LOCALNET_NET="$3" LOCALNET_PREFIX="$4" \
     bash "$ROOT/localnet/start.sh" --fresh 1 >"$BASE/$1.start.log" 2>&1 ||
     { cat "$BASE/$1.start.log" >&2; die "the $1 chain did not start"; }
 }
@@ -41,7 +45,7 @@ stop_all
 rm -rf "$BASE" && mkdir -p "$BASE"
 bash "$ROOT/scripts/install-tools.sh"
 start_chain consumer "${CONSUMER[@]}"
-start_chain provider "${PROVIDER[@]}"
+start_chain provider "${PROVIDER[@]}" "${CONSUMER[0]}"
 RMESHD="${LOCALNET_RMESHD:-${CARGO_TARGET_DIR:-$HOME/.cache/rmesh-target}/release/rmeshd}"
 [ -x "$RMESHD" ] || die "no rmeshd at $RMESHD"
 
@@ -69,6 +73,17 @@ done
 "${hermes_cmd[@]}" create channel --a-chain "${CONSUMER[0]}" --b-chain "${PROVIDER[0]}" \
   --a-port transfer --b-port transfer --new-client-connection --yes >"$BASE/hermes/create-channel.log" 2>&1 ||
   die "hermes could not create the transfer channel; see $BASE/hermes/create-channel.log"
+consumer_tx() {
+  "$RMESHD" tx "$@" --from alice --chain-id "${CONSUMER[0]}" --home "$BASE/consumer/keys" \
+    --node "http://${CONSUMER[1]}.1:26657" --fees 2000urmesh --wait >>"$BASE/consumer-txs.log" 2>&1
+}
+consumer_tx converter add-provider "${PROVIDER[0]}" urmesh --price 0.5 --discount 0.1 \
+  --cap 1000000000000 --connection-id connection-0 ||
+  die "could not register the provider on the consumer; see $BASE/consumer-txs.log"
+"${hermes_cmd[@]}" create channel --a-chain "${CONSUMER[0]}" --a-connection connection-0 \
+  --a-port mesh-security --b-port external-staking --order unordered \
+  --channel-version '{"protocol":"mesh-security","version":"0.11.0"}' --yes >"$BASE/hermes/create-mesh-channel.log" 2>&1 ||
+  die "hermes could not open the mesh-security channel; see $BASE/hermes/create-mesh-channel.log"
 nohup "${hermes_cmd[@]}" start >"$BASE/hermes/hermes.log" 2>&1 &
 echo $! >"$BASE/hermes.pid"
 
@@ -77,7 +92,8 @@ cat <<MSG
 two rmesh chains and Hermes are running under $BASE
   consumer  ${CONSUMER[0]}  RPC http://${CONSUMER[1]}.1:26657  keys --home $BASE/consumer/keys (prefix ${CONSUMER[2]})
   provider  ${PROVIDER[0]}  RPC http://${PROVIDER[1]}.1:26657  keys --home $BASE/provider/keys (prefix ${PROVIDER[2]})
-  transfer channel: channel-0 on both; Hermes log $BASE/hermes/hermes.log, config $config
+  transfer channel: channel-0 on both; mesh-security channel: channel-1 (consumer port
+  mesh-security <-> provider port external-staking); Hermes log $BASE/hermes/hermes.log, config $config
 send tokens from the consumer to the provider:
   hermes --config $config tx ft-transfer --src-chain ${CONSUMER[0]} --dst-chain ${PROVIDER[0]} \\
     --src-port transfer --src-channel channel-0 --amount 1000 --denom urmesh --timeout-seconds 120

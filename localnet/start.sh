@@ -82,6 +82,11 @@ if [ "$FRESH" -eq 1 ] || [ ! -d "$DIR/node0" ]; then
   # alice is the mesh authority: she manages providers and virtual-staking params.
   "$RMESHD" genesis set-params --home "$DIR/node0" \
     --mesh-authority "$("$RMESHD" keys show alice -a --prefix "$PREFIX" --home "$KEYS")"
+  # Provider role: accept the mesh-security channel of this consumer on connection-0.
+  if [ -n "${LOCALNET_MESH_CONSUMER:-}" ]; then
+    "$RMESHD" genesis add-consumer "$LOCALNET_MESH_CONSUMER" --connection-id connection-0 \
+      --unbonding-seconds "${LOCALNET_MESH_UNBONDING:-1814400}" --home "$DIR/node0"
+  fi
   for ((i = 1; i < N; i++)); do cp "$genesis" "$DIR/node$i/config/genesis.json"; done
 else
   N=$(find "$DIR" -maxdepth 1 -name 'node*' -type d | wc -l)

@@ -5,6 +5,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let protos = [
         "rmesh/converter/v1/converter.proto",
         "rmesh/virtualstaking/v1/virtualstaking.proto",
+        "rmesh/vault/v1/vault.proto",
+        "rmesh/externalstaking/v1/externalstaking.proto",
     ];
     let descriptors =
         std::path::PathBuf::from(std::env::var("OUT_DIR")?).join("rmesh_descriptor.bin");

@@ -7,10 +7,12 @@ use rmesh_auth::AccountWrite;
 use rmesh_converter::Converter;
 use rmesh_core::{BlockContext, BlockContextWriteExt, SdkError};
 use rmesh_distribution::Distribution;
+use rmesh_external_staking::ExternalStaking;
 use rmesh_ibc::Ibc;
 use rmesh_slashing::Slashing;
 use rmesh_staking::component::PowerUpdate;
 use rmesh_staking::Staking;
+use rmesh_vault::Vault;
 use tendermint::abci::types::{CommitInfo, Misbehavior};
 use tendermint::abci::Event;
 
@@ -57,8 +59,9 @@ pub async fn begin_block<S: StateWrite>(
 }
 
 /// After the txs: the converter's epoch (virtual stake moves before the set is computed), the
-/// validator set, then this block's validator news for providers, and the commit markers of
-/// `height` (see `mark_commit`). Returns CometBFT's updates.
+/// validator set, then this block's validator news for providers; on the provider side the
+/// vault collects finished local unbondings and external staking burns what the vault cut;
+/// then the commit markers of `height` (see `mark_commit`). Returns CometBFT's updates.
 pub async fn close_block<S: StateWrite>(
     state: &mut S,
     height: u64,
@@ -67,6 +70,8 @@ pub async fn close_block<S: StateWrite>(
     Converter::end_block::<_, AppHooks>(&mut stage).await?;
     let updates = Staking::end_block::<_, AppHooks>(&mut stage).await?;
     Converter::after_validator_set(&mut stage).await?;
+    Vault::end_block::<_, AppHooks>(&mut stage).await?;
+    ExternalStaking::end_block(&mut stage).await?;
     let events = stage.apply().1;
     mark_commit(state, height);
     Ok((updates, events))

@@ -6,9 +6,11 @@ use rmesh_bank::Bank;
 use rmesh_converter::Converter;
 use rmesh_core::{Component, SdkError};
 use rmesh_distribution::Distribution;
+use rmesh_external_staking::ExternalStaking;
 use rmesh_ibc::Ibc;
 use rmesh_slashing::Slashing;
 use rmesh_staking::Staking;
+use rmesh_vault::Vault;
 use rmesh_virtual_staking::VirtualStaking;
 use serde::{Deserialize, Serialize};
 
@@ -31,6 +33,10 @@ pub struct AppState {
     pub converter: rmesh_converter::genesis::GenesisState,
     #[serde(default)]
     pub ibc: rmesh_ibc::component::GenesisState,
+    #[serde(default)]
+    pub vault: rmesh_vault::genesis::GenesisState,
+    #[serde(default)]
+    pub external_staking: rmesh_external_staking::genesis::GenesisState,
 }
 
 impl AppState {
@@ -54,5 +60,7 @@ pub async fn init_chain<S: StateWrite>(state: &mut S, app_state: AppState) -> Re
     VirtualStaking::init_chain(state, app_state.virtual_staking).await?;
     Converter::init_chain(state, app_state.converter).await?;
     Ibc::init_chain(state, app_state.ibc).await?;
+    Vault::init_chain(state, app_state.vault).await?;
+    ExternalStaking::init_chain(state, app_state.external_staking).await?;
     Ok(())
 }

@@ -3,5 +3,5 @@
 
 pub type AppHooks = (
     rmesh_distribution::DistributionHooks,
-    rmesh_converter::ConverterHooks,
+    (rmesh_converter::ConverterHooks, rmesh_vault::VaultHooks),
 );

@@ -1,9 +1,11 @@
-//! The IBC applications of rmesh besides ICS-20: the converter on its `mesh-security` port.
+//! The IBC applications of rmesh besides ICS-20: the converter on `mesh-security` (consumer
+//! role) and external staking on `external-staking` (provider role).
 
 use cnidarium::StateWrite;
 use ibc::core::host::types::identifiers::PortId;
 use ibc::core::router::module::Module;
 use rmesh_converter::ibc_app::{ConverterModule, PORT};
+use rmesh_external_staking::ibc_app::{ExternalStakingModule, PORT as PROVIDER_PORT};
 use rmesh_ibc::store::TxStore;
 use rmesh_ibc::{AppModules, Host};
 
@@ -15,9 +17,10 @@ impl AppModules for AppIbcModules {
         _host: &Host,
     ) -> Vec<(PortId, Box<dyn Module + 'a>)> {
         let converter: Box<dyn Module + 'a> = Box::new(ConverterModule::new(store.clone()));
-        PortId::new(PORT.to_string())
-            .map(|port| (port, converter))
+        let provider: Box<dyn Module + 'a> = Box::new(ExternalStakingModule::new(store.clone()));
+        [(PORT, converter), (PROVIDER_PORT, provider)]
             .into_iter()
+            .filter_map(|(port, module)| Some((PortId::new(port.to_string()).ok()?, module)))
             .collect()
     }
 }
@@ -27,7 +30,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_converter_port_is_a_valid_ibc_port_id() {
+    fn both_mesh_ports_are_valid_ibc_port_ids() {
         assert!(PortId::new(PORT.to_string()).is_ok());
+        assert!(PortId::new(PROVIDER_PORT.to_string()).is_ok());
     }
 }

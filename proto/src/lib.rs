@@ -38,5 +38,39 @@ pub mod virtualstaking {
     }
 }
 
+pub mod vault {
+    pub mod v1 {
+        tonic::include_proto!("rmesh.vault.v1");
+        named!(
+            "rmesh.vault.v1",
+            MsgBond,
+            MsgBondResponse,
+            MsgUnbond,
+            MsgUnbondResponse,
+            MsgStakeLocal,
+            MsgStakeLocalResponse,
+            MsgUnstakeLocal,
+            MsgUnstakeLocalResponse,
+            MsgStakeRemote,
+            MsgStakeRemoteResponse,
+        );
+    }
+}
+
+pub mod externalstaking {
+    pub mod v1 {
+        tonic::include_proto!("rmesh.externalstaking.v1");
+        named!(
+            "rmesh.externalstaking.v1",
+            MsgUnstake,
+            MsgUnstakeResponse,
+            MsgWithdrawUnbonded,
+            MsgWithdrawUnbondedResponse,
+            MsgWithdrawRewards,
+            MsgWithdrawRewardsResponse,
+        );
+    }
+}
+
 /// The descriptors of the packages above, for gRPC reflection.
 pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("rmesh_descriptor");

@@ -9,7 +9,12 @@ use std::time::Duration;
 use anyhow::{bail, Context, Result};
 use serde_json::Value;
 
-use crate::{die_with_parent, hermes_bin, rmeshd_command, run_with_timeout, TestNet, PREFIX};
+use crate::{
+    die_with_parent, hermes_bin, rmeshd_command, run_with_timeout, TestNet, TestNetBuilder, PREFIX,
+};
+
+/// The mesh-security channel version (PROTOCOL.md).
+pub const MESH_VERSION: &str = r#"{"protocol":"mesh-security","version":"0.11.0"}"#;
 
 pub const RELAYER_KEY: &str = "relayer";
 
@@ -223,6 +228,34 @@ tx_confirmation = true
         .map(|_| ())
     }
 
+    /// Clients and a connection (connection-0 on both) between `a` and `b`.
+    pub fn create_connection(&self, a: &str, b: &str) -> Result<()> {
+        self.run(&["create", "connection", "--a-chain", a, "--b-chain", b])
+            .map(|_| ())
+    }
+
+    /// The consumer `a` opens a mesh-security channel on connection-0 from the converter's port
+    /// to the provider's external-staking port.
+    pub fn create_mesh_channel(&self, a: &str) -> Result<Value> {
+        self.run(&[
+            "create",
+            "channel",
+            "--a-chain",
+            a,
+            "--a-connection",
+            "connection-0",
+            "--a-port",
+            "mesh-security",
+            "--b-port",
+            "external-staking",
+            "--order",
+            "unordered",
+            "--channel-version",
+            MESH_VERSION,
+            "--yes",
+        ])
+    }
+
     pub fn stop(&mut self) {
         if let Some(mut child) = self.relaying.take() {
             let _ = child.kill();
@@ -233,10 +266,14 @@ tx_confirmation = true
 
 /// A one-validator test net whose `relayer` key (DAVE's mnemonic) pays Hermes's fees.
 pub fn relayed_chain(chain_id: &str) -> Result<TestNet> {
+    relayed_builder(chain_id).start()
+}
+
+/// [`relayed_chain`]'s builder, for nets that need more genesis settings.
+pub fn relayed_builder(chain_id: &str) -> TestNetBuilder {
     TestNet::builder()
         .chain_id(chain_id)
         .key(RELAYER_KEY, crate::DAVE, Some("100000000000urmesh"))
-        .start()
 }
 
 /// `ibc/<SHA256(trace)>`, as every IBC chain names a voucher.

@@ -37,6 +37,7 @@
 pub mod client;
 pub mod evidence;
 pub mod hermes;
+pub mod mesh;
 pub mod rpc;
 
 use anyhow::{anyhow, bail, ensure, Context, Result};
@@ -505,6 +506,8 @@ pub struct TestNetBuilder {
     config: Vec<(String, String, String)>,
     /// `rmeshd genesis set-params` flags (without `--`) and values.
     params: Vec<(String, String)>,
+    /// Other `rmeshd genesis` commands (without `genesis` and `--home`).
+    genesis_commands: Vec<Vec<String>>,
 }
 
 impl TestNetBuilder {
@@ -554,6 +557,14 @@ impl TestNetBuilder {
     /// `genesis_param("signed-blocks-window", "10")`.
     pub fn genesis_param(mut self, flag: &str, value: &str) -> Self {
         self.params.push((flag.into(), value.into()));
+        self
+    }
+
+    /// Runs `rmeshd genesis <args>` on the net's genesis, e.g.
+    /// `genesis_command(&["add-consumer", "consumer-1", "--connection-id", "connection-0"])`.
+    pub fn genesis_command(mut self, args: &[&str]) -> Self {
+        self.genesis_commands
+            .push(args.iter().map(|a| a.to_string()).collect());
         self
     }
 
@@ -721,6 +732,7 @@ impl TestNet {
             accounts: vec![],
             config: vec![],
             params: vec![],
+            genesis_commands: vec![],
         }
         .key("alice", ALICE, Some(&funded))
         .key("bob", BOB, Some(&funded))
@@ -800,10 +812,21 @@ impl TestNet {
                 ])?;
             }
             if !b.params.is_empty() {
-                let mut args = vec!["genesis".into(), "set-params".into(), "--home".into(), home];
+                let mut args = vec![
+                    "genesis".into(),
+                    "set-params".into(),
+                    "--home".into(),
+                    home.clone(),
+                ];
                 for (flag, value) in &b.params {
                     args.extend([format!("--{flag}"), value.clone()]);
                 }
+                net.cli_ok(&strs(&args))?;
+            }
+            for command in &b.genesis_commands {
+                let mut args = vec!["genesis".to_string()];
+                args.extend(command.iter().cloned());
+                args.extend(["--home".to_string(), home.clone()]);
                 net.cli_ok(&strs(&args))?;
             }
             let genesis = net.nodes[0].home.join("config/genesis.json");

@@ -32,6 +32,25 @@ pub enum GenesisCommand {
         #[command(flatten)]
         commission: super::staking::CommissionArgs,
     },
+    /// Provider role: accepts a mesh-security channel from a consumer chain, only on this
+    /// connection and from this counterparty port.
+    AddConsumer {
+        id: String,
+        #[arg(long)]
+        connection_id: String,
+        /// The consumer's converter port.
+        #[arg(long, default_value = "mesh-security")]
+        port: String,
+        /// How long released cross-stake waits before it returns to the vault.
+        #[arg(long, default_value_t = rmesh_external_staking::consumer::DEFAULT_UNBONDING_SECONDS)]
+        unbonding_seconds: u64,
+        /// The share of a lien the consumer may slash.
+        #[arg(long, default_value = "0.1")]
+        max_slashing: String,
+        /// How long the consumer has to receive a packet before it times out and rolls back.
+        #[arg(long, default_value_t = rmesh_external_staking::consumer::DEFAULT_PACKET_TIMEOUT_SECONDS)]
+        packet_timeout_seconds: u64,
+    },
     /// Sets chain-wide genesis settings.
     SetParams {
         /// The bech32 account prefix.
@@ -147,6 +166,41 @@ pub fn run(home: &Path, command: GenesisCommand) -> Result<(), CliError> {
                 Ok(())
             })
         }
+        GenesisCommand::AddConsumer {
+            id,
+            connection_id,
+            port,
+            unbonding_seconds,
+            max_slashing,
+            packet_timeout_seconds,
+        } => edit_app_state(home, |state| {
+            let consumer = rmesh_external_staking::Consumer {
+                id,
+                connection_id,
+                counterparty_port: port,
+                channel_id: None,
+                unbonding_seconds,
+                packet_timeout_seconds,
+                max_slashing: max_slashing.parse().map_err(|_| {
+                    CliError::Input(format!("invalid --max-slashing {max_slashing:?}"))
+                })?,
+            };
+            consumer
+                .validate()
+                .map_err(|e| CliError::Input(e.to_string()))?;
+            let consumers = &mut state.external_staking.consumers;
+            if consumers
+                .iter()
+                .any(|c| c.id == consumer.id || c.connection_id == consumer.connection_id)
+            {
+                return Err(CliError::Input(format!(
+                    "a consumer with id {:?} or on {} exists",
+                    consumer.id, consumer.connection_id
+                )));
+            }
+            consumers.push(consumer);
+            Ok(())
+        }),
         GenesisCommand::SetParams {
             prefix,
             unbonding_time_seconds,

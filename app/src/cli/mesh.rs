@@ -95,7 +95,7 @@ fn provider_json(info: &converter::ProviderInfo) -> Value {
     })
 }
 
-async fn ask<Req: prost::Message, Resp: prost::Message + Default>(
+pub async fn ask<Req: prost::Message, Resp: prost::Message + Default>(
     node: &NodeArgs,
     path: &str,
     request: &Req,

@@ -33,6 +33,12 @@ pub enum QueryCommand {
     /// Virtual stake, epochs and params of mesh security.
     #[command(subcommand)]
     VirtualStaking(super::mesh::VirtualStakingQuery),
+    /// Consumers this chain secures and the validator sets they reported (provider role).
+    #[command(subcommand)]
+    ExternalStaking(super::provider::ExternalStakingQuery),
+    /// Collateral, liens and local stake in the vault (provider role).
+    #[command(subcommand)]
+    Vault(super::provider::VaultQuery),
     /// An account's number, sequence and public key.
     Account {
         address: String,
@@ -215,6 +221,12 @@ pub async fn run(command: QueryCommand) -> Result<(), CliError> {
         }
         QueryCommand::VirtualStaking(command) => {
             super::print_json(&super::mesh::run_virtual_staking_query(command).await?)
+        }
+        QueryCommand::ExternalStaking(command) => {
+            super::print_json(&super::provider::run_external_staking_query(command).await?)
+        }
+        QueryCommand::Vault(command) => {
+            super::print_json(&super::provider::run_vault_query(command).await?)
         }
         QueryCommand::Bank(BankQuery::Balances {
             address,

@@ -39,6 +39,12 @@ pub enum TxCommand {
     /// Mesh-security params (mesh authority).
     #[command(subcommand)]
     VirtualStaking(super::mesh::VirtualStakingTx),
+    /// Provider role: collateral, local staking and cross-staking.
+    #[command(subcommand)]
+    Vault(super::provider::VaultTx),
+    /// Provider role: unstake, withdraw unbonded collateral and rewards from a consumer.
+    #[command(subcommand)]
+    ExternalStaking(super::provider::ExternalStakingTx),
 }
 
 #[derive(Subcommand)]
@@ -106,6 +112,10 @@ pub async fn run(home: &Path, command: TxCommand) -> Result<(), CliError> {
     match command {
         TxCommand::Staking(command) => super::staking::run_tx(home, command).await,
         TxCommand::Converter(command) => super::mesh::run_converter_tx(home, command).await,
+        TxCommand::Vault(command) => super::provider::run_vault_tx(home, command).await,
+        TxCommand::ExternalStaking(command) => {
+            super::provider::run_external_staking_tx(home, command).await
+        }
         TxCommand::VirtualStaking(command) => {
             super::mesh::run_virtual_staking_tx(home, command).await
         }

@@ -13,6 +13,8 @@ use ibc_proto::ibc::core::channel::v1::query_server::QueryServer as ChannelServe
 use ibc_proto::ibc::core::client::v1::query_server::QueryServer as ClientServer;
 use ibc_proto::ibc::core::connection::v1::query_server::QueryServer as ConnectionServer;
 use rmesh_proto::converter::v1::query_server::QueryServer as ConverterServer;
+use rmesh_proto::externalstaking::v1::query_server::QueryServer as ExternalStakingServer;
+use rmesh_proto::vault::v1::query_server::QueryServer as VaultServer;
 use rmesh_proto::virtualstaking::v1::query_server::QueryServer as VirtualStakingServer;
 use tonic::transport::Server;
 
@@ -42,6 +44,8 @@ pub async fn serve(router: QueryRouter, address: &str) -> Result<(), CliError> {
         .add_service(NodeServer::from_arc(services.node))
         .add_service(VirtualStakingServer::from_arc(services.virtual_staking))
         .add_service(ConverterServer::from_arc(services.converter))
+        .add_service(ExternalStakingServer::from_arc(services.external_staking))
+        .add_service(VaultServer::from_arc(services.vault))
         .add_service(ClientServer::from_arc(services.ibc.clone()))
         .add_service(ConnectionServer::from_arc(services.ibc.clone()))
         .add_service(ChannelServer::from_arc(services.ibc.clone()))

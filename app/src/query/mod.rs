@@ -30,11 +30,15 @@ use rmesh_bank::query::BankQuery;
 use rmesh_converter::query::ConverterQuery;
 use rmesh_core::query::{Committed, HEIGHT_HEADER};
 use rmesh_distribution::query::DistributionQuery;
+use rmesh_external_staking::query::ExternalStakingQuery;
 use rmesh_ibc::query::IbcQuery;
 use rmesh_proto::converter::v1::query_server::Query as ConverterApi;
+use rmesh_proto::externalstaking::v1::query_server::Query as ExternalStakingApi;
+use rmesh_proto::vault::v1::query_server::Query as VaultApi;
 use rmesh_proto::virtualstaking::v1::query_server::Query as VirtualStakingApi;
 use rmesh_slashing::query::SlashingQuery;
 use rmesh_staking::query::StakingQuery;
+use rmesh_vault::VaultQuery;
 use rmesh_virtual_staking::query::VirtualStakingQuery;
 use tendermint::merkle::proof::{ProofOp, ProofOps};
 use tonic::Status;
@@ -58,6 +62,8 @@ pub struct Services {
     pub distribution: Arc<DistributionQuery>,
     pub virtual_staking: Arc<VirtualStakingQuery>,
     pub converter: Arc<ConverterQuery>,
+    pub external_staking: Arc<ExternalStakingQuery>,
+    pub vault: Arc<VaultQuery>,
     pub ibc: Arc<IbcQuery>,
     pub tx: Arc<TxService>,
     pub node: Arc<NodeService>,
@@ -110,6 +116,8 @@ impl QueryRouter {
             distribution: Arc::new(DistributionQuery::new(committed.clone())),
             virtual_staking: Arc::new(VirtualStakingQuery::new(committed.clone())),
             converter: Arc::new(ConverterQuery::new(committed.clone())),
+            external_staking: Arc::new(ExternalStakingQuery::new(committed.clone())),
+            vault: Arc::new(VaultQuery::new(committed.clone())),
             ibc: Arc::new(IbcQuery::new(committed.clone())),
             tx: Arc::new(TxService::new(storage.clone(), comet.clone())),
             node: Arc::new(NodeService::new(
@@ -187,6 +195,16 @@ impl QueryRouter {
             "/rmesh.converter.v1.Query/Provider" => provider,
             "/rmesh.converter.v1.Query/Positions" => positions,
             "/rmesh.converter.v1.Query/PendingPackets" => pending_packets,
+        });
+        routes!(map, services.external_staking, ExternalStakingApi, {
+            "/rmesh.externalstaking.v1.Query/Consumers" => consumers,
+            "/rmesh.externalstaking.v1.Query/Validators" => validators,
+            "/rmesh.externalstaking.v1.Query/Stakes" => stakes,
+            "/rmesh.externalstaking.v1.Query/PendingTxs" => pending_txs,
+        });
+        routes!(map, services.vault, VaultApi, {
+            "/rmesh.vault.v1.Query/Account" => account,
+            "/rmesh.vault.v1.Query/LocalStakes" => local_stakes,
         });
         routes!(map, services.ibc, ClientApi, {
             "/ibc.core.client.v1.Query/ClientState" => client_state,

@@ -21,7 +21,11 @@ use ibc_proto::ibc::applications::transfer::v1 as transfer;
 use ibc_proto::ibc::core::channel::v1 as channel;
 use ibc_proto::ibc::core::client::v1 as client;
 use ibc_proto::ibc::core::connection::v1 as connection;
+use rmesh_external_staking::{
+    self as external, StakeRemoteHandler, UnstakeHandler, WithdrawUnbondedHandler,
+};
 use rmesh_ibc::IbcHandler;
+use rmesh_vault::{BondHandler, StakeLocalHandler, UnbondHandler, UnstakeLocalHandler};
 use rmesh_virtual_staking::UpdateParamsHandler;
 
 use crate::hooks::AppHooks;
@@ -93,6 +97,22 @@ macro_rules! dispatch {
             $call::<RemoveProviderHandler, _>($($arg),*).await
         } else if url == <UpdateParamsHandler as MsgHandler>::Msg::type_url() {
             $call::<UpdateParamsHandler, _>($($arg),*).await
+        } else if url == <BondHandler as MsgHandler>::Msg::type_url() {
+            $call::<BondHandler, _>($($arg),*).await
+        } else if url == <UnbondHandler as MsgHandler>::Msg::type_url() {
+            $call::<UnbondHandler, _>($($arg),*).await
+        } else if url == <StakeLocalHandler<AppHooks> as MsgHandler>::Msg::type_url() {
+            $call::<StakeLocalHandler<AppHooks>, _>($($arg),*).await
+        } else if url == <UnstakeLocalHandler<AppHooks> as MsgHandler>::Msg::type_url() {
+            $call::<UnstakeLocalHandler<AppHooks>, _>($($arg),*).await
+        } else if url == <StakeRemoteHandler as MsgHandler>::Msg::type_url() {
+            $call::<StakeRemoteHandler, _>($($arg),*).await
+        } else if url == <UnstakeHandler as MsgHandler>::Msg::type_url() {
+            $call::<UnstakeHandler, _>($($arg),*).await
+        } else if url == <WithdrawUnbondedHandler as MsgHandler>::Msg::type_url() {
+            $call::<WithdrawUnbondedHandler, _>($($arg),*).await
+        } else if url == <external::WithdrawRewardsHandler as MsgHandler>::Msg::type_url() {
+            $call::<external::WithdrawRewardsHandler, _>($($arg),*).await
         } else if url.starts_with("/ibc.") {
             ibc_dispatch!(url, $call($($arg),*))
         } else {

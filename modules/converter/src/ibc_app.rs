@@ -18,7 +18,6 @@ use ibc::primitives::Signer;
 use rmesh_core::store::keep_overlay;
 use rmesh_core::{SdkError, StoreRead, StoreWrite};
 use rmesh_ibc::store::{run, TxStore};
-use serde::Deserialize;
 
 use crate::component::Converter;
 use crate::outbox;
@@ -28,8 +27,7 @@ use crate::view::ConverterRead;
 
 /// Our port; providers are configured with it.
 pub const PORT: &str = "mesh-security";
-/// The channel version we propose and answer with, exactly.
-pub const VERSION: &str = r#"{"protocol":"mesh-security","version":"0.11.0"}"#;
+pub use rmesh_mesh_wire::VERSION;
 
 pub struct ConverterModule<'a, S: StateWrite> {
     store: TxStore<'a, S>,
@@ -54,30 +52,7 @@ fn app_error(err: SdkError) -> ChannelError {
 /// A counterparty version is acceptable when its protocol is mesh-security and its semver is
 /// at least 0.11.0 with the same major.
 pub fn check_version(version: &Version) -> Result<(), ChannelError> {
-    #[derive(Deserialize)]
-    struct MeshVersion {
-        protocol: String,
-        version: String,
-    }
-    let parsed: MeshVersion = serde_json::from_str(version.as_str()).map_err(|e| {
-        refuse(format!(
-            "channel version {version} is not mesh-security's: {e}"
-        ))
-    })?;
-    let numbers: Vec<u64> = parsed
-        .version
-        .split('.')
-        .map(|part| part.parse().unwrap_or(u64::MAX))
-        .collect();
-    let compatible = parsed.protocol == "mesh-security"
-        && numbers.len() == 3
-        && numbers[0] == 0
-        && numbers[1] >= 11
-        && numbers[1] != u64::MAX
-        && numbers[2] != u64::MAX;
-    compatible
-        .then_some(())
-        .ok_or_else(|| refuse(format!("unsupported mesh-security version {version}")))
+    rmesh_mesh_wire::check_version(version.as_str()).map_err(|e| refuse(e.to_string()))
 }
 
 impl<'a, S: StateWrite> ConverterModule<'a, S> {

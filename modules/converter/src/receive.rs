@@ -11,8 +11,9 @@ use rmesh_virtual_staking::VirtualStakingRead;
 
 use crate::error::ConverterError;
 use crate::event::converter as event;
+use crate::packet::split_evenly;
 use crate::packet::{error_ack, success_ack, ProviderPacket, WireCoin};
-use crate::positions::{reduce_pro_rata, split_evenly};
+use crate::positions::reduce_pro_rata;
 use crate::provider::{Provider, ProviderStatus};
 use crate::view::{ConverterRead, ConverterWrite};
 use crate::CONVERTER_ACCOUNT;
@@ -36,7 +37,7 @@ async fn apply_packet<S: StateWrite>(
     data: &[u8],
 ) -> Result<(), SdkError> {
     let provider = state.existing_provider(provider).await?;
-    match ProviderPacket::parse(data)? {
+    match ProviderPacket::parse(data).map_err(ConverterError::from)? {
         ProviderPacket::Stake {
             delegator,
             validator,
@@ -61,7 +62,7 @@ async fn apply_packet<S: StateWrite>(
 }
 
 fn positive(coin: &WireCoin, denom: &str) -> Result<u128, SdkError> {
-    match coin.amount_in(denom)? {
+    match coin.amount_in(denom).map_err(ConverterError::from)? {
         0 => Err(ConverterError::MalformedPacket("amount must be positive".into()).into()),
         amount => Ok(amount),
     }
@@ -190,7 +191,10 @@ async fn on_burn<S: StateWrite>(
     for operator in &operators {
         staked.push(state.staked(&provider.id, operator).await?);
     }
-    let shares = split_evenly(amount, &staked)?;
+    let shares = split_evenly(amount, &staked).ok_or(ConverterError::BurnExceedsStake {
+        wanted: amount,
+        available: staked.iter().sum(),
+    })?;
     for ((operator, text), share) in operators.iter().zip(validators).zip(shares) {
         reduce_pro_rata(state, &provider.id, operator, share).await?;
         state.record(event(

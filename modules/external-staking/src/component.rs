@@ -1,0 +1,79 @@
+//! Lifecycle of external staking: genesis, and the channel events the IBC layer reports.
+
+use async_trait::async_trait;
+use cnidarium::StateWrite;
+use rmesh_core::{Component, SdkError};
+
+use crate::error::ExternalStakingError;
+use crate::event::external_staking as event;
+use crate::genesis::GenesisState;
+use crate::view::{ExternalStakingRead, ExternalStakingWrite};
+
+pub struct ExternalStaking;
+
+#[async_trait]
+impl Component for ExternalStaking {
+    const GENESIS_KEY: &'static str = "external_staking";
+    type Genesis = GenesisState;
+
+    async fn init_chain<S: StateWrite>(
+        state: &mut S,
+        genesis: GenesisState,
+    ) -> Result<(), SdkError> {
+        for consumer in genesis.consumers {
+            consumer.validate()?;
+            if consumer.channel_id.is_some() {
+                return Err(ExternalStakingError::InvalidConsumer(
+                    "a genesis consumer cannot have a channel yet".into(),
+                )
+                .into());
+            }
+            let existing = state.all_consumers().await?;
+            if existing.iter().any(|c| c.id == consumer.id) {
+                return Err(ExternalStakingError::ConsumerExists(consumer.id).into());
+            }
+            if existing
+                .iter()
+                .any(|c| c.connection_id == consumer.connection_id)
+            {
+                return Err(ExternalStakingError::InvalidConsumer(format!(
+                    "two consumers on {}: one consumer per connection",
+                    consumer.connection_id
+                ))
+                .into());
+            }
+            state.put_consumer(&consumer)?;
+        }
+        Ok(())
+    }
+}
+
+impl ExternalStaking {
+    /// The consumer's channel finished its handshake: bind it.
+    pub async fn on_channel_open<S: StateWrite>(
+        state: &mut S,
+        consumer: &str,
+        channel: &str,
+    ) -> Result<(), SdkError> {
+        let mut record = state.existing_consumer(consumer).await?;
+        record.channel_id = Some(channel.to_string());
+        state.put_consumer(&record)?;
+        state.record(event(
+            "channel_open",
+            consumer,
+            &[("channel", channel.into())],
+        ));
+        Ok(())
+    }
+
+    /// After the txs: stake the vault cut from our liens (another holder slashed) is taken back
+    /// and burned on its consumer.
+    pub async fn end_block<S: StateWrite>(state: &mut S) -> Result<(), SdkError> {
+        for consumer in state.all_consumers().await? {
+            if consumer.channel_id.is_some() {
+                crate::slash::apply_vault_cuts(state, &consumer.id).await?;
+            }
+        }
+        Ok(())
+    }
+}

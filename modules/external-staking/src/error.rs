@@ -1,0 +1,72 @@
+//! Errors of external staking (codespace `external_staking`). Packet errors become error acks
+//! with the same text.
+
+use rmesh_core::{ModuleError, SdkError};
+use rmesh_mesh_wire::WireError;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExternalStakingError {
+    #[error("unknown consumer {0:?}")]
+    UnknownConsumer(String),
+    #[error("consumer {0:?} already exists")]
+    ConsumerExists(String),
+    #[error("invalid consumer: {0}")]
+    InvalidConsumer(String),
+    #[error(transparent)]
+    Wire(#[from] WireError),
+    #[error("no cross-stake of {delegator} with {validator} on consumer {consumer:?} to release")]
+    NoStake {
+        consumer: String,
+        delegator: String,
+        validator: String,
+    },
+    #[error("channel: {0}")]
+    Channel(String),
+    #[error("consumer {0:?} has no open mesh-security channel yet")]
+    NoChannel(String),
+    #[error("validator {validator} is {status} on consumer {consumer:?}: only active validators take stake")]
+    ValidatorNotActive {
+        consumer: String,
+        validator: String,
+        status: String,
+    },
+    #[error("cannot unstake {wanted}: {available} of this stake is not already being unstaked")]
+    InsufficientStake { wanted: u128, available: u128 },
+    #[error("no rewards to withdraw from {0}")]
+    NoRewards(String),
+    #[error("invalid amount: {0}")]
+    InvalidAmount(String),
+    #[error("consumer {consumer:?} pays rewards in {expected}, not {got}")]
+    WrongRewardDenom {
+        consumer: String,
+        expected: String,
+        got: String,
+    },
+}
+
+impl ModuleError for ExternalStakingError {
+    const CODESPACE: &'static str = "external_staking";
+
+    fn code(&self) -> u32 {
+        match self {
+            ExternalStakingError::UnknownConsumer(_) => 2,
+            ExternalStakingError::ConsumerExists(_) => 3,
+            ExternalStakingError::InvalidConsumer(_) => 4,
+            ExternalStakingError::Wire(_) => 5,
+            ExternalStakingError::NoStake { .. } => 6,
+            ExternalStakingError::Channel(_) => 7,
+            ExternalStakingError::NoChannel(_) => 8,
+            ExternalStakingError::ValidatorNotActive { .. } => 9,
+            ExternalStakingError::InsufficientStake { .. } => 10,
+            ExternalStakingError::NoRewards(_) => 11,
+            ExternalStakingError::InvalidAmount(_) => 12,
+            ExternalStakingError::WrongRewardDenom { .. } => 13,
+        }
+    }
+}
+
+impl From<ExternalStakingError> for SdkError {
+    fn from(err: ExternalStakingError) -> Self {
+        err.into_sdk()
+    }
+}

@@ -1,0 +1,220 @@
+//! Cross-staking end to end between a provider and a consumer rmesh chain through stock
+//! Hermes, with the reference suite's numbers (price 0.5, discount 0.1): collateral in the
+//! provider's vault backs stake on the consumer's validator as virtual stake; unstaking,
+//! unbonding, rewards, refusals, an error ack, a timeout and a zero cap, each asserted on both
+//! chains.
+
+use std::time::Duration;
+
+use anyhow::Result;
+use rmesh_e2e::mesh::{MeshPair, MeshTerms, CONSUMER, PROVIDER};
+use rmesh_e2e::{as_u128, balance_of, wait_until, WAIT};
+
+const HOLDER: &str = "external/consumer-1";
+
+fn stake_remote(pair: &MeshPair, owner: &str, amount: &str) -> Result<()> {
+    pair.provider_tx(
+        owner,
+        &["vault", "stake-remote", CONSUMER, &pair.validator, amount],
+    )
+    .map(|_| ())
+}
+
+fn wait_virtual_stake(pair: &MeshPair, expected: u128) -> Result<()> {
+    wait_until(
+        &format!("{expected} virtual stake on the consumer"),
+        WAIT,
+        || Ok(pair.virtual_stake()? == expected),
+    )
+}
+
+#[test]
+fn eighty_million_cross_staked_becomes_thirty_six_million_of_power_and_unstaking_returns_it_after_unbonding(
+) -> Result<()> {
+    let pair = MeshPair::start(MeshTerms::default())?;
+    let power_before = validator_tokens(&pair)?;
+    pair.provider_tx("alice", &["vault", "bond", "100000000"])?;
+    stake_remote(&pair, "alice", "80000000")?;
+    assert_eq!(
+        pair.lien("alice", HOLDER)?,
+        80_000_000,
+        "the lien is taken at once"
+    );
+    pair.wait_settled()?;
+    assert_eq!(pair.staked("alice")?, 80_000_000);
+    assert_eq!(pair.consumer_positions()?, 80_000_000);
+    wait_virtual_stake(&pair, 36_000_000)?;
+    assert_eq!(validator_tokens(&pair)?, power_before + 36_000_000);
+
+    pair.provider_tx(
+        "alice",
+        &[
+            "external-staking",
+            "unstake",
+            CONSUMER,
+            &pair.validator,
+            "30000000",
+        ],
+    )?;
+    pair.wait_settled()?;
+    let stake = pair.stake("alice")?.expect("alice still stakes");
+    assert_eq!(stake["amount"], "50000000");
+    assert_eq!(stake["unbondings"][0]["amount"], "30000000");
+    wait_virtual_stake(&pair, 22_500_000)?;
+    assert_eq!(
+        pair.lien("alice", HOLDER)?,
+        80_000_000,
+        "unbonding is still at stake"
+    );
+    assert_eq!(as_u128(&pair.vault("alice")?["free"]), Some(20_000_000));
+
+    let refused = pair.provider_tx_refused("alice", &["vault", "unbond", "30000000"])?;
+    assert!(refused.contains("only 20000000"), "{refused}");
+    std::thread::sleep(Duration::from_secs(20));
+    pair.provider_tx(
+        "alice",
+        &["external-staking", "withdraw-unbonded", CONSUMER],
+    )?;
+    assert_eq!(pair.lien("alice", HOLDER)?, 50_000_000);
+    pair.provider_tx("alice", &["vault", "unbond", "50000000"])?;
+    assert_eq!(
+        as_u128(&pair.vault("alice")?["collateral"]),
+        Some(50_000_000)
+    );
+
+    // Rewards earned by the virtual stake reach the provider and are paid on the consumer.
+    wait_until("rewards for alice on the provider", WAIT, || {
+        Ok(pair
+            .stake("alice")?
+            .is_some_and(|s| s["pending_rewards"].as_str().is_some_and(|r| !r.is_empty())))
+    })?;
+    let recipient = pair.consumer.address("bob");
+    let before = balance_of(
+        &pair.consumer.query(0, &["bank", "balances", &recipient])?,
+        "urmesh",
+    )?;
+    pair.provider_tx(
+        "alice",
+        &[
+            "external-staking",
+            "withdraw-rewards",
+            CONSUMER,
+            &pair.validator,
+            "--recipient",
+            &recipient,
+        ],
+    )?;
+    let withdrawn = pair.pending_txs()?;
+    let paid = as_u128(&withdrawn[0]["amount"]).expect("a transfer_rewards is pending");
+    assert!(paid > 0);
+    pair.wait_settled()?;
+    let after = balance_of(
+        &pair.consumer.query(0, &["bank", "balances", &recipient])?,
+        "urmesh",
+    )?;
+    assert_eq!(
+        after,
+        before + paid,
+        "the consumer paid exactly the withdrawn rewards"
+    );
+    Ok(())
+}
+
+#[test]
+fn stakes_to_unknown_validators_are_refused_an_error_ack_rolls_back_and_a_zero_cap_releases_everything(
+) -> Result<()> {
+    let pair = MeshPair::start(MeshTerms::default())?;
+    pair.provider_tx("bob", &["vault", "bond", "50000000"])?;
+    let unknown = pair.consumer.valoper("alice")?;
+    let refused = pair.provider_tx_refused(
+        "bob",
+        &["vault", "stake-remote", CONSUMER, &unknown, "1000"],
+    )?;
+    assert!(
+        refused.contains("only active validators take stake"),
+        "{refused}"
+    );
+    assert_eq!(pair.lien("bob", HOLDER)?, 0);
+
+    // A paused provider refuses stake on the consumer: the error ack releases the lien.
+    pair.consumer.cli_tx(
+        0,
+        &[
+            "converter",
+            "update-provider",
+            PROVIDER,
+            "--status",
+            "paused",
+            "--from",
+            "alice",
+        ],
+    )?;
+    stake_remote(&pair, "bob", "10000000")?;
+    assert_eq!(pair.lien("bob", HOLDER)?, 10_000_000);
+    pair.wait_settled()?;
+    assert_eq!(pair.lien("bob", HOLDER)?, 0, "rolled back by the error ack");
+    assert_eq!(pair.staked("bob")?, 0);
+    assert_eq!(pair.consumer_positions()?, 0);
+
+    pair.consumer.cli_tx(
+        0,
+        &[
+            "converter",
+            "update-provider",
+            PROVIDER,
+            "--status",
+            "active",
+            "--from",
+            "alice",
+        ],
+    )?;
+    stake_remote(&pair, "bob", "10000000")?;
+    pair.wait_settled()?;
+    wait_virtual_stake(&pair, 4_500_000)?;
+
+    // Cap zero: the consumer winds the position down and the provider releases it at once.
+    pair.consumer.cli_tx(
+        0,
+        &[
+            "converter",
+            "update-provider",
+            PROVIDER,
+            "--cap",
+            "0",
+            "--from",
+            "alice",
+        ],
+    )?;
+    wait_until("the provider released bob's stake", WAIT, || {
+        Ok(pair.staked("bob")? == 0 && pair.lien("bob", HOLDER)? == 0)
+    })?;
+    wait_virtual_stake(&pair, 0)?;
+    assert_eq!(pair.consumer_positions()?, 0);
+    Ok(())
+}
+
+#[test]
+fn a_stake_the_consumer_never_receives_times_out_and_is_rolled_back() -> Result<()> {
+    let mut pair = MeshPair::start(MeshTerms {
+        packet_timeout_seconds: 8,
+        ..MeshTerms::default()
+    })?;
+    pair.provider_tx("alice", &["vault", "bond", "20000000"])?;
+    pair.hermes.stop();
+    stake_remote(&pair, "alice", "10000000")?;
+    assert_eq!(pair.lien("alice", HOLDER)?, 10_000_000);
+    assert_eq!(pair.pending_txs()?.len(), 1);
+    std::thread::sleep(Duration::from_secs(12));
+    pair.hermes.start()?;
+    pair.wait_settled()?;
+    assert_eq!(pair.lien("alice", HOLDER)?, 0, "rolled back by the timeout");
+    assert_eq!(pair.staked("alice")?, 0);
+    assert_eq!(pair.consumer_positions()?, 0, "the consumer never saw it");
+    Ok(())
+}
+
+/// The consumer validator's bonded tokens (self-bond plus virtual stake).
+fn validator_tokens(pair: &MeshPair) -> Result<u128> {
+    let validator = pair.consumer.staking_validator(0, &pair.validator)?;
+    Ok(as_u128(&validator["tokens"]).unwrap_or_default())
+}

@@ -1,0 +1,89 @@
+//! The mesh-security channel between two rmesh chains through stock Hermes: the consumer opens
+//! it from its converter to the provider's external staking, the provider immediately learns
+//! the consumer's whole validator set from a `valset_update`, and a second channel is refused.
+
+use anyhow::{anyhow, Result};
+use rmesh_e2e::mesh::{MeshPair, MeshTerms, CONSUMER, PROVIDER};
+use rmesh_e2e::TestNet;
+use serde_json::{json, Value};
+
+/// The `packet_data` of every packet the provider received on its external-staking port.
+fn packets_received_by_provider(provider: &TestNet) -> Result<Vec<Value>> {
+    let found = provider.rpc(
+        0,
+        "tx_search",
+        json!({ "query": "recv_packet.packet_dst_port='external-staking'", "per_page": "100" }),
+    )?;
+    let mut packets = vec![];
+    for tx in found["txs"].as_array().into_iter().flatten() {
+        for event in tx["tx_result"]["events"].as_array().into_iter().flatten() {
+            if event["type"] != "recv_packet" {
+                continue;
+            }
+            for attribute in event["attributes"].as_array().into_iter().flatten() {
+                if attribute["key"] == "packet_data" {
+                    let data = attribute["value"].as_str().unwrap_or_default();
+                    packets.push(serde_json::from_str(data)?);
+                }
+            }
+        }
+    }
+    Ok(packets)
+}
+
+#[test]
+fn a_consumer_opens_a_mesh_channel_the_provider_learns_its_validators_and_a_second_is_refused(
+) -> Result<()> {
+    let pair = MeshPair::start(MeshTerms::default())?;
+    let (consumer, provider) = (&pair.consumer, &pair.provider);
+    let bound = consumer.query(0, &["converter", "provider", PROVIDER])?;
+    assert_eq!(bound["channel_id"], "channel-0", "{bound}");
+    let consumers = provider.query(0, &["external-staking", "consumers"])?;
+    assert_eq!(
+        consumers["consumers"][0]["channel_id"], "channel-0",
+        "{consumers}"
+    );
+
+    let valoper = &pair.validator;
+    let pub_key = consumer.nodes[0].consensus_pubkey()?;
+    let known = pair.provider_validators()?;
+    assert_eq!(known[0]["valoper"], valoper.as_str(), "{known:?}");
+    assert_eq!(known[0]["state"], "active");
+    assert_eq!(known[0]["pub_key"], pub_key.as_str());
+
+    let packets = packets_received_by_provider(provider)?;
+    let update = packets
+        .iter()
+        .find_map(|p| p.get("valset_update"))
+        .ok_or_else(|| anyhow!("no valset_update among {packets:?}"))?;
+    let height = update["height"]
+        .as_u64()
+        .ok_or_else(|| anyhow!("{update}"))?;
+    let time = update["time"].as_u64().ok_or_else(|| anyhow!("{update}"))?;
+    assert!(height > 1 && time > 1_700_000_000, "{update}");
+    assert_eq!(
+        update,
+        &json!({
+            "height": height,
+            "time": time,
+            "additions": [{ "valoper": valoper, "pub_key": pub_key }],
+            "removals": [],
+            "updated": [],
+            "jailed": [],
+            "unjailed": [],
+            "tombstoned": [],
+            "slashed": [],
+        })
+    );
+
+    let second = pair.hermes.create_mesh_channel(CONSUMER);
+    let refusal = format!(
+        "{:?}",
+        second.expect_err("a second mesh channel must be refused")
+    );
+    assert!(
+        refusal.contains("already has channel channel-0"),
+        "{refusal}"
+    );
+    Ok(())
+}
