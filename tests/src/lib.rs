@@ -1261,6 +1261,42 @@ impl TestNet {
 
     /// Sends `evidence` (CometBFT's JSON form, see [`evidence`]) to node `i`'s
     /// `/broadcast_evidence`.
+    /// Node `victim`'s consensus key signs two precommits for different blocks at a committed
+    /// height (duplicate-vote evidence a watcher would submit); returns the height of the block
+    /// that carried the evidence.
+    pub fn double_sign(&self, victim: usize) -> Result<u64> {
+        let key = evidence::ConsensusKey::from_file(&self.nodes[victim].priv_validator_key_file())?;
+        let address = key.address_hex();
+        let height = self.wait_for_height(0, 3, WAIT)? - 1;
+        let set = self.validators(0, Some(height))?;
+        let index = set
+            .iter()
+            .position(|(a, _)| *a == address)
+            .with_context(|| format!("{address} is not in the set at {height}: {set:?}"))?;
+        let infraction = evidence::Infraction {
+            chain_id: self.chain_id.clone(),
+            height,
+            block_time: self.block_time(0, height)?,
+            validator_index: index as u32,
+            validator_power: set[index].1,
+            total_voting_power: set.iter().map(|(_, p)| p).sum(),
+        };
+        let sent_at = self.height(0)?;
+        self.broadcast_evidence(0, &evidence::duplicate_vote(&key, &infraction)?)?;
+        let mut included = None;
+        wait_until("a block to carry the evidence", WAIT, || {
+            for x in sent_at..=self.height(0)? {
+                let list = &self.block(0, x)?["block"]["evidence"]["evidence"];
+                if list.as_array().is_some_and(|l| !l.is_empty()) {
+                    included = Some(x);
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        })?;
+        included.ok_or_else(|| anyhow!("no block carried the evidence"))
+    }
+
     pub fn broadcast_evidence(&self, i: usize, evidence: &Value) -> Result<Value> {
         self.rpc(
             i,

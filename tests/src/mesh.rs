@@ -16,12 +16,14 @@ pub struct MeshPair {
     pub consumer: TestNet,
     pub provider: TestNet,
     pub hermes: Hermes,
-    /// The consumer's only validator (operator address).
+    /// The consumer's first validator (operator address), which the tests stake with.
     pub validator: String,
 }
 
 /// Terms of the pair: the consumer's epoch and the provider's unbonding and packet timeout.
 pub struct MeshTerms {
+    pub consumer_validators: usize,
+    pub provider_validators: usize,
     pub epoch_length: u64,
     pub unbonding_seconds: u64,
     pub packet_timeout_seconds: u64,
@@ -30,6 +32,8 @@ pub struct MeshTerms {
 impl Default for MeshTerms {
     fn default() -> Self {
         MeshTerms {
+            consumer_validators: 1,
+            provider_validators: 1,
             epoch_length: 3,
             unbonding_seconds: 20,
             packet_timeout_seconds: 600,
@@ -42,10 +46,12 @@ impl MeshPair {
     /// discount 0.1, as the reference suite) and opens the mesh-security channel.
     pub fn start(terms: MeshTerms) -> Result<Self> {
         let consumer = relayed_builder(CONSUMER)
+            .validators(terms.consumer_validators)
             .genesis_param("mesh-authority", &cosmrs_address(ALICE)?)
             .genesis_param("epoch-length", &terms.epoch_length.to_string())
             .start()?;
         let provider = relayed_builder(PROVIDER)
+            .validators(terms.provider_validators)
             .genesis_command(&[
                 "add-consumer",
                 CONSUMER,
@@ -88,8 +94,8 @@ impl MeshPair {
             hermes,
             validator,
         };
-        wait_until("the provider knows the consumer's validator", WAIT, || {
-            Ok(pair.provider_validators()?.len() == 1)
+        wait_until("the provider knows the consumer's validators", WAIT, || {
+            Ok(pair.provider_validators()?.len() == terms.consumer_validators)
         })?;
         Ok(pair)
     }

@@ -2,7 +2,6 @@
 //! validator with 100 tokens (100 power), and CometBFT's validator set follows the staking module.
 
 use anyhow::{anyhow, Context, Result};
-use rmesh_e2e::evidence::{self, ConsensusKey, Infraction};
 use rmesh_e2e::{strs, wait_until, TestNet, DENOM, FEE, POWER_REDUCTION, SELF_BOND, WAIT};
 use serde_json::Value;
 
@@ -202,44 +201,10 @@ fn a_jailed_validator_restarted_after_its_jail_time_unjails_and_signs_again() ->
 fn duplicate_vote_evidence_from_a_validators_key_tombstones_and_slashes_it() -> Result<()> {
     let net = TestNet::start(4)?;
     let victim = 2;
-    let key = ConsensusKey::from_file(&net.nodes[victim].priv_validator_key_file())?;
-    let address = key.address_hex();
+    let address = net.nodes[victim].consensus_address()?;
     let valoper = net.valoper("validator2")?;
 
-    // Two precommits for different blocks at one committed height, signed with the victim's key.
-    let height = net.wait_for_height(0, 3, WAIT)? - 1;
-    let set = net.validators(0, Some(height))?;
-    let index = set
-        .iter()
-        .position(|(a, _)| *a == address)
-        .with_context(|| format!("{address} is not in the set at {height}: {set:?}"))?;
-    let infraction = Infraction {
-        chain_id: net.chain_id.clone(),
-        height,
-        block_time: net.block_time(0, height)?,
-        validator_index: index as u32,
-        validator_power: set[index].1,
-        total_voting_power: set.iter().map(|(_, p)| p).sum(),
-    };
-    let sent_at = net.height(0)?;
-    net.broadcast_evidence(0, &evidence::duplicate_vote(&key, &infraction)?)?;
-
-    // A block carries it; the app tombstones, jails and slashes the validator in that block, so
-    // CometBFT drops it two blocks later.
-    let mut included = None;
-    wait_until("a block to carry the evidence", WAIT, || {
-        let top = net.height(0)?;
-        for x in sent_at..=top {
-            let b = net.block(0, x)?;
-            let list = &b["block"]["evidence"]["evidence"];
-            if list.as_array().is_some_and(|l| !l.is_empty()) {
-                included = Some(x);
-                return Ok(true);
-            }
-        }
-        Ok(false)
-    })?;
-    let e = included.expect("set when the wait succeeds");
+    let e = net.double_sign(victim)?;
     let info = net.signing_info(0, &address)?;
     assert_eq!(info["tombstoned"], true, "{info}");
     let validator = net.staking_validator(0, &valoper)?;
