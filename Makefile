@@ -9,7 +9,7 @@ endif
 # The e2e tests (tests/) run this binary.
 export RMESHD_BIN ?= $(CARGO_TARGET_DIR)/release/rmeshd
 
-.PHONY: tools build localnet localnet-join localnet-stop localnet-ibc localnet-ibc-stop test bench fmt lint
+.PHONY: tools build localnet localnet-join localnet-stop localnet-ibc localnet-ibc-stop demo test bench fmt lint
 
 ## tools: install what is missing (clang/libclang, CometBFT v0.38.25, ...)
 tools:
@@ -31,9 +31,14 @@ localnet-join:
 localnet-stop:
 	bash localnet/stop.sh
 
-## localnet-ibc: a consumer and a provider chain (1 validator each) with Hermes and a transfer channel
+## localnet-ibc: a consumer and a provider chain with Hermes, a transfer and a mesh-security channel
 localnet-ibc: build
 	LOCALNET_RMESHD=$(RMESHD_BIN) bash localnet/ibc.sh
+
+## demo: provider + consumer + Hermes, then cross-staking, rewards, unbonding, a slash and a wind-down, narrated
+demo: build
+	cargo build --release -p rmesh-e2e --bin double-sign
+	LOCALNET_RMESHD=$(RMESHD_BIN) bash localnet/demo.sh
 
 ## localnet-ibc-stop: stop both chains and Hermes
 localnet-ibc-stop:

@@ -7,7 +7,8 @@
 # accepts the consumer's mesh-security channel on that connection; alice, the consumer's mesh
 # authority, registers the provider (price 0.5, discount 0.1) and Hermes opens the channel
 # from the consumer's converter (mesh-security) to the provider's external-staking port.
-# LOCALNET_MESH_UNBONDING sets the provider's cross-stake unbonding period in seconds.
+# LOCALNET_MESH_UNBONDING sets the provider's cross-stake unbonding period in seconds and
+# LOCALNET_IBC_CONSUMER_VALIDATORS the consumer's number of validators (default 1).
 #
 #   localnet/ibc.sh          start (always fresh)
 #   localnet/ibc.sh stop     stop both chains and Hermes
@@ -31,10 +32,11 @@ stop_all() {
   done
 }
 
-# Starts one single-validator chain: $1 = name, $2 = chain id, $3 = address block, $4 = prefix.
+# Starts one chain: $1 = name, $2 = chain id, $3 = address block, $4 = prefix, $5 = validators,
+# $6 = the consumer a provider accepts a mesh-security channel from.
 start_chain() {
-  LOCALNET_MESH_CONSUMER="${5:-}" LOCALNET_DIR="$BASE/$1" LOCALNET_CHAIN_ID="$2" LOCALNET_NET="$3" LOCALNET_PREFIX="$4" \
-    bash "$ROOT/localnet/start.sh" --fresh 1 >"$BASE/$1.start.log" 2>&1 ||
+  LOCALNET_MESH_CONSUMER="${6:-}" LOCALNET_DIR="$BASE/$1" LOCALNET_CHAIN_ID="$2" LOCALNET_NET="$3" LOCALNET_PREFIX="$4" \
+    bash "$ROOT/localnet/start.sh" --fresh "$5" >"$BASE/$1.start.log" 2>&1 ||
     { cat "$BASE/$1.start.log" >&2; die "the $1 chain did not start"; }
 }
 
@@ -44,8 +46,8 @@ if [ "${1:-}" = stop ]; then stop_all; exit 0; fi
 stop_all
 rm -rf "$BASE" && mkdir -p "$BASE"
 bash "$ROOT/scripts/install-tools.sh"
-start_chain consumer "${CONSUMER[@]}"
-start_chain provider "${PROVIDER[@]}" "${CONSUMER[0]}"
+start_chain consumer "${CONSUMER[@]}" "${LOCALNET_IBC_CONSUMER_VALIDATORS:-1}"
+start_chain provider "${PROVIDER[@]}" 1 "${CONSUMER[0]}"
 RMESHD="${LOCALNET_RMESHD:-${CARGO_TARGET_DIR:-$HOME/.cache/rmesh-target}/release/rmeshd}"
 [ -x "$RMESHD" ] || die "no rmeshd at $RMESHD"
 

@@ -9,6 +9,7 @@
 use anyhow::{anyhow, ensure, Context, Result};
 use base64::{engine::general_purpose::STANDARD as B64, Engine as _};
 use serde_json::{json, Value};
+use std::net::SocketAddr;
 use std::path::Path;
 use tendermint::{
     account, block,
@@ -118,4 +119,40 @@ fn signed_precommit(key: &ConsensusKey, at: &Infraction, block_hash: [u8; 32]) -
         "validator_index": at.validator_index,
         "signature": B64.encode(signature.to_bytes()),
     }))
+}
+
+/// A watcher's report: `key_file`'s validator signs two precommits for different blocks at the
+/// last committed height of the chain behind `rpc`, and the evidence goes to that node. Returns
+/// the height of the block that carried it.
+pub fn double_sign(rpc: SocketAddr, chain_id: &str, key_file: &Path) -> Result<u64> {
+    let key = ConsensusKey::from_file(key_file)?;
+    let address = key.address_hex();
+    let height = crate::rpc::height(rpc)? - 1;
+    let set = crate::rpc::validators(rpc, Some(height))?;
+    let index = set
+        .iter()
+        .position(|(a, _)| *a == address)
+        .with_context(|| format!("{address} is not in the set at {height}: {set:?}"))?;
+    let infraction = Infraction {
+        chain_id: chain_id.to_string(),
+        height,
+        block_time: crate::rpc::block_time(rpc, height)?,
+        validator_index: index as u32,
+        validator_power: set[index].1,
+        total_voting_power: set.iter().map(|(_, p)| p).sum(),
+    };
+    let sent_at = crate::rpc::height(rpc)?;
+    crate::rpc::broadcast_evidence(rpc, &duplicate_vote(&key, &infraction)?)?;
+    let mut included = None;
+    crate::wait_until("a block to carry the evidence", crate::WAIT, || {
+        for x in sent_at..=crate::rpc::height(rpc)? {
+            let list = &crate::rpc::block(rpc, x)?["block"]["evidence"]["evidence"];
+            if list.as_array().is_some_and(|l| !l.is_empty()) {
+                included = Some(x);
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    })?;
+    included.ok_or_else(|| anyhow!("no block carried the evidence"))
 }

@@ -1170,8 +1170,7 @@ impl TestNet {
 
     /// Node `i`'s latest committed height.
     pub fn height(&self, i: usize) -> Result<u64> {
-        let s = self.status(i)?;
-        Ok(rpc::u64_field(&s["sync_info"], "latest_block_height"))
+        rpc::height(self.nodes[i].rpc_addr())
     }
 
     /// Waits until node `i` has committed `height`; returns its height then.
@@ -1211,11 +1210,7 @@ impl TestNet {
 
     /// CometBFT's `/block` at `height` on node `i`: `{"block_id":…, "block":…}`.
     pub fn block(&self, i: usize, height: u64) -> Result<Value> {
-        self.rpc(
-            i,
-            "block",
-            serde_json::json!({"height": height.to_string()}),
-        )
+        rpc::block(self.nodes[i].rpc_addr(), height)
     }
 
     /// The header of block `height` on node `i` (from `/block`).
@@ -1225,84 +1220,30 @@ impl TestNet {
 
     /// The time in block `height`'s header, RFC 3339 as CometBFT prints it.
     pub fn block_time(&self, i: usize, height: u64) -> Result<String> {
-        let h = self.header(i, height)?;
-        h["time"]
-            .as_str()
-            .map(str::to_string)
-            .ok_or_else(|| anyhow!("no time in {h}"))
+        rpc::block_time(self.nodes[i].rpc_addr(), height)
     }
 
     /// CometBFT's validator set for `height` (the latest when `None`) as node `i` reports it
     /// through `/validators`: `(upper-case hex address, voting power)` in CometBFT's order (the
     /// position is the validator index).
     pub fn validators(&self, i: usize, height: Option<u64>) -> Result<Vec<(String, u64)>> {
-        let mut params = serde_json::json!({"per_page": "100"});
-        if let Some(h) = height {
-            params["height"] = h.to_string().into();
-        }
-        let v = self.rpc(i, "validators", params)?;
-        let list = v["validators"]
-            .as_array()
-            .ok_or_else(|| anyhow!("no validators in {v}"))?;
-        ensure!(
-            rpc::u64_field(&v, "total") == list.len() as u64,
-            "more than one page of validators: {v}"
-        );
-        Ok(list
-            .iter()
-            .map(|x| {
-                (
-                    rpc::str_field(x, "address"),
-                    rpc::u64_field(x, "voting_power"),
-                )
-            })
-            .collect())
+        rpc::validators(self.nodes[i].rpc_addr(), height)
     }
 
-    /// Sends `evidence` (CometBFT's JSON form, see [`evidence`]) to node `i`'s
-    /// `/broadcast_evidence`.
     /// Node `victim`'s consensus key signs two precommits for different blocks at a committed
     /// height (duplicate-vote evidence a watcher would submit); returns the height of the block
     /// that carried the evidence.
     pub fn double_sign(&self, victim: usize) -> Result<u64> {
-        let key = evidence::ConsensusKey::from_file(&self.nodes[victim].priv_validator_key_file())?;
-        let address = key.address_hex();
-        let height = self.wait_for_height(0, 3, WAIT)? - 1;
-        let set = self.validators(0, Some(height))?;
-        let index = set
-            .iter()
-            .position(|(a, _)| *a == address)
-            .with_context(|| format!("{address} is not in the set at {height}: {set:?}"))?;
-        let infraction = evidence::Infraction {
-            chain_id: self.chain_id.clone(),
-            height,
-            block_time: self.block_time(0, height)?,
-            validator_index: index as u32,
-            validator_power: set[index].1,
-            total_voting_power: set.iter().map(|(_, p)| p).sum(),
-        };
-        let sent_at = self.height(0)?;
-        self.broadcast_evidence(0, &evidence::duplicate_vote(&key, &infraction)?)?;
-        let mut included = None;
-        wait_until("a block to carry the evidence", WAIT, || {
-            for x in sent_at..=self.height(0)? {
-                let list = &self.block(0, x)?["block"]["evidence"]["evidence"];
-                if list.as_array().is_some_and(|l| !l.is_empty()) {
-                    included = Some(x);
-                    return Ok(true);
-                }
-            }
-            Ok(false)
-        })?;
-        included.ok_or_else(|| anyhow!("no block carried the evidence"))
+        self.wait_for_height(0, 3, WAIT)?;
+        evidence::double_sign(
+            self.nodes[0].rpc_addr(),
+            &self.chain_id,
+            &self.nodes[victim].priv_validator_key_file(),
+        )
     }
 
     pub fn broadcast_evidence(&self, i: usize, evidence: &Value) -> Result<Value> {
-        self.rpc(
-            i,
-            "broadcast_evidence",
-            serde_json::json!({ "evidence": evidence }),
-        )
+        rpc::broadcast_evidence(self.nodes[i].rpc_addr(), evidence)
     }
 
     /// The app hash recorded in block `height`'s header: the state after block `height - 1`.

@@ -155,3 +155,46 @@ pub fn str_field(v: &Value, key: &str) -> String {
         .unwrap_or_default()
         .to_string()
 }
+
+/// The node's latest committed height.
+pub fn height(addr: SocketAddr) -> Result<u64> {
+    let status = call(addr, "status", json!({}))?;
+    Ok(u64_field(&status["sync_info"], "latest_block_height"))
+}
+
+pub fn block(addr: SocketAddr, height: u64) -> Result<Value> {
+    call(addr, "block", json!({"height": height.to_string()}))
+}
+
+/// A block's header time, as CometBFT prints it (RFC 3339).
+pub fn block_time(addr: SocketAddr, height: u64) -> Result<String> {
+    let block = block(addr, height)?;
+    let header = &block["block"]["header"];
+    header["time"]
+        .as_str()
+        .map(str::to_string)
+        .ok_or_else(|| anyhow!("no time in {header}"))
+}
+
+/// (address, voting power) of every validator at `height` (latest if None).
+pub fn validators(addr: SocketAddr, height: Option<u64>) -> Result<Vec<(String, u64)>> {
+    let mut params = json!({"per_page": "100"});
+    if let Some(h) = height {
+        params["height"] = h.to_string().into();
+    }
+    let v = call(addr, "validators", params)?;
+    let list = v["validators"]
+        .as_array()
+        .ok_or_else(|| anyhow!("no validators in {v}"))?;
+    if u64_field(&v, "total") != list.len() as u64 {
+        bail!("more than one page of validators: {v}");
+    }
+    Ok(list
+        .iter()
+        .map(|x| (str_field(x, "address"), u64_field(x, "voting_power")))
+        .collect())
+}
+
+pub fn broadcast_evidence(addr: SocketAddr, evidence: &Value) -> Result<Value> {
+    call(addr, "broadcast_evidence", json!({ "evidence": evidence }))
+}
