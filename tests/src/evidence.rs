@@ -9,6 +9,7 @@
 use anyhow::{anyhow, ensure, Context, Result};
 use base64::{engine::general_purpose::STANDARD as B64, Engine as _};
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 use std::net::SocketAddr;
 use std::path::Path;
 use tendermint::{
@@ -49,6 +50,23 @@ impl ConsensusKey {
             .try_into()
             .map_err(|_| anyhow!("validator address is not 20 bytes"))?;
         Ok(Self { key, address })
+    }
+
+    /// Writes a new key, derived from `seed`, as a CometBFT `priv_validator_key.json` at
+    /// `path` (for a validator no node runs); returns its public key in base64.
+    pub fn write_new(path: &Path, seed: [u8; 32]) -> Result<String> {
+        let key = ed25519_consensus::SigningKey::from(seed);
+        let public = key.verification_key().to_bytes();
+        let address = Sha256::digest(public);
+        let private: Vec<u8> = seed.iter().chain(public.iter()).copied().collect();
+        let file = json!({
+            "address": hex::encode_upper(&address[..20]),
+            "pub_key": {"type": "tendermint/PubKeyEd25519", "value": B64.encode(public)},
+            "priv_key": {"type": "tendermint/PrivKeyEd25519", "value": B64.encode(private)},
+        });
+        std::fs::write(path, serde_json::to_string_pretty(&file)?)
+            .with_context(|| format!("writing {}", path.display()))?;
+        Ok(B64.encode(public))
     }
 
     /// Upper-case hex, as CometBFT's RPC prints validator addresses.
@@ -122,12 +140,11 @@ fn signed_precommit(key: &ConsensusKey, at: &Infraction, block_hash: [u8; 32]) -
 }
 
 /// A watcher's report: `key_file`'s validator signs two precommits for different blocks at the
-/// last committed height of the chain behind `rpc`, and the evidence goes to that node. Returns
+/// committed `height` of the chain behind `rpc`, and the evidence goes to that node. Returns
 /// the height of the block that carried it.
-pub fn double_sign(rpc: SocketAddr, chain_id: &str, key_file: &Path) -> Result<u64> {
+pub fn double_sign(rpc: SocketAddr, chain_id: &str, key_file: &Path, height: u64) -> Result<u64> {
     let key = ConsensusKey::from_file(key_file)?;
     let address = key.address_hex();
-    let height = crate::rpc::height(rpc)? - 1;
     let set = crate::rpc::validators(rpc, Some(height))?;
     let index = set
         .iter()

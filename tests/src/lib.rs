@@ -1234,11 +1234,17 @@ impl TestNet {
     /// height (duplicate-vote evidence a watcher would submit); returns the height of the block
     /// that carried the evidence.
     pub fn double_sign(&self, victim: usize) -> Result<u64> {
-        self.wait_for_height(0, 3, WAIT)?;
+        let height = self.wait_for_height(0, 3, WAIT)? - 1;
+        self.double_sign_at(victim, height)
+    }
+
+    /// [`Self::double_sign`] for an infraction at an earlier committed `height`.
+    pub fn double_sign_at(&self, victim: usize, height: u64) -> Result<u64> {
         evidence::double_sign(
             self.nodes[0].rpc_addr(),
             &self.chain_id,
             &self.nodes[victim].priv_validator_key_file(),
+            height,
         )
     }
 

@@ -27,6 +27,8 @@ pub struct MeshTerms {
     pub epoch_length: u64,
     pub unbonding_seconds: u64,
     pub packet_timeout_seconds: u64,
+    /// More `rmeshd genesis set-params` flags (without `--`) for the consumer.
+    pub consumer_params: Vec<(&'static str, &'static str)>,
 }
 
 impl Default for MeshTerms {
@@ -37,6 +39,7 @@ impl Default for MeshTerms {
             epoch_length: 3,
             unbonding_seconds: 20,
             packet_timeout_seconds: 600,
+            consumer_params: vec![],
         }
     }
 }
@@ -45,7 +48,12 @@ impl MeshPair {
     /// Starts both chains and Hermes, registers the provider on the consumer (price 0.5,
     /// discount 0.1, as the reference suite) and opens the mesh-security channel.
     pub fn start(terms: MeshTerms) -> Result<Self> {
-        let consumer = relayed_builder(CONSUMER)
+        let consumer = terms
+            .consumer_params
+            .iter()
+            .fold(relayed_builder(CONSUMER), |net, (flag, value)| {
+                net.genesis_param(flag, value)
+            })
             .validators(terms.consumer_validators)
             .genesis_param("mesh-authority", &cosmrs_address(ALICE)?)
             .genesis_param("epoch-length", &terms.epoch_length.to_string())
@@ -98,6 +106,40 @@ impl MeshPair {
             Ok(pair.provider_validators()?.len() == terms.consumer_validators)
         })?;
         Ok(pair)
+    }
+
+    /// The states the provider recorded for a consumer validator, in the order it received
+    /// them (from the `external_staking_validator` events of its relayed packets).
+    pub fn provider_history(&self, valoper: &str) -> Result<Vec<String>> {
+        let found = self.provider.rpc(
+            0,
+            "tx_search",
+            serde_json::json!({
+                "query": format!("external_staking_validator.validator='{valoper}'"),
+                "per_page": "100",
+                "order_by": "asc",
+            }),
+        )?;
+        let mut states = vec![];
+        for tx in found["txs"].as_array().into_iter().flatten() {
+            for event in tx["tx_result"]["events"].as_array().into_iter().flatten() {
+                let attribute = |key: &str| {
+                    event["attributes"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .find(|a| a["key"] == key)
+                        .and_then(|a| a["value"].as_str())
+                        .map(str::to_string)
+                };
+                if event["type"] == "external_staking_validator"
+                    && attribute("validator").as_deref() == Some(valoper)
+                {
+                    states.extend(attribute("status"));
+                }
+            }
+        }
+        Ok(states)
     }
 
     pub fn provider_validators(&self) -> Result<Vec<Value>> {

@@ -213,6 +213,63 @@ fn a_stake_the_consumer_never_receives_times_out_and_is_rolled_back() -> Result<
     Ok(())
 }
 
+#[test]
+fn two_stakers_above_the_cap_are_scaled_down_and_share_rewards_in_proportion_to_their_stake(
+) -> Result<()> {
+    let pair = MeshPair::start(MeshTerms::default())?;
+    pair.consumer.cli_tx(
+        0,
+        &[
+            "converter",
+            "update-provider",
+            PROVIDER,
+            "--cap",
+            "9000000",
+            "--from",
+            "alice",
+        ],
+    )?;
+    for (owner, amount) in [("alice", "80000000"), ("bob", "20000000")] {
+        pair.provider_tx(owner, &["vault", "bond", amount])?;
+        stake_remote(&pair, owner, amount)?;
+    }
+    pair.wait_settled()?;
+    assert_eq!(pair.consumer_positions()?, 100_000_000);
+    // 36M + 9M requested, scaled to the 9M cap: 7.2M for alice's share and 1.8M for bob's.
+    wait_virtual_stake(&pair, 9_000_000)?;
+
+    let rewards = |stakes: &serde_json::Value, owner: &str| -> u128 {
+        let address = pair.provider.address(owner);
+        stakes["stakes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|s| s["owner"] == address.as_str())
+            .and_then(|s| {
+                s["pending_rewards"]
+                    .as_str()?
+                    .strip_suffix("urmesh")?
+                    .parse()
+                    .ok()
+            })
+            .unwrap_or(0)
+    };
+    let mut shares = (0, 0);
+    wait_until("rewards for both stakers", WAIT, || {
+        let stakes = pair
+            .provider
+            .query(0, &["external-staking", "stakes", CONSUMER])?;
+        shares = (rewards(&stakes, "alice"), rewards(&stakes, "bob"));
+        Ok(shares.1 > 0)
+    })?;
+    let (alice, bob) = shares;
+    assert!(
+        alice.abs_diff(4 * bob) <= 4,
+        "alice {alice} should earn four times bob's {bob}"
+    );
+    Ok(())
+}
+
 /// The consumer validator's bonded tokens (self-bond plus virtual stake).
 fn validator_tokens(pair: &MeshPair) -> Result<u128> {
     let validator = pair.consumer.staking_validator(0, &pair.validator)?;

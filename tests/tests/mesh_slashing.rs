@@ -102,3 +102,49 @@ fn a_provider_double_sign_slashes_local_stake_and_the_cut_cross_lien_is_burned_o
     pair.wait_settled()?;
     Ok(())
 }
+
+#[test]
+fn a_slash_for_an_infraction_before_an_unstake_also_takes_the_pending_unbonding() -> Result<()> {
+    let pair = MeshPair::start(MeshTerms {
+        consumer_validators: 2,
+        unbonding_seconds: 3600,
+        ..MeshTerms::default()
+    })?;
+    pair.provider_tx("alice", &["vault", "bond", "200000000"])?;
+    pair.provider_tx(
+        "alice",
+        &[
+            "vault",
+            "stake-remote",
+            CONSUMER,
+            &pair.validator,
+            "100000000",
+        ],
+    )?;
+    pair.wait_settled()?;
+    let infraction = pair.consumer.height(0)?;
+    pair.consumer.wait_blocks(0, 2)?;
+    pair.provider_tx(
+        "alice",
+        &[
+            "external-staking",
+            "unstake",
+            CONSUMER,
+            &pair.validator,
+            "40000000",
+        ],
+    )?;
+    pair.wait_settled()?;
+    assert_eq!(pair.consumer_positions()?, 60_000_000);
+
+    pair.consumer.double_sign_at(0, infraction)?;
+    wait_until("the provider slashed alice", WAIT, || {
+        Ok(pair.staked("alice")? == 57_000_000)
+    })?;
+    let stake = pair.stake("alice")?.expect("alice still stakes");
+    assert_eq!(stake["unbondings"][0]["amount"], "38000000", "{stake}");
+    assert_eq!(collateral(&pair, "alice")?, 195_000_000);
+    assert_eq!(pair.lien("alice", CROSS)?, 95_000_000);
+    assert_eq!(pair.consumer_positions()?, 57_000_000);
+    Ok(())
+}

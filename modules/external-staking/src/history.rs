@@ -52,7 +52,7 @@ impl ValidatorRecord {
 }
 
 /// One change a report makes to one validator.
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 struct Change<'a> {
     valoper: &'a str,
     pub_key: Option<&'a str>,
@@ -81,10 +81,11 @@ fn status_only(valopers: &[String], status: ValidatorStatus) -> Vec<Change<'_>> 
         .collect()
 }
 
-/// A report's changes in the order they apply: a validator both jailed and tombstoned in one
-/// report ends tombstoned.
+/// A report's net change per validator, in the order validators first appear. Lists apply in
+/// order, so a validator removed and jailed in one report ends jailed, one jailed and
+/// tombstoned ends tombstoned.
 fn changes(update: &ValsetUpdate) -> Vec<Change<'_>> {
-    [
+    let all = [
         keyed(&update.additions, Some(ValidatorStatus::Active)),
         keyed(&update.updated, None),
         status_only(&update.removals, ValidatorStatus::Unbonded),
@@ -92,7 +93,18 @@ fn changes(update: &ValsetUpdate) -> Vec<Change<'_>> {
         status_only(&update.unjailed, ValidatorStatus::Active),
         status_only(&update.tombstoned, ValidatorStatus::Tombstoned),
     ]
-    .concat()
+    .concat();
+    let mut net: Vec<Change<'_>> = Vec::with_capacity(all.len());
+    for change in all {
+        match net.iter_mut().find(|seen| seen.valoper == change.valoper) {
+            Some(seen) => {
+                seen.pub_key = change.pub_key.or(seen.pub_key);
+                seen.status = change.status.or(seen.status);
+            }
+            None => net.push(change),
+        }
+    }
+    net
 }
 
 /// Records a consumer's report. Reports may arrive out of order (the channel is unordered):
@@ -154,4 +166,36 @@ pub async fn apply_valset_update<S: StateWrite>(
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_report_gives_each_validator_one_net_state() {
+        let update = ValsetUpdate {
+            additions: vec![ValidatorEntry {
+                valoper: "a".into(),
+                pub_key: "ka".into(),
+            }],
+            removals: vec!["b".into()],
+            jailed: vec!["b".into(), "c".into()],
+            unjailed: vec!["a".into()],
+            tombstoned: vec!["c".into()],
+            ..ValsetUpdate::default()
+        };
+        let net: Vec<_> = changes(&update)
+            .into_iter()
+            .map(|c| (c.valoper, c.pub_key, c.status))
+            .collect();
+        assert_eq!(
+            net,
+            [
+                ("a", Some("ka"), Some(ValidatorStatus::Active)),
+                ("b", None, Some(ValidatorStatus::Jailed)),
+                ("c", None, Some(ValidatorStatus::Tombstoned)),
+            ]
+        );
+    }
 }
