@@ -23,6 +23,8 @@ pub mod converter {
             MsgSetPriceResponse,
             MsgRemoveProvider,
             MsgRemoveProviderResponse,
+            MsgCloseChannel,
+            MsgCloseChannelResponse,
         );
     }
 }

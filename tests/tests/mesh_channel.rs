@@ -4,7 +4,7 @@
 
 use anyhow::{anyhow, Result};
 use rmesh_e2e::mesh::{MeshPair, MeshTerms, CONSUMER, PROVIDER};
-use rmesh_e2e::TestNet;
+use rmesh_e2e::{wait_until, TestNet, WAIT};
 use serde_json::{json, Value};
 
 /// The `packet_data` of every packet the provider received on its external-staking port.
@@ -85,5 +85,84 @@ fn a_consumer_opens_a_mesh_channel_the_provider_learns_its_validators_and_a_seco
         refusal.contains("already has channel channel-0"),
         "{refusal}"
     );
+    Ok(())
+}
+
+/// `hermes tx <step>` for the mesh channel's close handshake, submitted on `dst`.
+fn close_step(pair: &MeshPair, step: &str, (dst, src): (&str, &str)) -> Result<Value> {
+    let (dst_port, src_port) = if dst == CONSUMER {
+        ("mesh-security", "external-staking")
+    } else {
+        ("external-staking", "mesh-security")
+    };
+    pair.hermes.run(&[
+        "tx",
+        step,
+        "--dst-chain",
+        dst,
+        "--src-chain",
+        src,
+        "--dst-connection",
+        "connection-0",
+        "--dst-port",
+        dst_port,
+        "--src-port",
+        src_port,
+        "--dst-channel",
+        "channel-0",
+        "--src-channel",
+        "channel-0",
+    ])
+}
+
+#[test]
+fn only_the_consumers_authority_closes_the_mesh_channel_and_the_provider_releases_the_cross_stake(
+) -> Result<()> {
+    let pair = MeshPair::start(MeshTerms::default())?;
+    pair.provider_tx("bob", &["vault", "bond", "20000000"])?;
+    pair.provider_tx(
+        "bob",
+        &[
+            "vault",
+            "stake-remote",
+            CONSUMER,
+            &pair.validator,
+            "10000000",
+        ],
+    )?;
+    pair.wait_settled()?;
+    wait_until("4.5M of virtual stake", WAIT, || {
+        Ok(pair.virtual_stake()? == 4_500_000)
+    })?;
+
+    let relayer_close = close_step(&pair, "chan-close-init", (CONSUMER, PROVIDER));
+    let refusal = format!("{:?}", relayer_close.expect_err("a relayer may not close"));
+    assert!(refusal.contains("only the chain authority"), "{refusal}");
+    let bob_close = pair.consumer.cli(&rmesh_e2e::strs(&pair.consumer.tx_args(
+        0,
+        &["converter", "close-channel", PROVIDER, "--from", "bob"],
+        true,
+    )))?;
+    assert!(!bob_close.success() && bob_close.stderr.contains("only the mesh authority"));
+
+    pair.consumer.cli_tx(
+        0,
+        &["converter", "close-channel", PROVIDER, "--from", "alice"],
+    )?;
+    let provider = pair
+        .consumer
+        .query(0, &["converter", "provider", PROVIDER])?;
+    assert_eq!(provider["status"], "closing", "{provider}");
+    assert_eq!(provider["channel_id"], "", "{provider}");
+    // Hermes may complete the handshake itself; either way the provider ends up closed.
+    let _ = close_step(&pair, "chan-close-confirm", (PROVIDER, CONSUMER));
+    wait_until("the provider released bob's cross-stake", WAIT, || {
+        Ok(pair.lien("bob", "external/consumer-1")? == 0 && pair.staked("bob")? == 0)
+    })?;
+    let consumers = pair.provider.query(0, &["external-staking", "consumers"])?;
+    assert_eq!(consumers["consumers"][0]["channel_id"], "", "{consumers}");
+    wait_until("the consumer wound the virtual stake down", WAIT, || {
+        Ok(pair.virtual_stake()? == 0)
+    })?;
     Ok(())
 }

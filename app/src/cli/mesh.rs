@@ -308,6 +308,14 @@ pub enum ConverterTx {
         #[command(flatten)]
         tx: TxArgs,
     },
+    /// Closes a provider's mesh-security channel; it is wound down at the next epoch.
+    CloseChannel {
+        id: String,
+        #[arg(long)]
+        from: String,
+        #[command(flatten)]
+        tx: TxArgs,
+    },
 }
 
 #[derive(Args)]
@@ -400,6 +408,10 @@ pub async fn run_converter_tx(home: &Path, command: ConverterTx) -> Result<(), C
         }
         ConverterTx::RemoveProvider { id, from, tx } => {
             let message = move |authority| packed(converter::MsgRemoveProvider { authority, id });
+            (from, tx, Box::new(message) as Box<dyn FnOnce(String) -> _>)
+        }
+        ConverterTx::CloseChannel { id, from, tx } => {
+            let message = move |authority| packed(converter::MsgCloseChannel { authority, id });
             (from, tx, Box::new(message) as Box<dyn FnOnce(String) -> _>)
         }
     };

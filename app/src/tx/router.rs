@@ -5,7 +5,8 @@ use cosmos_sdk_proto::Any;
 use prost::{Message, Name};
 use rmesh_bank::{MultiSendHandler, SendHandler};
 use rmesh_converter::{
-    AddProviderHandler, RemoveProviderHandler, SetPriceHandler, UpdateProviderHandler,
+    AddProviderHandler, CloseChannelHandler, RemoveProviderHandler, SetPriceHandler,
+    UpdateProviderHandler,
 };
 use rmesh_core::{Address, MsgHandler, SdkError};
 use rmesh_distribution::{
@@ -95,6 +96,8 @@ macro_rules! dispatch {
             $call::<SetPriceHandler, _>($($arg),*).await
         } else if url == <RemoveProviderHandler as MsgHandler>::Msg::type_url() {
             $call::<RemoveProviderHandler, _>($($arg),*).await
+        } else if url == <CloseChannelHandler<AppIbcModules> as MsgHandler>::Msg::type_url() {
+            $call::<CloseChannelHandler<AppIbcModules>, _>($($arg),*).await
         } else if url == <UpdateParamsHandler as MsgHandler>::Msg::type_url() {
             $call::<UpdateParamsHandler, _>($($arg),*).await
         } else if url == <BondHandler as MsgHandler>::Msg::type_url() {

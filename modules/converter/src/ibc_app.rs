@@ -213,14 +213,28 @@ impl<S: StateWrite> Module for ConverterModule<'_, S> {
         ))
     }
 
+    /// Only the authority's `MsgCloseChannel` closes (it permits this one channel in its tx).
     fn on_chan_close_init_validate(
         &self,
         _port: &PortId,
-        _channel: &ChannelId,
+        channel: &ChannelId,
     ) -> Result<(), ChannelError> {
-        Err(refuse(
-            "only the chain authority may close a mesh-security channel",
-        ))
+        let state = self.store.0.borrow();
+        run(state.get_json::<String>(&state_key::authority_close(channel.as_str())))
+            .map_err(app_error)?
+            .map(|_| ())
+            .ok_or_else(|| refuse("only the chain authority may close a mesh-security channel"))
+    }
+
+    /// The authority closed the channel: the provider is wound down at the next epoch.
+    fn on_chan_close_init_execute(
+        &mut self,
+        _port: &PortId,
+        channel: &ChannelId,
+    ) -> Result<ModuleExtras, ChannelError> {
+        let mut state = self.store.0.borrow_mut();
+        run(Converter::on_channel_close(&mut **state, channel.as_str())).map_err(app_error)?;
+        Ok(ModuleExtras::empty())
     }
 
     /// The provider closed the channel: its stake is wound down at the next epoch.

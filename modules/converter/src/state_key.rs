@@ -8,6 +8,11 @@ pub fn provider(id: &str) -> String {
     format!("{PROVIDER_PREFIX}{id}")
 }
 
+/// Set only while the authority's `MsgCloseChannel` closes this channel.
+pub fn authority_close(channel_id: &str) -> String {
+    format!("converter/authority_close/{channel_id}")
+}
+
 /// The provider bound to an IBC channel.
 pub fn channel(channel_id: &str) -> String {
     format!("converter/channel/{channel_id}")

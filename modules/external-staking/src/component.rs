@@ -2,11 +2,13 @@
 
 use async_trait::async_trait;
 use cnidarium::StateWrite;
-use rmesh_core::{Component, SdkError};
+use rmesh_core::{Component, SdkError, StoreWrite};
+use rmesh_vault::{VaultRead, VaultWrite};
 
 use crate::error::ExternalStakingError;
 use crate::event::external_staking as event;
 use crate::genesis::GenesisState;
+use crate::pending::{lien_holder, settled};
 use crate::view::{ExternalStakingRead, ExternalStakingWrite};
 
 pub struct ExternalStaking;
@@ -61,6 +63,52 @@ impl ExternalStaking {
         state.record(event(
             "channel_open",
             consumer,
+            &[("channel", channel.into())],
+        ));
+        Ok(())
+    }
+
+    /// The consumer's authority closed the channel: nothing backs its stake any more, so every
+    /// cross-stake and unbonding on it is released to the vault at once and the consumer may
+    /// open a new channel. Transactions still in flight time out on the closed channel and
+    /// roll back; rewards not yet withdrawn stay on record.
+    pub async fn on_channel_close<S: StateWrite>(
+        state: &mut S,
+        channel: &str,
+    ) -> Result<(), SdkError> {
+        let Some(consumer) = state.consumer_of_channel(channel).await? else {
+            return Err(ExternalStakingError::Channel(format!("{channel} is not bound")).into());
+        };
+        let holder = lien_holder(&consumer);
+        for owner in state.owners_of(&consumer).await? {
+            let mut released = 0u128;
+            for validator in state.validators_of_owner(&consumer, &owner).await? {
+                let (mut record, mut pool) = settled(state, &consumer, &validator, &owner).await?;
+                released += record.amount + record.take_released(u64::MAX);
+                pool.total = pool.total.saturating_sub(record.amount);
+                record.amount = 0;
+                record.unstaking = 0;
+                state.put_stake(&consumer, &validator, &owner, &record)?;
+                state.put_pool(&consumer, &validator, &pool)?;
+            }
+            let lien = state
+                .liens(&owner)
+                .await?
+                .get(&holder)
+                .map_or(0, |lien| lien.amount);
+            if released.min(lien) > 0 {
+                state
+                    .release_lien(&owner, &holder, released.min(lien))
+                    .await?;
+            }
+        }
+        let mut record = state.existing_consumer(&consumer).await?;
+        record.channel_id = None;
+        state.put_consumer(&record)?;
+        state.delete_key(crate::state_key::channel(channel))?;
+        state.record(event(
+            "channel_close",
+            &consumer,
             &[("channel", channel.into())],
         ));
         Ok(())

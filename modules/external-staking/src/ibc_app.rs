@@ -227,6 +227,21 @@ impl<S: StateWrite> Module for ExternalStakingModule<'_, S> {
         ))
     }
 
+    /// The consumer's authority closed the channel: its cross-stake is released.
+    fn on_chan_close_confirm_execute(
+        &mut self,
+        _port: &PortId,
+        channel: &ChannelId,
+    ) -> Result<ModuleExtras, ChannelError> {
+        let mut state = self.store.0.borrow_mut();
+        run(ExternalStaking::on_channel_close(
+            &mut **state,
+            channel.as_str(),
+        ))
+        .map_err(app_error)?;
+        Ok(ModuleExtras::empty())
+    }
+
     fn on_recv_packet_execute(
         &mut self,
         packet: &Packet,
