@@ -53,6 +53,8 @@ pub mod vault {
             MsgStakeLocalResponse,
             MsgUnstakeLocal,
             MsgUnstakeLocalResponse,
+            MsgWithdrawLocalRewards,
+            MsgWithdrawLocalRewardsResponse,
             MsgStakeRemote,
             MsgStakeRemoteResponse,
         );

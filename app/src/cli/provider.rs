@@ -52,6 +52,15 @@ pub enum VaultTx {
         #[command(flatten)]
         tx: TxArgs,
     },
+    /// Pays you the staking rewards of your local stake (one validator, or all).
+    WithdrawLocalRewards {
+        #[arg(default_value = "")]
+        validator: String,
+        #[arg(long)]
+        from: String,
+        #[command(flatten)]
+        tx: TxArgs,
+    },
     /// Cross-stakes collateral with a consumer chain's validator (counts once the consumer
     /// acknowledges it).
     StakeRemote {
@@ -172,6 +181,15 @@ pub async fn run_vault_tx(home: &Path, command: VaultTx) -> Result<(), CliError>
                     amount,
                 })
             }),
+        ),
+        VaultTx::WithdrawLocalRewards {
+            validator,
+            from,
+            tx,
+        } => (
+            from,
+            tx,
+            Box::new(move |owner| packed(vault::MsgWithdrawLocalRewards { owner, validator })),
         ),
         VaultTx::StakeRemote {
             consumer,

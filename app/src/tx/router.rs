@@ -26,7 +26,9 @@ use rmesh_external_staking::{
     self as external, StakeRemoteHandler, UnstakeHandler, WithdrawUnbondedHandler,
 };
 use rmesh_ibc::IbcHandler;
-use rmesh_vault::{BondHandler, StakeLocalHandler, UnbondHandler, UnstakeLocalHandler};
+use rmesh_vault::{
+    BondHandler, StakeLocalHandler, UnbondHandler, UnstakeLocalHandler, WithdrawLocalRewardsHandler,
+};
 use rmesh_virtual_staking::UpdateParamsHandler;
 
 use crate::hooks::AppHooks;
@@ -108,6 +110,8 @@ macro_rules! dispatch {
             $call::<StakeLocalHandler<AppHooks>, _>($($arg),*).await
         } else if url == <UnstakeLocalHandler<AppHooks> as MsgHandler>::Msg::type_url() {
             $call::<UnstakeLocalHandler<AppHooks>, _>($($arg),*).await
+        } else if url == <WithdrawLocalRewardsHandler as MsgHandler>::Msg::type_url() {
+            $call::<WithdrawLocalRewardsHandler, _>($($arg),*).await
         } else if url == <StakeRemoteHandler as MsgHandler>::Msg::type_url() {
             $call::<StakeRemoteHandler, _>($($arg),*).await
         } else if url == <UnstakeHandler as MsgHandler>::Msg::type_url() {

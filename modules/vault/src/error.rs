@@ -48,6 +48,8 @@ pub enum VaultError {
         wanted: u128,
         staked: u128,
     },
+    #[error("no local stake with {0}: nothing earns rewards there")]
+    NoLocalStake(String),
 }
 
 impl ModuleError for VaultError {
@@ -65,6 +67,7 @@ impl ModuleError for VaultError {
             VaultError::InvalidGenesis(_) => 9,
             VaultError::UnknownValidator(_) => 10,
             VaultError::InsufficientLocalStake { .. } => 11,
+            VaultError::NoLocalStake(_) => 12,
         }
     }
 }

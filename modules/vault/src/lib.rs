@@ -19,6 +19,7 @@ pub mod msg_bond;
 pub mod msg_stake_local;
 pub mod msg_unbond;
 pub mod msg_unstake_local;
+pub mod msg_withdraw_local_rewards;
 pub mod query;
 pub mod state_key;
 pub mod view;
@@ -35,6 +36,7 @@ pub use msg_bond::BondHandler;
 pub use msg_stake_local::StakeLocalHandler;
 pub use msg_unbond::UnbondHandler;
 pub use msg_unstake_local::UnstakeLocalHandler;
+pub use msg_withdraw_local_rewards::WithdrawLocalRewardsHandler;
 pub use query::VaultQuery;
 pub use view::{VaultRead, VaultWrite};
 

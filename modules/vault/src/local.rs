@@ -15,6 +15,7 @@ use cnidarium::{StateRead, StateWrite};
 use rmesh_auth::AccountRead;
 use rmesh_bank::BankRead;
 use rmesh_core::{Address, BlockContextExt, Decimal, SdkError, StoreRead, StoreWrite};
+use rmesh_distribution::view::DistributionWrite;
 use rmesh_slashing::SlashingRead;
 use rmesh_staking::delegation::{
     delegate, instant_undelegate, move_tokens, operator_text, undelegate,
@@ -269,6 +270,8 @@ pub async fn stake_local<S: StateWrite, H: StakingHooks>(
     }
     state.add_lien(owner, LOCAL_HOLDER, amount, ratio).await?;
     let proxy = local_proxy(owner);
+    // The proxy cannot sign: its staking rewards go straight to the owner whenever they are paid.
+    state.put_withdraw_address(&proxy, owner)?;
     move_tokens(state, &Address::module(VAULT_ACCOUNT), &proxy, amount).await?;
     delegate::<S, H>(state, &proxy, validator, amount).await?;
     let claim = state
