@@ -17,6 +17,7 @@ use ibc::core::router::types::module::ModuleExtras;
 use ibc::primitives::Signer;
 use rmesh_core::store::keep_overlay;
 use rmesh_core::{SdkError, StoreRead, StoreWrite};
+use rmesh_ibc::app::{acknowledgement, app_error, refuse};
 use rmesh_ibc::store::{run, TxStore};
 
 use crate::component::Converter;
@@ -37,16 +38,6 @@ impl<S: StateWrite> std::fmt::Debug for ConverterModule<'_, S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("ConverterModule")
     }
-}
-
-fn refuse(description: impl Into<String>) -> ChannelError {
-    ChannelError::AppSpecific {
-        description: description.into(),
-    }
-}
-
-fn app_error(err: SdkError) -> ChannelError {
-    refuse(err.to_string())
 }
 
 /// A counterparty version is acceptable when its protocol is mesh-security and its semver is
@@ -260,9 +251,7 @@ impl<S: StateWrite> Module for ConverterModule<'_, S> {
             }
             Err(err) => crate::packet::error_ack(&err.to_string()),
         };
-        let ack = Acknowledgement::try_from(ack)
-            .unwrap_or_else(|_| Acknowledgement::try_from(b"{}".to_vec()).expect("non-empty"));
-        (ModuleExtras::empty(), Some(ack))
+        (ModuleExtras::empty(), Some(acknowledgement(ack)))
     }
 
     fn on_acknowledgement_packet_validate(

@@ -12,7 +12,8 @@ use ibc::core::host::types::identifiers::{ChannelId, ConnectionId, PortId};
 use ibc::core::router::module::Module;
 use ibc::core::router::types::module::ModuleExtras;
 use ibc::primitives::Signer;
-use rmesh_core::{SdkError, StoreRead, StoreWrite};
+use rmesh_core::{StoreRead, StoreWrite};
+use rmesh_ibc::app::{acknowledgement, app_error, refuse};
 use rmesh_ibc::store::{run, TxStore};
 use rmesh_mesh_wire::{ack_is_success, check_version, error_ack, VERSION};
 
@@ -35,16 +36,6 @@ impl<S: StateWrite> std::fmt::Debug for ExternalStakingModule<'_, S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("ExternalStakingModule")
     }
-}
-
-fn refuse(description: impl Into<String>) -> ChannelError {
-    ChannelError::AppSpecific {
-        description: description.into(),
-    }
-}
-
-fn app_error(err: SdkError) -> ChannelError {
-    refuse(err.to_string())
 }
 
 const CONSUMER_OPENS: &str = "the consumer opens mesh-security channels; the provider only answers";
@@ -254,9 +245,7 @@ impl<S: StateWrite> Module for ExternalStakingModule<'_, S> {
             }
             Err(err) => error_ack(&err.to_string()),
         };
-        let ack = Acknowledgement::try_from(ack)
-            .unwrap_or_else(|_| Acknowledgement::try_from(b"{}".to_vec()).expect("non-empty"));
-        (ModuleExtras::empty(), Some(ack))
+        (ModuleExtras::empty(), Some(acknowledgement(ack)))
     }
 
     fn on_acknowledgement_packet_validate(

@@ -54,6 +54,22 @@ pub struct PendingTx {
     pub amount: u128,
 }
 
+impl PendingTx {
+    /// `external_staking_<action>` describing this transaction.
+    fn event(&self, action: &str, consumer: &str, tx_id: u64) -> tendermint::abci::Event {
+        event(
+            action,
+            consumer,
+            &[
+                ("tx_id", tx_id.to_string()),
+                ("kind", self.kind.as_str().to_string()),
+                ("amount", self.amount.to_string()),
+                ("validator", self.validator.clone()),
+            ],
+        )
+    }
+}
+
 /// The vault's lien holder for a consumer.
 pub fn lien_holder(consumer: &str) -> String {
     format!("external/{consumer}")
@@ -80,16 +96,7 @@ pub async fn send<S: StateWrite>(
         &(consumer.to_string(), tx_id),
     )?;
     state.put_pending_tx(consumer, tx_id, tx)?;
-    state.record(event(
-        "tx_sent",
-        consumer,
-        &[
-            ("tx_id", tx_id.to_string()),
-            ("kind", tx.kind.as_str().to_string()),
-            ("amount", tx.amount.to_string()),
-            ("validator", tx.validator.clone()),
-        ],
-    ));
+    state.record(tx.event("tx_sent", consumer, tx_id));
     Ok(())
 }
 
@@ -116,20 +123,12 @@ pub async fn on_outcome<S: StateWrite>(
     } else {
         roll_back(state, &consumer, &tx).await?;
     }
-    state.record(event(
-        if succeeded {
-            "tx_committed"
-        } else {
-            "tx_rolled_back"
-        },
-        &consumer,
-        &[
-            ("tx_id", tx_id.to_string()),
-            ("kind", tx.kind.as_str().to_string()),
-            ("amount", tx.amount.to_string()),
-            ("validator", tx.validator.clone()),
-        ],
-    ));
+    let outcome = if succeeded {
+        "tx_committed"
+    } else {
+        "tx_rolled_back"
+    };
+    state.record(tx.event(outcome, &consumer, tx_id));
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! IBC core (ICS-02/03/04, ICS-07 Tendermint clients) and ICS-20 transfer on ibc-rs 0.57, over
 //! the `ibc` substore, stored byte for byte as ibc-go stores it.
 
+pub mod app;
 pub mod component;
 pub mod context;
 pub mod error;
