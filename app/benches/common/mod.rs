@@ -11,7 +11,7 @@ use rmesh_core::{Address, Coin};
 use rmesh_staking::genesis::GenesisValidator;
 use rmeshd::genesis::AppState;
 use rmeshd::node::consensus::Consensus;
-use tendermint::v0_38::abci::{request, ConsensusRequest, ConsensusResponse};
+use tendermint::v0_38::abci::{request, response, ConsensusRequest, ConsensusResponse};
 use tendermint::Time;
 use tower::{Service, ServiceExt};
 
@@ -63,9 +63,19 @@ pub fn add_validators(genesis: &mut AppState, count: usize, first_account: usize
 
 /// Commits `genesis` as version 0 through the consensus service's InitChain.
 pub async fn init_chain(consensus: &mut Consensus, genesis: &AppState) {
+    init_chain_with_id(consensus, genesis, CHAIN_ID).await;
+}
+
+/// Like [`init_chain`] for the chain `chain_id`; returns InitChain's response (its validators
+/// are the set CometBFT would start with).
+pub async fn init_chain_with_id(
+    consensus: &mut Consensus,
+    genesis: &AppState,
+    chain_id: &str,
+) -> response::InitChain {
     let init = request::InitChain {
         time: Time::from_unix_timestamp(GENESIS_TIME, 0).unwrap(),
-        chain_id: CHAIN_ID.into(),
+        chain_id: chain_id.into(),
         consensus_params: tendermint::consensus::Params {
             block: tendermint::block::Size {
                 max_bytes: 22_020_096,
@@ -94,5 +104,8 @@ pub async fn init_chain(consensus: &mut Consensus, genesis: &AppState) {
         .call(ConsensusRequest::InitChain(init))
         .await
         .unwrap();
-    assert!(matches!(response, ConsensusResponse::InitChain(_)));
+    match response {
+        ConsensusResponse::InitChain(response) => response,
+        other => panic!("InitChain answered {other:?}"),
+    }
 }
