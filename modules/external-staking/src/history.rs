@@ -107,8 +107,9 @@ fn changes(update: &ValsetUpdate) -> Vec<Change<'_>> {
     net
 }
 
-/// Records a consumer's report. Reports may arrive out of order (the channel is unordered):
-/// the history keeps every state at its height and the current record only moves forward.
+/// Records a consumer's report (`slash::apply_slashes` applies its slashes). Reports may
+/// arrive out of order (the channel is unordered): the history keeps every state at its height
+/// and the current record only moves forward.
 pub async fn apply_valset_update<S: StateWrite>(
     state: &mut S,
     consumer: &str,
@@ -151,17 +152,6 @@ pub async fn apply_valset_update<S: StateWrite>(
                 ("validator", change.valoper.to_string()),
                 ("status", status.as_str().to_string()),
                 ("height", height.to_string()),
-            ],
-        ));
-    }
-    for slash in &update.slashed {
-        state.record(event(
-            "slash_reported",
-            consumer,
-            &[
-                ("validator", slash.address.clone()),
-                ("infraction_height", slash.infraction_height.to_string()),
-                ("slash_ratio", slash.slash_ratio.clone()),
             ],
         ));
     }

@@ -90,9 +90,15 @@ pub async fn apply_vault_cuts<S: StateWrite>(
         let mut remaining = cut;
         let validators = state.validators_of_owner(consumer, &owner).await?;
         for validator in &validators {
+            if remaining == 0 {
+                break;
+            }
             let mut record = state.stake(consumer, validator, &owner).await?;
-            remaining -= record.cut_unbondings(remaining);
-            state.put_stake(consumer, validator, &owner, &record)?;
+            let taken = record.cut_unbondings(remaining);
+            if taken > 0 {
+                remaining -= taken;
+                state.put_stake(consumer, validator, &owner, &record)?;
+            }
         }
         if remaining > 0 {
             burn_stake(state, consumer, &owner, &validators, remaining).await?;
