@@ -1,21 +1,102 @@
 //! Generates the prost messages and tonic servers of rmesh's own protobuf packages, plus the
-//! descriptor set gRPC reflection serves.
+//! descriptor sets gRPC reflection serves: rmesh's own, and the Cosmos SDK and IBC query
+//! services the node also serves.
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let protos = [
-        "rmesh/converter/v1/converter.proto",
-        "rmesh/virtualstaking/v1/virtualstaking.proto",
-        "rmesh/vault/v1/vault.proto",
-        "rmesh/externalstaking/v1/externalstaking.proto",
-    ];
-    let descriptors =
-        std::path::PathBuf::from(std::env::var("OUT_DIR")?).join("rmesh_descriptor.bin");
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+type BuildResult<T> = Result<T, Box<dyn std::error::Error>>;
+
+const RMESH_PROTOS: [&str; 4] = [
+    "rmesh/converter/v1/converter.proto",
+    "rmesh/virtualstaking/v1/virtualstaking.proto",
+    "rmesh/vault/v1/vault.proto",
+    "rmesh/externalstaking/v1/externalstaking.proto",
+];
+
+/// The SDK release the node advertises; its `.proto` files come from its Go module.
+const COSMOS_SDK_MODULE: &str = "github.com/cosmos/cosmos-sdk@v0.50.10";
+
+/// Every SDK and IBC service `app/src/query/grpc.rs` serves, by the file that declares it.
+const SERVED_COSMOS_PROTOS: [&str; 12] = [
+    "cosmos/auth/v1beta1/query.proto",
+    "cosmos/bank/v1beta1/query.proto",
+    "cosmos/staking/v1beta1/query.proto",
+    "cosmos/slashing/v1beta1/query.proto",
+    "cosmos/distribution/v1beta1/query.proto",
+    "cosmos/tx/v1beta1/service.proto",
+    "cosmos/base/tendermint/v1beta1/query.proto",
+    "cosmos/base/node/v1beta1/query.proto",
+    "ibc/core/client/v1/query.proto",
+    "ibc/core/connection/v1/query.proto",
+    "ibc/core/channel/v1/query.proto",
+    "ibc/applications/transfer/v1/query.proto",
+];
+
+fn main() -> BuildResult<()> {
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR")?);
     tonic_build::configure()
         .build_client(false)
-        .file_descriptor_set_path(descriptors)
-        .compile_protos(&protos, &["."])?;
-    for proto in protos {
+        .file_descriptor_set_path(out_dir.join("rmesh_descriptor.bin"))
+        .compile_protos(&RMESH_PROTOS, &["."])?;
+    for proto in RMESH_PROTOS {
         println!("cargo:rerun-if-changed={proto}");
     }
+    cosmos_descriptor_set(&out_dir)
+}
+
+/// Compiles the served SDK and IBC files with everything they import into one descriptor set.
+/// The SDK's files come from its Go module; the IBC files and the imports both share (gogoproto,
+/// cosmos_proto, google.api, amino) come from `ibc-proto`'s own descriptor set, so IBC is
+/// described exactly as the generated types the node uses.
+fn cosmos_descriptor_set(out_dir: &Path) -> BuildResult<()> {
+    let sdk_protos = go_module_dir(COSMOS_SDK_MODULE, out_dir)?.join("proto");
+    let ibc_set = out_dir.join("ibc_descriptor.bin");
+    std::fs::write(&ibc_set, ibc_proto::FILE_DESCRIPTOR_SET)?;
+    let protoc = std::env::var("PROTOC").unwrap_or_else(|_| "protoc".to_owned());
+    let output = Command::new(&protoc)
+        .arg("-I")
+        .arg(&sdk_protos)
+        .arg(format!("--descriptor_set_in={}", ibc_set.display()))
+        .arg("--include_imports")
+        .arg(format!(
+            "--descriptor_set_out={}",
+            out_dir.join("cosmos_descriptor.bin").display()
+        ))
+        .args(SERVED_COSMOS_PROTOS)
+        .output()
+        .map_err(|e| format!("running {protoc} (scripts/install-tools.sh installs it): {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "{protoc} could not build the SDK and IBC descriptor set: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+        .into());
+    }
     Ok(())
+}
+
+/// The directory of a Go module in the module cache, downloading it when missing (Go is already
+/// needed to install CometBFT).
+fn go_module_dir(module: &str, out_dir: &Path) -> BuildResult<PathBuf> {
+    let output = Command::new("go")
+        .args(["mod", "download", "-json", module])
+        .current_dir(out_dir)
+        .env("GO111MODULE", "on")
+        .output()
+        .map_err(|e| format!("running go to fetch {module}'s .proto files: {e}"))?;
+    let info: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .map_err(|e| format!("go mod download {module} printed no module info ({e})"))?;
+    if !output.status.success() || info.get("Error").is_some() {
+        return Err(format!(
+            "go mod download {module} failed: {} {}",
+            info.get("Error").unwrap_or(&serde_json::Value::Null),
+            String::from_utf8_lossy(&output.stderr)
+        )
+        .into());
+    }
+    info.get("Dir")
+        .and_then(serde_json::Value::as_str)
+        .map(PathBuf::from)
+        .ok_or_else(|| format!("go mod download {module} named no directory").into())
 }

@@ -3,7 +3,8 @@
 #   - clang + libclang-dev (bindgen for RocksDB), g++, make, curl, jq, protoc (proto/ codegen):
 #     Debian packages
 #   - Node.js + npm (only if `node` is missing): the cosmjs wallet test
-#   - CometBFT v0.38.25: `go install` into $(go env GOPATH)/bin
+#   - CometBFT v0.38.25 and its `abci-cli` (the throughput bench runs its kvstore as a separate
+#     process): `go install` into $(go env GOPATH)/bin
 #   - Hermes 1.10.5 (IBC relayer): `cargo install ibc-relayer-cli --locked` into ~/.cargo/bin
 # Rust (cargo) and Go must already be there. Callers should put $(go env GOPATH)/bin on PATH.
 set -euo pipefail
@@ -37,12 +38,19 @@ install_cometbft() {
   local bin
   bin="$(go env GOPATH)/bin"
   export PATH="$bin:$PATH"
-  if [ "$(cometbft version 2>/dev/null || true)" = "${COMETBFT_VERSION#v}" ]; then
-    return 0
-  fi
-  log "installing CometBFT $COMETBFT_VERSION into $bin"
-  go install "github.com/cometbft/cometbft/cmd/cometbft@$COMETBFT_VERSION"
+  local tool
+  for tool in cmd/cometbft abci/cmd/abci-cli; do
+    [ "$(cometbft_module_version "$bin/${tool##*/}")" = "$COMETBFT_VERSION" ] && continue
+    log "installing ${tool##*/} $COMETBFT_VERSION into $bin"
+    go install "github.com/cometbft/cometbft/$tool@$COMETBFT_VERSION"
+  done
   [ "$(cometbft version)" = "${COMETBFT_VERSION#v}" ] || { log "cometbft on PATH is not $COMETBFT_VERSION: $(command -v cometbft)"; exit 1; }
+}
+
+# The CometBFT module version a `go install`ed binary was built from (empty if none).
+cometbft_module_version() {
+  [ -x "$1" ] || return 0
+  go version -m "$1" 2>/dev/null | awk '$1 == "mod" && $2 == "github.com/cometbft/cometbft" { print $3 }'
 }
 
 # Hermes, the IBC relayer the end-to-end IBC tests and the two-chain localnet run. Newer

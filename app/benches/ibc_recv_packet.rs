@@ -53,6 +53,7 @@ use rmeshd::config::AppConfig;
 use rmeshd::genesis::AppState;
 use rmeshd::node::consensus::Consensus;
 use rmeshd::node::info::Info;
+use rmeshd::node::mempool::Mempool;
 use rmeshd::node::open_storage;
 use rmeshd::query::QueryRouter;
 use sha2::{Digest, Sha256};
@@ -220,7 +221,12 @@ impl Chain {
         let public = PublicKey::from_raw_ed25519(&key.verification_key().to_bytes()).unwrap();
         ensure!(infos[0].pub_key == public, "the genesis validator is ours");
         let set = validator::Set::new(infos.clone(), Some(infos[0].clone()));
-        let router = QueryRouter::new(storage.clone(), &AppConfig::default());
+        let mempool = Mempool::new(
+            storage.clone(),
+            vec![],
+            rmesh_auth::VerifiedSignatures::new(),
+        );
+        let router = QueryRouter::new(storage.clone(), &AppConfig::default(), mempool);
         let mut chain = Chain {
             id: chain_id.into(),
             _home: home,

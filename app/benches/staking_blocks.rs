@@ -12,24 +12,21 @@ use std::time::{Duration, Instant};
 use cnidarium::{StateDelta, Storage};
 use cosmos_sdk_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
 use cosmos_sdk_proto::cosmos::staking::v1beta1::MsgDelegate;
-use cosmos_sdk_proto::Any;
 use cosmrs::crypto::secp256k1::SigningKey;
-use prost::{Message, Name};
 use rmesh_auth::genesis::GenesisAccount;
 use rmesh_bank::genesis::Balance;
 use rmesh_bank::BankWrite;
 use rmesh_core::{Address, BlockContext, BlockContextWriteExt, Coin, Coins};
 use rmesh_staking::delegation::{delegate, undelegate};
-use rmeshd::client::{sign_tx, SignerAccount, TxFee};
 use rmeshd::genesis::AppState;
 use rmeshd::hooks::AppHooks;
 use rmeshd::node::consensus::Consensus;
 use rmeshd::node::open_storage;
-use tendermint::v0_38::abci::{request, ConsensusRequest, ConsensusResponse};
 
-use common::{add_validators, init_chain, operator, size, CHAIN_ID, DENOM, GENESIS_TIME};
-use tendermint::Time;
-use tower::{Service, ServiceExt};
+use common::{
+    add_validators, init_chain, operator, sign_one, size, timed_block, CHAIN_ID, DENOM,
+    GENESIS_TIME,
+};
 
 const UNBONDING_SECONDS: u64 = 60;
 
@@ -54,47 +51,17 @@ struct Bench {
 }
 
 impl Bench {
-    async fn call(&mut self, request: ConsensusRequest) -> ConsensusResponse {
-        self.consensus
-            .ready()
-            .await
-            .unwrap()
-            .call(request)
-            .await
-            .unwrap()
-    }
-
     /// FinalizeBlock and Commit at `seconds` after genesis; returns both durations and results.
     async fn block(&mut self, txs: Vec<Vec<u8>>, seconds: i64) -> (Duration, Duration, Vec<u32>) {
         self.height += 1;
-        let request = request::FinalizeBlock {
-            txs: txs.into_iter().map(Into::into).collect(),
-            decided_last_commit: tendermint::abci::types::CommitInfo {
-                round: 0u16.into(),
-                votes: vec![],
-            },
-            misbehavior: vec![],
-            hash: tendermint::Hash::None,
-            height: self.height.try_into().unwrap(),
-            time: Time::from_unix_timestamp(GENESIS_TIME + seconds, 0).unwrap(),
-            next_validators_hash: tendermint::Hash::None,
-            proposer_address: tendermint::account::Id::new([0; 20]),
-        };
-        let started = Instant::now();
-        let ConsensusResponse::FinalizeBlock(finalized) =
-            self.call(ConsensusRequest::FinalizeBlock(request)).await
-        else {
-            panic!("unexpected response")
-        };
-        let finalize = started.elapsed();
-        let started = Instant::now();
-        self.call(ConsensusRequest::Commit).await;
+        let (finalize, commit, finalized) =
+            timed_block(&mut self.consensus, self.height, seconds, txs).await;
         let codes = finalized
             .tx_results
             .iter()
             .map(|r| r.code.value())
             .collect();
-        (finalize, started.elapsed(), codes)
+        (finalize, commit, codes)
     }
 
     /// Writes directly what thousands of earlier blocks would have built, as one commit.
@@ -187,20 +154,7 @@ async fn main() {
                     amount: "1000000".into(),
                 }),
             };
-            let any = Any {
-                type_url: MsgDelegate::type_url(),
-                value: msg.encode_to_vec(),
-            };
-            let signer = SignerAccount {
-                chain_id: CHAIN_ID.into(),
-                account_number: i as u64,
-                sequence: 0,
-            };
-            let fee = TxFee {
-                amount: vec![Coin::new(2_000, DENOM)],
-                gas_limit: 1_000_000,
-            };
-            sign_tx(key, &signer, vec![any], &fee, "").unwrap()
+            sign_one(key, i as u64, 0, &msg, 1_000_000)
         })
         .collect();
     let (finalize, commit, codes) = bench.block(txs, 5).await;

@@ -378,7 +378,6 @@ async fn a_node_restarted_after_empty_blocks_resumes_at_its_last_height_and_app_
 
 #[tokio::test]
 async fn a_fee_less_simulation_estimates_the_gas_the_paid_tx_uses() {
-    use cosmos_sdk_proto::cosmos::tx::v1beta1::{SimulateRequest, SimulateResponse};
     let mut chain = TestChain::start(2).await;
     let (from, to) = (
         chain.accounts[0].address.clone(),
@@ -386,21 +385,7 @@ async fn a_fee_less_simulation_estimates_the_gas_the_paid_tx_uses() {
     );
     // Wallets simulate before they know the fee: no fee coins, no valid signature needed.
     let unpaid = chain.accounts[0].sign_at(0, vec![send_msg(&from, &to, 10)], 0, GAS);
-    #[allow(deprecated)]
-    let request = SimulateRequest {
-        tx: None,
-        tx_bytes: unpaid,
-    }
-    .encode_to_vec();
-    let response = chain
-        .abci_query("/cosmos.tx.v1beta1.Service/Simulate", request, 0, false)
-        .await;
-    assert!(response.code.is_ok(), "{}", response.log);
-    let simulated = SimulateResponse::decode(response.value.as_ref())
-        .unwrap()
-        .gas_info
-        .unwrap()
-        .gas_used;
+    let simulated = simulate(&mut chain, unpaid).await.unwrap();
     let paid = chain.accounts[0].sign(vec![send_msg(&from, &to, 10)], FEE, GAS);
     let used = chain.block(vec![paid]).await.tx_results[0].gas_used as u64;
     assert!(
@@ -411,6 +396,60 @@ async fn a_fee_less_simulation_estimates_the_gas_the_paid_tx_uses() {
         simulated <= used + used / 20,
         "simulated {simulated}, used {used}"
     );
+}
+
+/// Simulate over abci_query; returns the gas used, or the refusal's log.
+async fn simulate(chain: &mut TestChain, tx: Vec<u8>) -> Result<u64, String> {
+    use cosmos_sdk_proto::cosmos::tx::v1beta1::{SimulateRequest, SimulateResponse};
+    #[allow(deprecated)]
+    let request = SimulateRequest {
+        tx: None,
+        tx_bytes: tx,
+    }
+    .encode_to_vec();
+    let response = chain
+        .abci_query("/cosmos.tx.v1beta1.Service/Simulate", request, 0, false)
+        .await;
+    if response.code.is_err() {
+        return Err(response.log);
+    }
+    Ok(SimulateResponse::decode(response.value.as_ref())
+        .unwrap()
+        .gas_info
+        .unwrap()
+        .gas_used)
+}
+
+#[tokio::test]
+async fn a_simulation_counts_the_txs_waiting_in_the_mempool_as_the_sdk_does() {
+    let mut chain = TestChain::start(2).await;
+    let (from, to) = (
+        chain.accounts[0].address.clone(),
+        chain.accounts[1].address.clone(),
+    );
+    let first = chain.accounts[0].sign(vec![send_msg(&from, &to, 10)], FEE, GAS);
+    let accepted = chain.check_tx(first.clone()).await;
+    assert!(accepted.code.is_ok(), "{}", accepted.log);
+
+    // The wallet's next tx has sequence 1: the committed state alone would call it too early.
+    let next = chain.accounts[0].sign_at(1, vec![send_msg(&from, &to, 10)], 0, GAS);
+    assert!(simulate(&mut chain, next.clone()).await.unwrap() > 0);
+    let stale = chain.accounts[0].sign_at(0, vec![send_msg(&from, &to, 10)], 0, GAS);
+    let refused = simulate(&mut chain, stale).await.unwrap_err();
+    assert!(
+        refused.contains("account sequence mismatch, expected 1, got 0"),
+        "{refused}"
+    );
+    // A simulation changes nothing: the mempool still takes the real tx with sequence 1.
+    let paid = chain.accounts[0].sign(vec![send_msg(&from, &to, 10)], FEE, GAS);
+    let accepted = chain.check_tx(paid.clone()).await;
+    assert!(accepted.code.is_ok(), "{}", accepted.log);
+
+    // Once both are committed, the mempool state starts again from the new block.
+    let results = chain.block(vec![first, paid]).await.tx_results;
+    assert!(results.iter().all(|r| r.code.is_ok()));
+    let after = chain.accounts[0].sign_at(2, vec![send_msg(&from, &to, 10)], 0, GAS);
+    assert!(simulate(&mut chain, after).await.is_ok());
 }
 
 #[tokio::test]

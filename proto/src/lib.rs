@@ -78,3 +78,7 @@ pub mod externalstaking {
 
 /// The descriptors of the packages above, for gRPC reflection.
 pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("rmesh_descriptor");
+
+/// The descriptors of the Cosmos SDK and IBC query services the node serves, with everything
+/// they import, for gRPC reflection.
+pub const COSMOS_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("cosmos_descriptor");

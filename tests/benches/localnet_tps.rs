@@ -2,6 +2,11 @@
 //! under the same node config and the same load, with the ratio. It prints figures and asserts
 //! nothing: performance is measured, never asserted.
 //!
+//! A third net runs the same kvstore as its own process (`abci-cli kvstore`, installed by
+//! `scripts/install-tools.sh`), which CometBFT reaches over an ABCI socket exactly as it reaches
+//! rmeshd. Its figure is what any app outside CometBFT's process can at best do on this machine,
+//! so `rmesh/kvstore-socket` shows what rmeshd itself costs, apart from the socket.
+//!
 //! ```text
 //! cargo build --release -p rmeshd && cargo bench -p rmesh-e2e --bench localnet_tps
 //! ```
@@ -19,7 +24,10 @@
 //! Settings, from the environment:
 //! - `RMESH_BENCH_TXS` (4000): txs per app
 //! - `RMESH_BENCH_SENDERS` (40): funded rmesh accounts that sign them
-//! - `RMESH_BENCH_THREADS` (8): client threads
+//! - `RMESH_BENCH_THREADS` (64): client threads. CometBFT's socket client sends CheckTx requests
+//!   to an app in its own process in batches flushed every 20 ms, so `broadcast_tx_sync` takes at
+//!   least that long there: a handful of synchronous clients would measure that wait, not the
+//!   chain (8 threads cap any socket app near 400 tx/s)
 //! - `RMESH_BENCH_TIMEOUT_COMMIT` (the harness default): CometBFT `consensus.timeout_commit` of
 //!   both nets
 //! - `RMESH_BENCH_SECS` (120): how long sending and waiting for blocks may take, per app
@@ -84,20 +92,21 @@ fn run() -> Result<()> {
     );
 
     let (rmesh, load) = bench_rmesh(&cfg)?;
-    let kvstore = bench_kvstore(&cfg, &load)?;
+    let kvstore = bench_kvstore(&cfg, &load, App::KvStore, "kvstore")?;
+    let socket_kvstore = bench_kvstore(&cfg, &load, App::SocketKvStore, "kvstore-socket")?;
 
     let (min, max) = load.size_range();
     println!(
-        "\ntx size: {min}..={max} bytes, {:.1} on average, the same for both apps",
+        "\ntx size: {min}..={max} bytes, {:.1} on average, the same for every app",
         load.bytes() as f64 / load.count().max(1) as f64
     );
     println!(
-        "{:<8} {:>8} {:>8} {:>8} {:>10} {:>7} {:>10} {:>9}",
+        "{:<14} {:>8} {:>8} {:>8} {:>10} {:>7} {:>10} {:>9}",
         "app", "sent", "refused", "errors", "committed", "blocks", "txs/block", "tx/s"
     );
-    for r in [&rmesh, &kvstore] {
+    for r in [&rmesh, &kvstore, &socket_kvstore] {
         println!(
-            "{:<8} {:>8} {:>8} {:>8} {:>10} {:>7} {:>10.1} {:>9.1}",
+            "{:<14} {:>8} {:>8} {:>8} {:>10} {:>7} {:>10.1} {:>9.1}",
             r.app,
             r.sent.attempted(),
             r.sent.refused,
@@ -108,13 +117,22 @@ fn run() -> Result<()> {
             r.blocks.tps()
         );
     }
-    if kvstore.blocks.tps() > 0.0 {
-        let ratio = rmesh.blocks.tps() / kvstore.blocks.tps();
-        println!("rmesh/kvstore: {ratio:.2} (goal: >= 0.8)");
-    } else {
-        println!("rmesh/kvstore: no figure, kvstore committed nothing");
-    }
+    print_ratio(&rmesh, &kvstore, " (goal: >= 0.8)");
+    print_ratio(&rmesh, &socket_kvstore, " (the same ABCI socket as rmesh)");
+    print_ratio(&socket_kvstore, &kvstore, " (what the socket alone costs)");
     Ok(())
+}
+
+fn print_ratio(of: &Report, to: &Report, note: &str) {
+    if to.blocks.tps() > 0.0 {
+        let ratio = of.blocks.tps() / to.blocks.tps();
+        println!("{}/{}: {ratio:.2}{note}", of.app, to.app);
+    } else {
+        println!(
+            "{}/{}: no figure, {} committed nothing",
+            of.app, to.app, to.app
+        );
+    }
 }
 
 struct Config {
@@ -142,7 +160,7 @@ impl Config {
         let cfg = Config {
             txs: env_or("RMESH_BENCH_TXS", 4000)?,
             senders: env_or("RMESH_BENCH_SENDERS", 40)?,
-            threads: env_or("RMESH_BENCH_THREADS", 8)?,
+            threads: env_or("RMESH_BENCH_THREADS", 64)?,
             timeout_commit: env_or("RMESH_BENCH_TIMEOUT_COMMIT", DEFAULT_TIMEOUT_COMMIT.into())?,
             limit: Duration::from_secs(env_or("RMESH_BENCH_SECS", 120)?),
             comet_config: comet_config(&env_or("RMESH_BENCH_COMET_CONFIG", String::new())?)?,
@@ -210,9 +228,10 @@ fn bench_rmesh(cfg: &Config) -> Result<(Report, Load)> {
     Ok((report, load))
 }
 
-fn bench_kvstore(cfg: &Config, like: &Load) -> Result<Report> {
-    let net = cfg.builder().app(App::KvStore).start()?;
-    drive("kvstore", &net, &kvstore_load(like), cfg)
+/// `app` is CometBFT's kvstore, in CometBFT's process or in its own.
+fn bench_kvstore(cfg: &Config, like: &Load, app: App, name: &'static str) -> Result<Report> {
+    let net = cfg.builder().app(app).start()?;
+    drive(name, &net, &kvstore_load(like), cfg)
 }
 
 /// The txs of one app by sender, each sender's in the order they must be sent.
@@ -346,6 +365,10 @@ fn drive(app: &'static str, net: &TestNet, load: &Load, cfg: &Config) -> Result<
             used.rmeshd, used.cometbft
         ),
         App::KvStore => format!("cometbft with kvstore in it {:.1} s", used.cometbft),
+        App::SocketKvStore => format!(
+            "abci-cli kvstore {:.1} s, cometbft {:.1} s",
+            used.rmeshd, used.cometbft
+        ),
     };
     println!(
         "{app}: CPU time over {wall:.1} s of wall time, the 4 nodes summed: {apps}; \

@@ -155,6 +155,11 @@ pub fn cometbft_bin() -> Result<PathBuf> {
 }
 
 /// Path of the `hermes` relayer: `HERMES_BIN`, `PATH`, then `~/.cargo/bin`.
+/// Path of CometBFT's `abci-cli`: `ABCI_CLI_BIN`, `PATH`, then `~/go/bin`.
+pub fn abci_cli_bin() -> Result<PathBuf> {
+    find_tool("abci-cli", "ABCI_CLI_BIN", &["go/bin"])
+}
+
 pub fn hermes_bin() -> Result<PathBuf> {
     find_tool("hermes", "HERMES_BIN", &[".cargo/bin"])
 }
@@ -484,6 +489,9 @@ pub enum App {
     Rmeshd,
     /// CometBFT's built-in `kvstore` (no rmeshd; to check the harness or compare throughput).
     KvStore,
+    /// The same `kvstore` as its own process (`abci-cli kvstore`), which CometBFT reaches over
+    /// an ABCI socket as it reaches rmeshd: what any out-of-process app could at best do.
+    SocketKvStore,
 }
 
 /// A key the builder adds to the test keyring, funded in genesis when `coins` is set.
@@ -579,6 +587,7 @@ pub struct Node {
     pub home: PathBuf,
     pub ip: Ipv4Addr,
     pub ports: Ports,
+    /// The app process beside CometBFT: rmeshd, or `abci-cli` for [`App::SocketKvStore`].
     rmeshd: Option<Child>,
     cometbft: Option<Child>,
 }
@@ -748,7 +757,7 @@ impl TestNet {
         let cometbft = cometbft_bin()?;
         let rmeshd = match b.app {
             App::Rmeshd => Some(rmeshd_bin()?),
-            App::KvStore => None,
+            App::KvStore | App::SocketKvStore => None,
         };
         let (block, ports, lock) = claim_block(b.validators)?;
         let dir = tempfile::Builder::new().prefix("rmesh-e2e-").tempdir()?;
@@ -1060,10 +1069,19 @@ impl TestNet {
 
     /// Starts node `i`'s rmeshd (if the net runs rmeshd) and then its CometBFT.
     pub fn start_node(&mut self, i: usize) -> Result<()> {
-        if self.app == App::Rmeshd {
-            self.start_rmeshd(i)?;
+        match self.app {
+            App::Rmeshd => self.start_rmeshd(i)?,
+            App::SocketKvStore => self.start_socket_kvstore(i)?,
+            App::KvStore => {}
         }
         self.start_cometbft(i)
+    }
+
+    fn start_socket_kvstore(&mut self, i: usize) -> Result<()> {
+        let mut cmd = Command::new(abci_cli_bin()?);
+        let address = format!("tcp://{}", self.nodes[i].abci_addr());
+        cmd.args(["kvstore", "--address", &address]);
+        self.spawn_app(i, cmd, "abci-cli")
     }
 
     pub fn start_rmeshd(&mut self, i: usize) -> Result<()> {
@@ -1084,16 +1102,22 @@ impl TestNet {
             "--minimum-gas-prices",
             MIN_GAS_PRICE,
         ]);
-        let child = spawn_logged(cmd, &node.rmeshd_log())?;
+        self.spawn_app(i, cmd, "rmeshd")
+    }
+
+    /// Starts node `i`'s app process and waits until it listens on the node's ABCI address.
+    fn spawn_app(&mut self, i: usize, cmd: Command, name: &str) -> Result<()> {
+        let node = &self.nodes[i];
         let (ip, port, log) = (node.ip, node.ports.abci, node.rmeshd_log());
+        let child = spawn_logged(cmd, &log)?;
         self.nodes[i].rmeshd = Some(child);
         let node = &mut self.nodes[i];
         wait_until(
-            &format!("node{i}'s rmeshd to listen on {ip}:{port}"),
+            &format!("node{i}'s {name} to listen on {ip}:{port}"),
             WAIT,
             || {
                 if !node.rmeshd_running() {
-                    let msg = format!("rmeshd exited; its log ends with:\n{}", tail(&log, 30));
+                    let msg = format!("{name} exited; its log ends with:\n{}", tail(&log, 30));
                     return Err(Fatal(msg).into());
                 }
                 Ok(is_listening(ip, port))

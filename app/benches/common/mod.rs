@@ -3,7 +3,7 @@
 
 #![allow(dead_code)]
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rmesh_auth::genesis::GenesisAccount;
 use rmesh_bank::genesis::Balance;
@@ -108,4 +108,70 @@ pub async fn init_chain_with_id(
         ConsensusResponse::InitChain(response) => response,
         other => panic!("InitChain answered {other:?}"),
     }
+}
+
+/// FinalizeBlock of `txs` at `height`, `seconds` after genesis, then Commit; returns the time
+/// each took and FinalizeBlock's response.
+pub async fn timed_block(
+    consensus: &mut Consensus,
+    height: u64,
+    seconds: i64,
+    txs: Vec<Vec<u8>>,
+) -> (Duration, Duration, response::FinalizeBlock) {
+    let request = request::FinalizeBlock {
+        txs: txs.into_iter().map(Into::into).collect(),
+        decided_last_commit: tendermint::abci::types::CommitInfo {
+            round: 0u16.into(),
+            votes: vec![],
+        },
+        misbehavior: vec![],
+        hash: tendermint::Hash::None,
+        height: height.try_into().unwrap(),
+        time: Time::from_unix_timestamp(GENESIS_TIME + seconds, 0).unwrap(),
+        next_validators_hash: tendermint::Hash::None,
+        proposer_address: tendermint::account::Id::new([0; 20]),
+    };
+    let started = Instant::now();
+    let finalized = match call(consensus, ConsensusRequest::FinalizeBlock(request)).await {
+        ConsensusResponse::FinalizeBlock(finalized) => finalized,
+        other => panic!("FinalizeBlock answered {other:?}"),
+    };
+    let finalize = started.elapsed();
+    let started = Instant::now();
+    call(consensus, ConsensusRequest::Commit).await;
+    (finalize, started.elapsed(), finalized)
+}
+
+async fn call(consensus: &mut Consensus, request: ConsensusRequest) -> ConsensusResponse {
+    consensus
+        .ready()
+        .await
+        .unwrap()
+        .call(request)
+        .await
+        .unwrap()
+}
+
+/// `message` signed by `key` as the only message of a tx paying 2,000 of the bench denom.
+pub fn sign_one<M: prost::Name>(
+    key: &cosmrs::crypto::secp256k1::SigningKey,
+    account_number: u64,
+    sequence: u64,
+    message: &M,
+    gas_limit: u64,
+) -> Vec<u8> {
+    let any = cosmos_sdk_proto::Any {
+        type_url: M::type_url(),
+        value: message.encode_to_vec(),
+    };
+    let signer = rmeshd::client::SignerAccount {
+        chain_id: CHAIN_ID.into(),
+        account_number,
+        sequence,
+    };
+    let fee = rmeshd::client::TxFee {
+        amount: vec![Coin::new(2_000, DENOM)],
+        gas_limit,
+    };
+    rmeshd::client::sign_tx(key, &signer, vec![any], &fee, "").unwrap()
 }

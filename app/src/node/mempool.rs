@@ -1,11 +1,13 @@
 //! The mempool connection. CheckTx runs the whole tx against a mempool state that accumulates
 //! accepted txs (so a client may send several with increasing sequences) and is rebuilt from the
-//! committed state after each block, before CometBFT's rechecks arrive.
+//! committed state after each block, before CometBFT's rechecks arrive. Simulations run on a fork
+//! of that state, as the SDK simulates on its check state: a client that sent one tx can estimate
+//! the gas of its next one.
 
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use cnidarium::{StateDelta, Storage};
+use cnidarium::{Snapshot, StateDelta, Storage};
 use futures::future::BoxFuture;
 use rmesh_auth::{AccountWrite, VerifiedSignatures, VerifiedSignaturesWriteExt};
 use rmesh_core::BlockContextWriteExt;
@@ -30,7 +32,7 @@ struct MempoolState {
     mode: ExecMode,
     signatures: Arc<VerifiedSignatures>,
     /// The overlay of accepted txs and the committed version it was built on.
-    overlay: Option<(u64, StateDelta<cnidarium::Snapshot>)>,
+    overlay: Option<(u64, StateDelta<Snapshot>)>,
 }
 
 impl Mempool {
@@ -48,6 +50,13 @@ impl Mempool {
                 overlay: None,
             })),
         }
+    }
+}
+
+impl Mempool {
+    /// The committed state plus every tx accepted since, as a fork its owner may change freely.
+    pub async fn pending_state(&self) -> Result<StateDelta<Snapshot>, BoxError> {
+        Ok(self.inner.lock().await.current_overlay().await?.fork())
     }
 }
 
@@ -72,7 +81,8 @@ impl Service<MempoolRequest> for Mempool {
 }
 
 impl MempoolState {
-    async fn check_tx(&mut self, tx: &[u8], recheck: bool) -> Result<response::CheckTx, BoxError> {
+    /// The overlay, rebuilt on the latest committed state if a block was committed since.
+    async fn current_overlay(&mut self) -> Result<&mut StateDelta<Snapshot>, BoxError> {
         let version = self.storage.latest_version();
         let stale = !matches!(&self.overlay, Some((built_on, _)) if *built_on == version);
         if stale {
@@ -83,15 +93,19 @@ impl MempoolState {
             overlay.use_verified_signatures(self.signatures.clone());
             self.overlay = Some((version, overlay));
         }
-        let Some((_, overlay)) = self.overlay.as_mut() else {
-            return Err("mempool overlay missing".into());
-        };
+        match self.overlay.as_mut() {
+            Some((_, overlay)) => Ok(overlay),
+            None => Err("mempool overlay missing".into()),
+        }
+    }
+
+    async fn check_tx(&mut self, tx: &[u8], recheck: bool) -> Result<response::CheckTx, BoxError> {
         let mode = if recheck {
-            &ExecMode::Recheck
+            ExecMode::Recheck
         } else {
-            &self.mode
+            self.mode.clone()
         };
-        let outcome = run_tx(overlay, tx, mode).await;
+        let outcome = run_tx(self.current_overlay().await?, tx, &mode).await;
         Ok(response::CheckTx {
             code: Code::from(outcome.code),
             data: Default::default(),

@@ -34,18 +34,12 @@ pub async fn open_storage(home: &Path) -> Result<Storage, CliError> {
 pub async fn run(home: &Path, config: AppConfig) -> Result<(), CliError> {
     let storage = open_storage(home).await?;
     let minimum_gas_prices = parse_gas_prices(&config.minimum_gas_prices)?;
-    let router = QueryRouter::new(storage.clone(), &config);
     let signatures = VerifiedSignatures::new();
+    let mempool = mempool::Mempool::new(storage.clone(), minimum_gas_prices, signatures.clone());
+    let router = QueryRouter::new(storage.clone(), &config, mempool.clone());
     let server = Server::builder()
-        .consensus(consensus::Consensus::new(
-            storage.clone(),
-            signatures.clone(),
-        ))
-        .mempool(mempool::Mempool::new(
-            storage.clone(),
-            minimum_gas_prices,
-            signatures,
-        ))
+        .consensus(consensus::Consensus::new(storage.clone(), signatures))
+        .mempool(mempool)
         .info(info::Info::new(storage.clone(), router.clone()))
         .snapshot(snapshot::Snapshots)
         .finish()

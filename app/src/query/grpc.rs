@@ -16,7 +16,9 @@ use rmesh_proto::converter::v1::query_server::QueryServer as ConverterServer;
 use rmesh_proto::externalstaking::v1::query_server::QueryServer as ExternalStakingServer;
 use rmesh_proto::vault::v1::query_server::QueryServer as VaultServer;
 use rmesh_proto::virtualstaking::v1::query_server::QueryServer as VirtualStakingServer;
+use tonic::server::NamedService;
 use tonic::transport::Server;
+use tonic_reflection::pb::v1::server_reflection_server::SERVICE_NAME as REFLECTION_SERVICE;
 
 use super::QueryRouter;
 use crate::error::CliError;
@@ -26,31 +28,76 @@ pub async fn serve(router: QueryRouter, address: &str) -> Result<(), CliError> {
         .parse()
         .map_err(|e| CliError::Input(format!("invalid gRPC address {address}: {e}")))?;
     let services = router.services;
-    // Reflection describes rmesh's own services (the SDK's descriptors are not shipped by the
-    // pinned proto crates).
-    let reflection = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(rmesh_proto::FILE_DESCRIPTOR_SET)
+    let auth = AuthServer::from_arc(services.auth);
+    let bank = BankServer::from_arc(services.bank);
+    let staking = StakingServer::from_arc(services.staking);
+    let slashing = SlashingServer::from_arc(services.slashing);
+    let distribution = DistributionServer::from_arc(services.distribution);
+    let tx = TxServer::from_arc(services.tx);
+    let tendermint = TendermintServer::from_arc(services.node.clone());
+    let node = NodeServer::from_arc(services.node);
+    let virtual_staking = VirtualStakingServer::from_arc(services.virtual_staking);
+    let converter = ConverterServer::from_arc(services.converter);
+    let external_staking = ExternalStakingServer::from_arc(services.external_staking);
+    let vault = VaultServer::from_arc(services.vault);
+    let client = ClientServer::from_arc(services.ibc.clone());
+    let connection = ConnectionServer::from_arc(services.ibc.clone());
+    let channel = ChannelServer::from_arc(services.ibc.clone());
+    let transfer = TransferServer::from_arc(services.ibc);
+    // Reflection advertises exactly these: the descriptor sets also hold services nobody serves
+    // here (the ABCI service among the imports).
+    let served = [
+        name_of(&auth),
+        name_of(&bank),
+        name_of(&staking),
+        name_of(&slashing),
+        name_of(&distribution),
+        name_of(&tx),
+        name_of(&tendermint),
+        name_of(&node),
+        name_of(&virtual_staking),
+        name_of(&converter),
+        name_of(&external_staking),
+        name_of(&vault),
+        name_of(&client),
+        name_of(&connection),
+        name_of(&channel),
+        name_of(&transfer),
+        REFLECTION_SERVICE,
+    ];
+    let reflection = served
+        .into_iter()
+        .fold(
+            tonic_reflection::server::Builder::configure()
+                .register_encoded_file_descriptor_set(rmesh_proto::FILE_DESCRIPTOR_SET)
+                .register_encoded_file_descriptor_set(rmesh_proto::COSMOS_DESCRIPTOR_SET),
+            |builder, name| builder.with_service_name(name),
+        )
         .build_v1()
         .map_err(|e| CliError::Other(format!("gRPC reflection: {e}")))?;
     Server::builder()
         .add_service(reflection)
-        .add_service(AuthServer::from_arc(services.auth))
-        .add_service(BankServer::from_arc(services.bank))
-        .add_service(StakingServer::from_arc(services.staking))
-        .add_service(SlashingServer::from_arc(services.slashing))
-        .add_service(DistributionServer::from_arc(services.distribution))
-        .add_service(TxServer::from_arc(services.tx))
-        .add_service(TendermintServer::from_arc(services.node.clone()))
-        .add_service(NodeServer::from_arc(services.node))
-        .add_service(VirtualStakingServer::from_arc(services.virtual_staking))
-        .add_service(ConverterServer::from_arc(services.converter))
-        .add_service(ExternalStakingServer::from_arc(services.external_staking))
-        .add_service(VaultServer::from_arc(services.vault))
-        .add_service(ClientServer::from_arc(services.ibc.clone()))
-        .add_service(ConnectionServer::from_arc(services.ibc.clone()))
-        .add_service(ChannelServer::from_arc(services.ibc.clone()))
-        .add_service(TransferServer::from_arc(services.ibc))
+        .add_service(auth)
+        .add_service(bank)
+        .add_service(staking)
+        .add_service(slashing)
+        .add_service(distribution)
+        .add_service(tx)
+        .add_service(tendermint)
+        .add_service(node)
+        .add_service(virtual_staking)
+        .add_service(converter)
+        .add_service(external_staking)
+        .add_service(vault)
+        .add_service(client)
+        .add_service(connection)
+        .add_service(channel)
+        .add_service(transfer)
         .serve(address)
         .await
         .map_err(|e| CliError::Other(format!("gRPC server on {address} stopped: {e}")))
+}
+
+fn name_of<S: NamedService>(_: &S) -> &'static str {
+    S::NAME
 }

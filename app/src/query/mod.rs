@@ -44,6 +44,7 @@ use tendermint::merkle::proof::{ProofOp, ProofOps};
 use tonic::Status;
 
 use crate::config::AppConfig;
+use crate::node::mempool::Mempool;
 use crate::node::SUBSTORES;
 use comet::Comet;
 use node_service::NodeService;
@@ -105,7 +106,8 @@ macro_rules! routes {
 }
 
 impl QueryRouter {
-    pub fn new(storage: Storage, config: &AppConfig) -> Self {
+    /// Simulations run on `mempool`'s state.
+    pub fn new(storage: Storage, config: &AppConfig, mempool: Mempool) -> Self {
         let committed = Committed::new(storage.clone());
         let comet = Comet::new(&config.comet_rpc);
         let services = Services {
@@ -119,7 +121,7 @@ impl QueryRouter {
             external_staking: Arc::new(ExternalStakingQuery::new(committed.clone())),
             vault: Arc::new(VaultQuery::new(committed.clone())),
             ibc: Arc::new(IbcQuery::new(committed.clone())),
-            tx: Arc::new(TxService::new(storage.clone(), comet.clone())),
+            tx: Arc::new(TxService::new(mempool, comet.clone())),
             node: Arc::new(NodeService::new(
                 storage.clone(),
                 comet,

@@ -1,29 +1,26 @@
-//! `cosmos.tx.v1beta1.Service`: simulation runs here against the latest committed state;
-//! committed txs and broadcasting go through CometBFT.
+//! `cosmos.tx.v1beta1.Service`: simulation runs here against the mempool's state (the committed
+//! state plus the txs waiting for a block); committed txs and broadcasting go through CometBFT.
 
-use cnidarium::{StateDelta, Storage};
 use cosmos_sdk_proto::cosmos::base::abci::v1beta1::{
     GasInfo, Result as AbciResult, TxMsgData, TxResponse,
 };
 use cosmos_sdk_proto::cosmos::tx::v1beta1::{self as pb, service_server::Service, Tx};
 use prost::Message;
-use rmesh_auth::AccountWrite;
-use rmesh_core::BlockContextWriteExt;
 use tendermint_rpc::Client;
 use tonic::{Request, Response, Status};
 
 use super::comet::Comet;
-use crate::node::state::next_block_context;
+use crate::node::mempool::Mempool;
 use crate::tx::{decode_tx, run_tx, DecodedTx, ExecMode};
 
 pub struct TxService {
-    storage: Storage,
+    mempool: Mempool,
     comet: Comet,
 }
 
 impl TxService {
-    pub fn new(storage: Storage, comet: Comet) -> Self {
-        TxService { storage, comet }
+    pub fn new(mempool: Mempool, comet: Comet) -> Self {
+        TxService { mempool, comet }
     }
 }
 
@@ -65,15 +62,11 @@ impl Service for TxService {
             (true, Some(tx)) => to_raw(tx).encode_to_vec(),
             (true, None) => return Err(Status::invalid_argument("empty tx")),
         };
-        let mut state = StateDelta::new(self.storage.latest_snapshot());
-        let context = next_block_context(&state, &self.storage)
+        let mut state = self
+            .mempool
+            .pending_state()
             .await
-            .map_err(rmesh_core::query::status)?;
-        state.put_block_context(context);
-        state
-            .cache_chain_constants()
-            .await
-            .map_err(rmesh_core::query::status)?;
+            .map_err(|e| Status::unavailable(format!("mempool state: {e}")))?;
         let outcome = run_tx(&mut state, &bytes, &ExecMode::Simulate).await;
         if !outcome.is_ok() {
             return Err(Status::invalid_argument(outcome.log));

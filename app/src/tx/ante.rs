@@ -2,7 +2,7 @@
 
 use cnidarium::StateWrite;
 use rmesh_auth::{verify_signer, AccountRead, SignatureMode, SignerInput};
-use rmesh_bank::{BankWrite, FEE_COLLECTOR};
+use rmesh_bank::BankWrite;
 use rmesh_core::{
     Address, BlockContextExt, Coin, Coins, EventBuilder, GasMeterExt, GasMeterWriteExt, SdkError,
 };
@@ -138,9 +138,7 @@ async fn deduct_fee<S: StateWrite>(
     state.consume_gas(FEE_DEDUCTION_GAS, "fee deduction")?;
     if !coins.is_empty() {
         let meter = state.take_gas_meter();
-        let paid = state
-            .send(&payer, &Address::module(FEE_COLLECTOR), &coins)
-            .await;
+        let paid = state.collect_fee(&payer, &coins).await;
         if let Some(meter) = meter {
             state.install_gas_meter(meter);
         }

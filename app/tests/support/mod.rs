@@ -167,15 +167,16 @@ impl TestChain {
     /// The node's services over the state in `home`, as a (re)started rmeshd has them.
     async fn open(home: tempfile::TempDir, accounts: Vec<Account>) -> Self {
         let storage = open_storage(home.path()).await.unwrap();
-        let router = QueryRouter::new(storage.clone(), &AppConfig::default());
         let signatures = rmesh_auth::VerifiedSignatures::new();
         let price = GasPrice {
             price: "0.0025".parse().unwrap(),
             denom: DENOM.into(),
         };
+        let mempool = Mempool::new(storage.clone(), vec![price], signatures.clone());
+        let router = QueryRouter::new(storage.clone(), &AppConfig::default(), mempool.clone());
         TestChain {
-            consensus: Consensus::new(storage.clone(), signatures.clone()),
-            mempool: Mempool::new(storage.clone(), vec![price], signatures),
+            consensus: Consensus::new(storage.clone(), signatures),
+            mempool,
             info: Info::new(storage.clone(), router),
             height: rmeshd::node::state::committed_height(&storage),
             storage,

@@ -77,7 +77,7 @@ fn verify_once<S: StateWrite>(
     sign_bytes: &[u8],
 ) -> bool {
     let cache = state.verified_signatures();
-    let fingerprint = VerifiedSignatures::fingerprint(&key.compressed(), signature, sign_bytes);
+    let fingerprint = VerifiedSignatures::fingerprint(key.compressed(), signature, sign_bytes);
     if cache
         .as_ref()
         .is_some_and(|cache| cache.contains(&fingerprint))
@@ -98,7 +98,7 @@ async fn signer_key<S: StateWrite>(
     stored: Option<&Any>,
 ) -> Result<PublicKey, SdkError> {
     if let Some(stored) = stored {
-        return PublicKey::from_any(stored);
+        return PublicKey::from_stored_any(stored);
     }
     let provided = input.public_key.ok_or_else(|| {
         SdkError::InvalidPubKey("the account has no public key yet; the tx must include it".into())

@@ -6,7 +6,38 @@ use cosmos_sdk_proto::cosmos::bank::v1beta1::Metadata;
 use rmesh_auth::{AccountRead, AccountWrite};
 use rmesh_core::{Address, Coin, Coins, SdkError, StoreRead, StoreWrite};
 
-use crate::{event, state_key};
+use crate::{event, state_key, FEE_COLLECTOR};
+
+async fn move_coins<S: StateWrite + ?Sized>(
+    state: &mut S,
+    from: &Address,
+    to: &Address,
+    coins: &Coins,
+) -> Result<(), SdkError> {
+    for coin in coins.iter() {
+        debit(state, from, &coin).await?;
+        credit(state, to, &coin).await?;
+    }
+    Ok(())
+}
+
+/// The SDK's three events of a transfer.
+async fn record_transfer<S: StateWrite + ?Sized>(
+    state: &mut S,
+    from: &Address,
+    to: &Address,
+    coins: &Coins,
+) -> Result<(), SdkError> {
+    let (sender, recipient) = (
+        state.format_address(from).await?,
+        state.format_address(to).await?,
+    );
+    let amount = coins.to_string();
+    state.record(event::coin_spent(&sender, &amount));
+    state.record(event::coin_received(&recipient, &amount));
+    state.record(event::transfer(&sender, &recipient, &amount));
+    Ok(())
+}
 
 fn decode_amount(key: &str, value: &[u8]) -> Result<u128, SdkError> {
     let array: [u8; 16] = value
@@ -63,20 +94,18 @@ impl<T: StateRead + ?Sized> BankRead for T {}
 pub trait BankWrite: StateWrite {
     /// Moves coins between accounts, creating the recipient's account if it is new.
     async fn send(&mut self, from: &Address, to: &Address, coins: &Coins) -> Result<(), SdkError> {
-        for coin in coins.iter() {
-            debit(self, from, &coin).await?;
-            credit(self, to, &coin).await?;
-        }
+        move_coins(self, from, to, coins).await?;
         self.ensure_account(to).await?;
-        let (sender, recipient) = (
-            self.format_address(from).await?,
-            self.format_address(to).await?,
-        );
-        let amount = coins.to_string();
-        self.record(event::coin_spent(&sender, &amount));
-        self.record(event::coin_received(&recipient, &amount));
-        self.record(event::transfer(&sender, &recipient, &amount));
-        Ok(())
+        record_transfer(self, from, to, coins).await
+    }
+
+    /// Pays a tx's fee to the fee collector. Its account exists from genesis on, so unlike
+    /// [`BankWrite::send`] this does not look it up: every tx pays a fee, and that lookup would
+    /// be a storage read per tx.
+    async fn collect_fee(&mut self, payer: &Address, coins: &Coins) -> Result<(), SdkError> {
+        let collector = Address::module(FEE_COLLECTOR);
+        move_coins(self, payer, &collector, coins).await?;
+        record_transfer(self, payer, &collector, coins).await
     }
 
     /// Creates coins in `to`'s balance and the supply.

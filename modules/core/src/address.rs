@@ -86,8 +86,15 @@ pub fn validate_prefix(prefix: &str) -> Result<(), SdkError> {
     }
 }
 
+/// Every storage key of an account goes through this: one allocation, no formatter.
 fn hex_lower(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut text = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        text.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        text.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+    }
+    text
 }
 
 /// In stored JSON an address is its hex form: state does not depend on the bech32 prefix.
@@ -132,5 +139,17 @@ mod tests {
         assert_eq!(Address::from_bech32(&text, "rmesh").unwrap(), addr);
         assert!(Address::from_bech32(&text, "cosmos").is_err());
         assert!(Address::from_bech32("rmesh1notanaddress", "rmesh").is_err());
+    }
+
+    #[test]
+    fn the_hex_form_is_forty_lowercase_digits_and_round_trips() {
+        let mut bytes = [0u8; 20];
+        bytes[0] = 0x0f;
+        bytes[1] = 0xa0;
+        bytes[19] = 0xff;
+        let addr = Address(bytes);
+        let text = addr.to_hex();
+        assert_eq!(text, format!("0fa0{}ff", "00".repeat(17)));
+        assert_eq!(Address::from_hex(&text), Some(addr));
     }
 }
