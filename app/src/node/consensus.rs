@@ -17,11 +17,17 @@ use tokio::sync::Mutex;
 use tower::Service;
 use tower_abci::BoxError;
 
-use rmesh_auth::{VerifiedSignatures, VerifiedSignaturesWriteExt};
+use futures::FutureExt;
+use rmesh_auth::{
+    AccountRead, PublicKey as AccountKey, VerifiedSignatures, VerifiedSignaturesWriteExt,
+};
+use rmesh_bank::BankRead;
+use rmesh_core::Address;
 use rmesh_staking::component::PowerUpdate;
 use rmesh_staking::Staking;
 use tendermint::{validator, vote, PublicKey};
 
+use super::read_cache::{self, CachedSnapshot};
 use super::state::{mark_commit, put_chain_id, record_block_time};
 use crate::block::{self, BlockHeader};
 use crate::genesis::{self, AppState};
@@ -139,7 +145,9 @@ impl ConsensusState {
     ) -> Result<response::FinalizeBlock, BoxError> {
         let snapshot = self.storage.latest_snapshot();
         let previous_app_hash = snapshot.root_hash().await?.0.to_vec();
-        let mut state = StateDelta::new(snapshot);
+        let committed = CachedSnapshot::new(snapshot);
+        prefetch_signers(&committed, &req.txs).await;
+        let mut state = StateDelta::new(committed);
         let header = BlockHeader {
             height: req.height.value(),
             time: req.time,
@@ -157,7 +165,10 @@ impl ConsensusState {
         }
         let (updates, end_events) = block::close_block(&mut state, req.height.value()).await?;
         events.extend(end_events);
-        let staged = self.storage.prepare_commit(state).await?;
+        let staged = self
+            .storage
+            .prepare_commit(read_cache::uncached(state))
+            .await?;
         let app_hash = app_hash(staged.root_hash());
         self.staged = Some(staged);
         Ok(response::FinalizeBlock {
@@ -184,6 +195,36 @@ impl ConsensusState {
 }
 
 /// Staking's power changes in CometBFT's form.
+/// Reads every signer's account and fee balance ahead of the txs, several at a time: they are
+/// read by every tx's ante. A tx whose signers cannot be told from its bytes is simply skipped.
+async fn prefetch_signers(committed: &CachedSnapshot, txs: &[Bytes]) {
+    let signers: Vec<(Address, String)> = txs
+        .iter()
+        .filter_map(|bytes| decode_tx(bytes).ok())
+        .flat_map(|tx| {
+            let denom = tx
+                .auth_info
+                .fee
+                .as_ref()
+                .and_then(|fee| fee.amount.first())
+                .map(|coin| coin.denom.clone())
+                .unwrap_or_default();
+            tx.auth_info
+                .signer_infos
+                .iter()
+                .filter_map(|info| AccountKey::from_stored_any(info.public_key.as_ref()?).ok())
+                .map(|key| (key.address(), denom.clone()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let mut reads = Vec::with_capacity(signers.len() * 2);
+    for (signer, denom) in &signers {
+        reads.push(committed.account(signer).map(drop).boxed());
+        reads.push(committed.balance(signer, denom).map(drop).boxed());
+    }
+    read_cache::prefetch(reads).await;
+}
+
 fn cometbft_updates(updates: Vec<PowerUpdate>) -> Result<Vec<validator::Update>, BoxError> {
     updates
         .into_iter()

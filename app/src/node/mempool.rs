@@ -51,9 +51,7 @@ impl Mempool {
             })),
         }
     }
-}
 
-impl Mempool {
     /// The committed state plus every tx accepted since, as a fork its owner may change freely.
     pub async fn pending_state(&self) -> Result<StateDelta<Snapshot>, BoxError> {
         Ok(self.inner.lock().await.current_overlay().await?.fork())

@@ -3,6 +3,7 @@
 pub mod consensus;
 pub mod info;
 pub mod mempool;
+pub mod read_cache;
 pub mod snapshot;
 pub mod state;
 
