@@ -5,7 +5,11 @@
 //! A third net runs the same kvstore as its own process (`abci-cli kvstore`, installed by
 //! `scripts/install-tools.sh`), which CometBFT reaches over an ABCI socket exactly as it reaches
 //! rmeshd. Its figure is what any app outside CometBFT's process can at best do on this machine,
-//! so `rmesh/kvstore-socket` shows what rmeshd itself costs, apart from the socket.
+//! so `rmesh/kvstore-socket` shows what rmeshd itself costs, apart from the socket. Part of what
+//! the socket costs is CometBFT's: its socket client (v0.38) re-arms a flush timer of 20 (a
+//! `time.Duration`, so nanoseconds) after every request until the goroutine writing requests takes
+//! it, which on a busy machine spins for as long as that goroutine waits for a CPU (about a fifth
+//! of CometBFT's CPU time in a `perf` profile of the rmesh net).
 //!
 //! ```text
 //! cargo build --release -p rmeshd && cargo bench -p rmesh-e2e --bench localnet_tps
@@ -24,10 +28,10 @@
 //! Settings, from the environment:
 //! - `RMESH_BENCH_TXS` (4000): txs per app
 //! - `RMESH_BENCH_SENDERS` (40): funded rmesh accounts that sign them
-//! - `RMESH_BENCH_THREADS` (64): client threads. CometBFT's socket client sends CheckTx requests
-//!   to an app in its own process in batches flushed every 20 ms, so `broadcast_tx_sync` takes at
-//!   least that long there: a handful of synchronous clients would measure that wait, not the
-//!   chain (8 threads cap any socket app near 400 tx/s)
+//! - `RMESH_BENCH_THREADS` (64): client threads. Each `broadcast_tx_sync` waits for its CheckTx
+//!   to come back through the RPC server, the mempool and, for an app in its own process, the
+//!   ABCI socket, so a handful of synchronous clients measure that round trip, not the chain
+//!   (with 8 threads even kvstore over the socket is sent at about 1,000 tx/s, 2,400 with 64)
 //! - `RMESH_BENCH_TIMEOUT_COMMIT` (the harness default): CometBFT `consensus.timeout_commit` of
 //!   both nets
 //! - `RMESH_BENCH_SECS` (120): how long sending and waiting for blocks may take, per app

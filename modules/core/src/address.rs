@@ -2,9 +2,9 @@
 
 use std::fmt;
 
-use bech32::{FromBase32, ToBase32, Variant};
 use sha2::{Digest, Sha256};
 
+use crate::bech32;
 use crate::error::SdkError;
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -39,17 +39,15 @@ impl Address {
 
     /// Decodes a bech32 address of any prefix, returning the prefix with it.
     pub fn from_bech32_any_prefix(text: &str) -> Result<(String, Self), SdkError> {
-        let (hrp, data, _) = bech32::decode(text).map_err(|e| {
+        let (hrp, bytes) = bech32::decode(text).map_err(|e| {
             SdkError::InvalidAddress(format!("invalid bech32 address {text:?}: {e}"))
         })?;
-        let bytes = Vec::<u8>::from_base32(&data)
-            .map_err(|e| SdkError::InvalidAddress(format!("invalid bech32 data in {text}: {e}")))?;
         Ok((hrp, Address::from_slice(&bytes)?))
     }
 
     pub fn to_bech32(&self, prefix: &str) -> String {
         // Encoding only fails for an invalid prefix, which genesis validation rules out.
-        bech32::encode(prefix, self.0.to_base32(), Variant::Bech32)
+        bech32::encode(prefix, &self.0)
             .unwrap_or_else(|_| format!("{prefix}1{}", hex_lower(&self.0)))
     }
 

@@ -2,6 +2,7 @@
 //! helpers, the block context and the component trait every module implements.
 
 pub mod address;
+pub mod bech32;
 pub mod coin;
 pub mod component;
 pub mod context;
