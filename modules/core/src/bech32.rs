@@ -68,18 +68,18 @@ fn valid_prefix(prefix: &[u8]) -> bool {
 
 /// `prefix` + `1` + `data` in 5-bit characters + checksum. The prefix must be lowercase.
 pub fn encode(prefix: &str, data: &[u8]) -> Result<String, Bech32Error> {
-    let prefix = prefix.as_bytes();
-    if !valid_prefix(prefix) || prefix.iter().any(u8::is_ascii_uppercase) {
+    let prefix_bytes = prefix.as_bytes();
+    if !valid_prefix(prefix_bytes) || prefix_bytes.iter().any(u8::is_ascii_uppercase) {
         return Err(Bech32Error::Prefix);
     }
     let mut text =
-        Vec::with_capacity(prefix.len() + 1 + (data.len() * 8).div_ceil(5) + CHECKSUM_CHARS);
-    text.extend_from_slice(prefix);
-    text.push(SEPARATOR);
-    let mut checksum = Checksum::of_prefix(prefix);
+        String::with_capacity(prefix.len() + 1 + (data.len() * 8).div_ceil(5) + CHECKSUM_CHARS);
+    text.push_str(prefix);
+    text.push(char::from(SEPARATOR));
+    let mut checksum = Checksum::of_prefix(prefix_bytes);
     let mut emit = |value: u8| {
         checksum.push(value);
-        text.push(CHARSET[usize::from(value)]);
+        text.push(char::from(CHARSET[usize::from(value)]));
     };
     let (mut bits, mut pending) = (0u32, 0u32);
     for byte in data {
@@ -96,10 +96,9 @@ pub fn encode(prefix: &str, data: &[u8]) -> Result<String, Bech32Error> {
     (0..CHECKSUM_CHARS).for_each(|_| checksum.push(0));
     let residue = checksum.0 ^ BECH32_CONSTANT;
     for i in (0..CHECKSUM_CHARS).rev() {
-        text.push(CHARSET[((residue >> (5 * i)) & 0x1f) as usize]);
+        text.push(char::from(CHARSET[((residue >> (5 * i)) & 0x1f) as usize]));
     }
-    // Only ASCII went in.
-    String::from_utf8(text).map_err(|_| Bech32Error::Prefix)
+    Ok(text)
 }
 
 /// The lowercase prefix and the data bytes of a bech32 string, checksum checked.
