@@ -33,6 +33,24 @@ const SERVED_COSMOS_PROTOS: [&str; 12] = [
     "ibc/applications/transfer/v1/query.proto",
 ];
 
+/// Every tx part and message the node accepts (beyond rmesh's own), so decoding can refuse
+/// unknown fields as the SDK does; compiled into the same set as the served files.
+const TX_PROTOS: [&str; 13] = [
+    "cosmos/tx/v1beta1/tx.proto",
+    "cosmos/bank/v1beta1/tx.proto",
+    "cosmos/staking/v1beta1/tx.proto",
+    "cosmos/distribution/v1beta1/tx.proto",
+    "cosmos/slashing/v1beta1/tx.proto",
+    "cosmos/crypto/secp256k1/keys.proto",
+    "cosmos/crypto/ed25519/keys.proto",
+    "cosmos/crypto/multisig/keys.proto",
+    "ibc/core/client/v1/tx.proto",
+    "ibc/core/connection/v1/tx.proto",
+    "ibc/core/channel/v1/tx.proto",
+    "ibc/applications/transfer/v1/tx.proto",
+    "ibc/lightclients/tendermint/v1/tendermint.proto",
+];
+
 fn main() -> BuildResult<()> {
     let out_dir = PathBuf::from(std::env::var("OUT_DIR")?);
     tonic_build::configure()
@@ -45,7 +63,8 @@ fn main() -> BuildResult<()> {
     cosmos_descriptor_set(&out_dir)
 }
 
-/// Compiles the served SDK and IBC files with everything they import into one descriptor set.
+/// Compiles the served SDK and IBC files and the tx files with everything they import into one
+/// descriptor set.
 /// The SDK's files come from its Go module; the IBC files and the imports both share (gogoproto,
 /// cosmos_proto, google.api, amino) come from `ibc-proto`'s own descriptor set, so IBC is
 /// described exactly as the generated types the node uses.
@@ -64,6 +83,7 @@ fn cosmos_descriptor_set(out_dir: &Path) -> BuildResult<()> {
             out_dir.join("cosmos_descriptor.bin").display()
         ))
         .args(SERVED_COSMOS_PROTOS)
+        .args(TX_PROTOS)
         .output()
         .map_err(|e| format!("running {protoc} (scripts/install-tools.sh installs it): {e}"))?;
     if !output.status.success() {

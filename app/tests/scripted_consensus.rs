@@ -509,3 +509,186 @@ async fn a_recheck_trusts_the_admitted_signature_but_still_checks_the_sequence()
         "a recheck still refuses a used sequence"
     );
 }
+
+/// A field `number` holding `value` as bytes, appended to `bytes`.
+fn with_bytes_field(mut bytes: Vec<u8>, number: u32, value: &[u8]) -> Vec<u8> {
+    prost::encoding::encode_key(
+        number,
+        prost::encoding::WireType::LengthDelimited,
+        &mut bytes,
+    );
+    prost::encoding::encode_varint(value.len() as u64, &mut bytes);
+    bytes.extend_from_slice(value);
+    bytes
+}
+
+/// A tx the SDK refuses, with the code and a phrase of the log a client must see.
+struct HostileTx {
+    what: &'static str,
+    bytes: Vec<u8>,
+    code: u32,
+    phrase: &'static str,
+}
+
+/// Txs the SDK's decoder and ante handler refuse, built on valid signed txs of `chain`'s first
+/// account.
+fn hostile_txs(chain: &mut TestChain) -> Vec<HostileTx> {
+    use cosmos_sdk_proto::cosmos::tx::v1beta1::TxRaw;
+    use rmesh_core::Coin;
+    let (from, to) = (
+        chain.accounts[0].address.clone(),
+        chain.accounts[1].address.clone(),
+    );
+    let account = &chain.accounts[0];
+    let valid = account.sign_at(0, vec![send_msg(&from, &to, 5)], FEE, GAS);
+    let raw = TxRaw::decode(valid.as_slice()).unwrap();
+
+    let appended = with_bytes_field(valid.clone(), 9, b"rewritten");
+    let leading_body = [with_bytes_field(vec![], 1, &raw.body_bytes), valid.clone()].concat();
+    // body_bytes' length with one byte more than it needs: its last byte continued, then a zero.
+    let mut stretched = vec![0x0a];
+    prost::encoding::encode_varint(raw.body_bytes.len() as u64, &mut stretched);
+    *stretched.last_mut().unwrap() |= 0x80;
+    stretched.push(0x00);
+    let stretched = [
+        stretched,
+        raw.body_bytes.clone(),
+        TxRaw {
+            body_bytes: vec![],
+            auth_info_bytes: raw.auth_info_bytes.clone(),
+            signatures: raw.signatures.clone(),
+        }
+        .encode_to_vec(),
+    ]
+    .concat();
+
+    let mut deep = with_bytes_field(vec![], 99, b"deep");
+    for _ in 0..2_000 {
+        deep = with_bytes_field(vec![], 99, &deep);
+    }
+    let mut unknown_field = send_msg(&from, &to, 5);
+    unknown_field.value = with_bytes_field(unknown_field.value, 99, &deep);
+    let unknown_field = account.sign_at(0, vec![unknown_field], FEE, GAS);
+
+    let mut twice = send_msg(&from, &to, 1);
+    let mut msg =
+        cosmos_sdk_proto::cosmos::bank::v1beta1::MsgSend::decode(twice.value.as_slice()).unwrap();
+    msg.amount.push(msg.amount[0].clone());
+    twice.value = msg.encode_to_vec();
+    let amount_twice = account.sign_at(0, vec![twice], FEE, GAS);
+
+    let signer = rmeshd::client::SignerAccount {
+        chain_id: support::CHAIN_ID.into(),
+        account_number: account.number,
+        sequence: 0,
+    };
+    let fee_twice = rmeshd::client::TxFee {
+        amount: vec![Coin::new(1_000, "urmesh"), Coin::new(1_000, "urmesh")],
+        gas_limit: GAS,
+    };
+    let fee_twice = rmeshd::client::sign_tx(
+        &account.key,
+        &signer,
+        vec![send_msg(&from, &to, 5)],
+        &fee_twice,
+        "",
+    )
+    .unwrap();
+
+    vec![
+        HostileTx {
+            what: "an unknown field appended to TxRaw",
+            bytes: appended,
+            code: 2,
+            phrase: "unknown field 9",
+        },
+        HostileTx {
+            what: "an extra leading body_bytes field",
+            bytes: leading_body,
+            code: 2,
+            phrase: "ADR-027",
+        },
+        HostileTx {
+            what: "a non-minimal length varint",
+            bytes: stretched,
+            code: 2,
+            phrase: "not as short as possible",
+        },
+        HostileTx {
+            what: "an unknown field 99 nested 2,000 levels deep",
+            bytes: unknown_field,
+            code: 2,
+            phrase: "unknown field 99",
+        },
+        HostileTx {
+            what: "a MsgSend of [1urmesh, 1urmesh]",
+            bytes: amount_twice,
+            code: 10,
+            phrase: "duplicate denomination urmesh",
+        },
+        HostileTx {
+            what: "a fee of 1000urmesh twice",
+            bytes: fee_twice,
+            code: 13,
+            phrase: "duplicate denomination urmesh",
+        },
+    ]
+}
+
+#[tokio::test]
+async fn txs_the_sdk_refuses_are_refused_by_check_tx_and_by_finalize_block_alike() {
+    let mut chain = TestChain::start(2).await;
+    let cases = hostile_txs(&mut chain);
+    for HostileTx {
+        what,
+        bytes,
+        code,
+        phrase,
+    } in &cases
+    {
+        let checked = chain.check_tx(bytes.clone()).await;
+        assert_eq!(
+            checked.code.value(),
+            *code,
+            "CheckTx of {what}: {}",
+            checked.log
+        );
+        assert!(
+            checked.log.contains(phrase),
+            "CheckTx of {what}: {}",
+            checked.log
+        );
+    }
+    // A proposer may include what no mempool admitted: the block refuses each the same way.
+    let block = chain
+        .block(cases.iter().map(|case| case.bytes.clone()).collect())
+        .await;
+    for (
+        HostileTx {
+            what, code, phrase, ..
+        },
+        result,
+    ) in cases.iter().zip(&block.tx_results)
+    {
+        assert_eq!(
+            result.code.value(),
+            *code,
+            "FinalizeBlock of {what}: {}",
+            result.log
+        );
+        assert!(
+            result.log.contains(phrase),
+            "FinalizeBlock of {what}: {}",
+            result.log
+        );
+    }
+    let (from, to) = (
+        chain.accounts[0].address.clone(),
+        chain.accounts[1].address.clone(),
+    );
+    assert_eq!(chain.balance(&from).await, GENESIS_FUNDS, "no fee, no send");
+    assert_eq!(chain.balance(&to).await, GENESIS_FUNDS);
+    // Sequence 0 is still unused: the valid form of the same send goes through.
+    let valid = chain.accounts[0].sign(vec![send_msg(&from, &to, 5)], FEE, GAS);
+    assert_eq!(chain.block(vec![valid]).await.tx_results[0].code.value(), 0);
+}

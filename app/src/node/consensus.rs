@@ -5,6 +5,7 @@
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
+use super::abci_server::BoxError;
 use bytes::Bytes;
 use cnidarium::{StagedWriteBatch, StateDelta, Storage};
 use futures::future::BoxFuture;
@@ -15,7 +16,6 @@ use tendermint::v0_38::abci::{request, response, ConsensusRequest, ConsensusResp
 use tendermint::AppHash;
 use tokio::sync::Mutex;
 use tower::Service;
-use tower_abci::BoxError;
 
 use futures::FutureExt;
 use rmesh_auth::{

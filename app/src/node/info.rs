@@ -2,12 +2,12 @@
 
 use std::task::{Context, Poll};
 
+use super::abci_server::BoxError;
 use cnidarium::Storage;
 use futures::future::BoxFuture;
 use tendermint::abci::Code;
 use tendermint::v0_38::abci::{request, response, InfoRequest, InfoResponse};
 use tower::Service;
-use tower_abci::BoxError;
 
 use super::consensus::app_hash;
 use crate::query::QueryRouter;
@@ -90,11 +90,13 @@ impl Info {
     }
 }
 
-/// SDK codes for failed queries: not found (38), unknown path (6), otherwise invalid request (18).
+/// SDK codes for failed queries: not found (38), unknown path (6), a height above the latest
+/// (26), otherwise invalid request (18).
 fn query_error_code(code: tonic::Code) -> u32 {
     match code {
         tonic::Code::NotFound => 38,
         tonic::Code::Unimplemented => 6,
+        tonic::Code::OutOfRange => 26,
         tonic::Code::Internal | tonic::Code::Unavailable => 1,
         _ => 18,
     }

@@ -7,6 +7,7 @@
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
+use super::abci_server::BoxError;
 use cnidarium::{Snapshot, StateDelta, Storage};
 use futures::future::BoxFuture;
 use rmesh_auth::{AccountWrite, VerifiedSignatures, VerifiedSignaturesWriteExt};
@@ -16,7 +17,6 @@ use tendermint::abci::Code;
 use tendermint::v0_38::abci::{response, MempoolRequest, MempoolResponse};
 use tokio::sync::Mutex;
 use tower::Service;
-use tower_abci::BoxError;
 
 use super::state::next_block_context;
 use crate::config::GasPrice;

@@ -1,5 +1,6 @@
 //! The running node: ABCI services for CometBFT plus the gRPC query server, over one storage.
 
+pub mod abci_server;
 pub mod consensus;
 pub mod info;
 pub mod mempool;
@@ -11,7 +12,6 @@ use std::path::Path;
 
 use cnidarium::Storage;
 use rmesh_auth::VerifiedSignatures;
-use tower_abci::v038::Server;
 
 use crate::config::{parse_gas_prices, AppConfig};
 use crate::error::CliError;
@@ -38,16 +38,15 @@ pub async fn run(home: &Path, config: AppConfig) -> Result<(), CliError> {
     let signatures = VerifiedSignatures::new();
     let mempool = mempool::Mempool::new(storage.clone(), minimum_gas_prices, signatures.clone());
     let router = QueryRouter::new(storage.clone(), &config, mempool.clone());
-    let server = Server::builder()
-        .consensus(consensus::Consensus::new(storage.clone(), signatures))
-        .mempool(mempool)
-        .info(info::Info::new(storage.clone(), router.clone()))
-        .snapshot(snapshot::Snapshots)
-        .finish()
-        .ok_or_else(|| CliError::Other("ABCI server is missing a service".into()))?;
+    let server = abci_server::AbciServices {
+        consensus: consensus::Consensus::new(storage.clone(), signatures),
+        mempool,
+        info: info::Info::new(storage.clone(), router.clone()),
+        snapshot: snapshot::Snapshots,
+    };
     tracing::info!(abci = %config.abci_address, grpc = %config.grpc_address, "rmeshd starting");
     let grpc = grpc::serve(router, &config.grpc_address);
-    let abci = server.listen_tcp(config.abci_address.clone());
+    let abci = server.listen_tcp(&config.abci_address);
     tokio::select! {
         result = abci => result.map_err(|e| CliError::Other(format!("ABCI server stopped: {e}"))),
         result = grpc => result,

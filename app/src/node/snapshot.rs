@@ -3,10 +3,10 @@
 use std::future::{ready, Ready};
 use std::task::{Context, Poll};
 
+use super::abci_server::BoxError;
 use tendermint::abci::response::ApplySnapshotChunkResult;
 use tendermint::v0_38::abci::{request, response, SnapshotRequest, SnapshotResponse};
 use tower::Service;
-use tower_abci::BoxError;
 
 #[derive(Clone)]
 pub struct Snapshots;

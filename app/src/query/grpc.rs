@@ -20,14 +20,17 @@ use tonic::server::NamedService;
 use tonic::transport::Server;
 use tonic_reflection::pb::v1::server_reflection_server::SERVICE_NAME as REFLECTION_SERVICE;
 
+use rmesh_core::query::requested_height;
+
 use super::QueryRouter;
 use crate::error::CliError;
+use crate::node::state::committed_height;
 
 pub async fn serve(router: QueryRouter, address: &str) -> Result<(), CliError> {
     let address = address
         .parse()
         .map_err(|e| CliError::Input(format!("invalid gRPC address {address}: {e}")))?;
-    let services = router.services;
+    let services = router.services.clone();
     let auth = AuthServer::from_arc(services.auth);
     let bank = BankServer::from_arc(services.bank);
     let staking = StakingServer::from_arc(services.staking);
@@ -75,7 +78,13 @@ pub async fn serve(router: QueryRouter, address: &str) -> Result<(), CliError> {
         )
         .build_v1()
         .map_err(|e| CliError::Other(format!("gRPC reflection: {e}")))?;
+    let storage = router.storage.clone();
+    let height_check = tonic::service::interceptor(move |request: tonic::Request<()>| {
+        requested_height(request.metadata(), committed_height(&storage))?;
+        Ok(request)
+    });
     Server::builder()
+        .layer(height_check)
         .add_service(reflection)
         .add_service(auth)
         .add_service(bank)

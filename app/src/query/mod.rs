@@ -28,7 +28,7 @@ use prost::Message;
 use rmesh_auth::query::AuthQuery;
 use rmesh_bank::query::BankQuery;
 use rmesh_converter::query::ConverterQuery;
-use rmesh_core::query::{Committed, HEIGHT_HEADER};
+use rmesh_core::query::{check_height, Committed, HEIGHT_HEADER};
 use rmesh_distribution::query::DistributionQuery;
 use rmesh_external_staking::query::ExternalStakingQuery;
 use rmesh_ibc::query::IbcQuery;
@@ -285,11 +285,9 @@ impl QueryRouter {
         height: u64,
         prove: bool,
     ) -> Result<QueryAnswer, Status> {
-        let height = if height == 0 {
-            crate::node::state::committed_height(&self.storage)
-        } else {
-            height
-        };
+        let latest = crate::node::state::committed_height(&self.storage);
+        check_height(height, latest)?;
+        let height = if height == 0 { latest } else { height };
         if let Some(substore) = store_path(path) {
             return self.store_query(substore, data, height, prove).await;
         }

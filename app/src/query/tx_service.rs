@@ -24,6 +24,17 @@ impl TxService {
     }
 }
 
+/// A tx hash as clients send it: 64 hex digits, either case.
+fn parse_tx_hash(text: &str) -> Result<tendermint::Hash, Status> {
+    let invalid =
+        || Status::invalid_argument(format!("invalid tx hash {text:?}: expected 64 hex digits"));
+    let bytes: [u8; 32] = hex::decode(text)
+        .ok()
+        .and_then(|bytes| bytes.try_into().ok())
+        .ok_or_else(invalid)?;
+    Ok(tendermint::Hash::Sha256(bytes))
+}
+
 fn to_raw(tx: Tx) -> pb::TxRaw {
     pb::TxRaw {
         body_bytes: tx.body.map(|b| b.encode_to_vec()).unwrap_or_default(),
@@ -92,11 +103,7 @@ impl Service for TxService {
         &self,
         request: Request<pb::GetTxRequest>,
     ) -> Result<Response<pb::GetTxResponse>, Status> {
-        let hash = request
-            .get_ref()
-            .hash
-            .parse()
-            .map_err(|e| Status::invalid_argument(format!("invalid tx hash: {e}")))?;
+        let hash = parse_tx_hash(&request.get_ref().hash)?;
         let client = self.comet.client()?;
         let found = client.tx(hash, false).await.map_err(|e| {
             Status::not_found(format!(
@@ -211,5 +218,32 @@ impl Service for TxService {
         Err(Status::unimplemented(
             "rmesh accepts SIGN_MODE_DIRECT txs only; amino JSON is not supported",
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tx_hashes_are_64_hex_digits_and_a_bad_one_is_refused_without_internals() {
+        let hash = "AB".repeat(32);
+        assert_eq!(
+            parse_tx_hash(&hash).unwrap(),
+            tendermint::Hash::Sha256([0xab; 32])
+        );
+        assert_eq!(
+            parse_tx_hash(&hash.to_lowercase()).unwrap(),
+            parse_tx_hash(&hash).unwrap()
+        );
+        for bad in ["zz", "", "AB", &"A".repeat(63), &"AB".repeat(33)] {
+            let refusal = parse_tx_hash(bad).unwrap_err();
+            assert_eq!(refusal.code(), tonic::Code::InvalidArgument);
+            assert!(
+                refusal.message().contains("expected 64 hex digits"),
+                "{refusal:?}"
+            );
+            assert!(!refusal.message().contains(".rs"), "{refusal:?}");
+        }
     }
 }

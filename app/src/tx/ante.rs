@@ -99,6 +99,23 @@ fn tx_signers(tx: &DecodedTx, checked: &[CheckedMsg]) -> Result<Vec<Address>, Sd
     Ok(signers)
 }
 
+/// The fee as the SDK reads it: a list of zero amounts is no fee (simulations send `0urmesh`);
+/// anything else must be a valid coin list (sorted, each denom once, positive).
+fn fee_coins(amount: &[cosmos_sdk_proto::cosmos::base::v1beta1::Coin]) -> Result<Coins, SdkError> {
+    let mut all_zero = true;
+    for coin in amount {
+        all_zero &= Coin::from_proto(&coin.denom, &coin.amount)?.amount == 0;
+    }
+    if all_zero {
+        return Ok(Coins::new());
+    }
+    Coins::validated(
+        amount
+            .iter()
+            .map(|coin| (coin.denom.as_str(), coin.amount.as_str())),
+    )
+}
+
 async fn deduct_fee<S: StateWrite>(
     state: &mut S,
     tx: &DecodedTx,
@@ -115,10 +132,12 @@ async fn deduct_fee<S: StateWrite>(
             "fee grants are not supported".into(),
         ));
     }
-    let mut coins = Coins::new();
-    for coin in &fee.amount {
-        coins.add(&Coin::from_proto(&coin.denom, &coin.amount)?)?;
-    }
+    let coins = fee_coins(&fee.amount).map_err(|e| match e {
+        SdkError::InvalidCoins(reason) => {
+            SdkError::InsufficientFee(format!("invalid fee amount: {reason}"))
+        }
+        other => other,
+    })?;
     let payer = if fee.payer.is_empty() {
         signers[0]
     } else {

@@ -7,6 +7,8 @@ use prost::Message;
 use rmesh_core::SdkError;
 use sha2::{Digest, Sha256};
 
+use super::strict::{check_auth_info_fields, check_body_fields, check_canonical_tx_raw, Schemas};
+
 /// A tx split into its signed parts; the original bytes are kept because signatures cover them.
 #[derive(Debug, Clone)]
 pub struct DecodedTx {
@@ -19,11 +21,16 @@ pub struct DecodedTx {
     pub signatures: Vec<Vec<u8>>,
 }
 
+/// Decodes a tx as strictly as the SDK's decoder (see `strict`), then makes its stateless checks.
 pub fn decode_tx(bytes: &[u8]) -> Result<DecodedTx, SdkError> {
+    check_canonical_tx_raw(bytes)?;
     let raw =
         TxRaw::decode(bytes).map_err(|e| SdkError::TxDecode(format!("invalid TxRaw: {e}")))?;
+    let schemas = Schemas::node();
+    check_body_fields(schemas, &raw.body_bytes)?;
     let body = TxBody::decode(raw.body_bytes.as_slice())
         .map_err(|e| SdkError::TxDecode(format!("invalid tx body: {e}")))?;
+    check_auth_info_fields(schemas, &raw.auth_info_bytes)?;
     let auth_info = AuthInfo::decode(raw.auth_info_bytes.as_slice())
         .map_err(|e| SdkError::TxDecode(format!("invalid auth info: {e}")))?;
     let tx = DecodedTx {
@@ -126,7 +133,10 @@ mod tests {
     fn raw(messages: usize, infos: Vec<SignerInfo>, signatures: usize, fee: bool) -> Vec<u8> {
         let body = TxBody {
             messages: (0..messages)
-                .map(|_| cosmos_sdk_proto::Any::default())
+                .map(|_| cosmos_sdk_proto::Any {
+                    type_url: "/cosmos.bank.v1beta1.MsgSend".into(),
+                    value: vec![],
+                })
                 .collect(),
             ..Default::default()
         };

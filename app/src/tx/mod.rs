@@ -5,6 +5,7 @@ pub mod ante;
 pub mod decode;
 pub mod execute;
 pub mod router;
+pub mod strict;
 
 pub use decode::{decode_tx, DecodedTx};
 pub use execute::{run_tx, ExecMode, TxOutcome};

@@ -40,92 +40,76 @@ pub struct CheckedMsg {
     pub signers: Vec<Address>,
 }
 
-/// IBC messages (relayed core messages and ICS-20 transfers), all served by `IbcHandler`.
-macro_rules! ibc_dispatch {
-    ($url:expr, $call:ident $args:tt) => {
-        ibc_dispatch!(@each $url, $call $args, [
-            client::MsgCreateClient, client::MsgUpdateClient, client::MsgUpgradeClient,
-            client::MsgSubmitMisbehaviour,
-            connection::MsgConnectionOpenInit, connection::MsgConnectionOpenTry,
-            connection::MsgConnectionOpenAck, connection::MsgConnectionOpenConfirm,
-            channel::MsgChannelOpenInit, channel::MsgChannelOpenTry, channel::MsgChannelOpenAck,
-            channel::MsgChannelOpenConfirm, channel::MsgChannelCloseInit,
-            channel::MsgChannelCloseConfirm, channel::MsgRecvPacket, channel::MsgAcknowledgement,
-            channel::MsgTimeout, channel::MsgTimeoutOnClose, transfer::MsgTransfer,
+/// The one list of message handlers: every dispatch, and the list of accepted type URLs, come
+/// from it. IBC messages (relayed core messages and ICS-20 transfers) are all served by
+/// `IbcHandler`.
+macro_rules! message_handlers {
+    ($callback:ident!($($args:tt)*)) => {
+        $callback!($($args)* [
+            SendHandler, MultiSendHandler,
+            CreateValidatorHandler<AppHooks>, EditValidatorHandler<AppHooks>,
+            DelegateHandler<AppHooks>, UndelegateHandler<AppHooks>, RedelegateHandler<AppHooks>,
+            CancelUnbondingHandler<AppHooks>,
+            UnjailHandler<AppHooks>,
+            WithdrawRewardsHandler, WithdrawCommissionHandler, SetWithdrawAddressHandler,
+            AddProviderHandler, UpdateProviderHandler, SetPriceHandler, RemoveProviderHandler,
+            CloseChannelHandler<AppIbcModules>,
+            UpdateParamsHandler,
+            BondHandler, UnbondHandler, StakeLocalHandler<AppHooks>, UnstakeLocalHandler<AppHooks>,
+            WithdrawLocalRewardsHandler,
+            StakeRemoteHandler, UnstakeHandler, WithdrawUnbondedHandler,
+            external::WithdrawRewardsHandler,
+            IbcHandler<client::MsgCreateClient, AppIbcModules>,
+            IbcHandler<client::MsgUpdateClient, AppIbcModules>,
+            IbcHandler<client::MsgUpgradeClient, AppIbcModules>,
+            IbcHandler<client::MsgSubmitMisbehaviour, AppIbcModules>,
+            IbcHandler<connection::MsgConnectionOpenInit, AppIbcModules>,
+            IbcHandler<connection::MsgConnectionOpenTry, AppIbcModules>,
+            IbcHandler<connection::MsgConnectionOpenAck, AppIbcModules>,
+            IbcHandler<connection::MsgConnectionOpenConfirm, AppIbcModules>,
+            IbcHandler<channel::MsgChannelOpenInit, AppIbcModules>,
+            IbcHandler<channel::MsgChannelOpenTry, AppIbcModules>,
+            IbcHandler<channel::MsgChannelOpenAck, AppIbcModules>,
+            IbcHandler<channel::MsgChannelOpenConfirm, AppIbcModules>,
+            IbcHandler<channel::MsgChannelCloseInit, AppIbcModules>,
+            IbcHandler<channel::MsgChannelCloseConfirm, AppIbcModules>,
+            IbcHandler<channel::MsgRecvPacket, AppIbcModules>,
+            IbcHandler<channel::MsgAcknowledgement, AppIbcModules>,
+            IbcHandler<channel::MsgTimeout, AppIbcModules>,
+            IbcHandler<channel::MsgTimeoutOnClose, AppIbcModules>,
+            IbcHandler<transfer::MsgTransfer, AppIbcModules>,
         ])
     };
-    (@each $url:expr, $call:ident $args:tt, [$($message:ty),* $(,)?]) => {{
-        $(if $url == <$message>::type_url() {
-            return $call::<IbcHandler<$message, AppIbcModules>, _> $args .await;
+}
+
+/// Calls `$call::<Handler, _>($args)` for the handler of `$any`'s type URL.
+macro_rules! dispatch_to {
+    ($any:expr, $call:ident $args:tt [$($handler:ty),* $(,)?]) => {{
+        let url = $any.type_url.as_str();
+        $(if is_type_url::<<$handler as MsgHandler>::Msg>(url) {
+            return $call::<$handler, _> $args .await;
         })*
-        Err(SdkError::TxDecode(format!("unable to resolve type URL {}", $url)))
+        Err(SdkError::TxDecode(format!("unable to resolve type URL {url}")))
     }};
 }
 
-/// The one list of message handlers; every dispatch goes through it.
-macro_rules! dispatch {
-    ($any:expr, $call:ident($($arg:expr),*)) => {{
-        let url = $any.type_url.as_str();
-        if url == <SendHandler as MsgHandler>::Msg::type_url() {
-            $call::<SendHandler, _>($($arg),*).await
-        } else if url == <MultiSendHandler as MsgHandler>::Msg::type_url() {
-            $call::<MultiSendHandler, _>($($arg),*).await
-        } else if url == <CreateValidatorHandler<AppHooks> as MsgHandler>::Msg::type_url() {
-            $call::<CreateValidatorHandler<AppHooks>, _>($($arg),*).await
-        } else if url == <EditValidatorHandler<AppHooks> as MsgHandler>::Msg::type_url() {
-            $call::<EditValidatorHandler<AppHooks>, _>($($arg),*).await
-        } else if url == <DelegateHandler<AppHooks> as MsgHandler>::Msg::type_url() {
-            $call::<DelegateHandler<AppHooks>, _>($($arg),*).await
-        } else if url == <UndelegateHandler<AppHooks> as MsgHandler>::Msg::type_url() {
-            $call::<UndelegateHandler<AppHooks>, _>($($arg),*).await
-        } else if url == <RedelegateHandler<AppHooks> as MsgHandler>::Msg::type_url() {
-            $call::<RedelegateHandler<AppHooks>, _>($($arg),*).await
-        } else if url == <CancelUnbondingHandler<AppHooks> as MsgHandler>::Msg::type_url() {
-            $call::<CancelUnbondingHandler<AppHooks>, _>($($arg),*).await
-        } else if url == <UnjailHandler<AppHooks> as MsgHandler>::Msg::type_url() {
-            $call::<UnjailHandler<AppHooks>, _>($($arg),*).await
-        } else if url == <WithdrawRewardsHandler as MsgHandler>::Msg::type_url() {
-            $call::<WithdrawRewardsHandler, _>($($arg),*).await
-        } else if url == <WithdrawCommissionHandler as MsgHandler>::Msg::type_url() {
-            $call::<WithdrawCommissionHandler, _>($($arg),*).await
-        } else if url == <SetWithdrawAddressHandler as MsgHandler>::Msg::type_url() {
-            $call::<SetWithdrawAddressHandler, _>($($arg),*).await
-        } else if url == <AddProviderHandler as MsgHandler>::Msg::type_url() {
-            $call::<AddProviderHandler, _>($($arg),*).await
-        } else if url == <UpdateProviderHandler as MsgHandler>::Msg::type_url() {
-            $call::<UpdateProviderHandler, _>($($arg),*).await
-        } else if url == <SetPriceHandler as MsgHandler>::Msg::type_url() {
-            $call::<SetPriceHandler, _>($($arg),*).await
-        } else if url == <RemoveProviderHandler as MsgHandler>::Msg::type_url() {
-            $call::<RemoveProviderHandler, _>($($arg),*).await
-        } else if url == <CloseChannelHandler<AppIbcModules> as MsgHandler>::Msg::type_url() {
-            $call::<CloseChannelHandler<AppIbcModules>, _>($($arg),*).await
-        } else if url == <UpdateParamsHandler as MsgHandler>::Msg::type_url() {
-            $call::<UpdateParamsHandler, _>($($arg),*).await
-        } else if url == <BondHandler as MsgHandler>::Msg::type_url() {
-            $call::<BondHandler, _>($($arg),*).await
-        } else if url == <UnbondHandler as MsgHandler>::Msg::type_url() {
-            $call::<UnbondHandler, _>($($arg),*).await
-        } else if url == <StakeLocalHandler<AppHooks> as MsgHandler>::Msg::type_url() {
-            $call::<StakeLocalHandler<AppHooks>, _>($($arg),*).await
-        } else if url == <UnstakeLocalHandler<AppHooks> as MsgHandler>::Msg::type_url() {
-            $call::<UnstakeLocalHandler<AppHooks>, _>($($arg),*).await
-        } else if url == <WithdrawLocalRewardsHandler as MsgHandler>::Msg::type_url() {
-            $call::<WithdrawLocalRewardsHandler, _>($($arg),*).await
-        } else if url == <StakeRemoteHandler as MsgHandler>::Msg::type_url() {
-            $call::<StakeRemoteHandler, _>($($arg),*).await
-        } else if url == <UnstakeHandler as MsgHandler>::Msg::type_url() {
-            $call::<UnstakeHandler, _>($($arg),*).await
-        } else if url == <WithdrawUnbondedHandler as MsgHandler>::Msg::type_url() {
-            $call::<WithdrawUnbondedHandler, _>($($arg),*).await
-        } else if url == <external::WithdrawRewardsHandler as MsgHandler>::Msg::type_url() {
-            $call::<external::WithdrawRewardsHandler, _>($($arg),*).await
-        } else if url.starts_with("/ibc.") {
-            ibc_dispatch!(url, $call($($arg),*))
-        } else {
-            Err(SdkError::TxDecode(format!("unable to resolve type URL {url}")))
-        }
-    }};
+macro_rules! type_urls_of {
+    ([$($handler:ty),* $(,)?]) => {
+        vec![$(<$handler as MsgHandler>::Msg::type_url()),*]
+    };
+}
+
+/// Whether `url` is `/package.Name` of `M`, without building the string.
+fn is_type_url<M: Name>(url: &str) -> bool {
+    url.strip_prefix('/')
+        .and_then(|rest| rest.strip_prefix(M::PACKAGE))
+        .and_then(|rest| rest.strip_prefix('.'))
+        == Some(M::NAME)
+}
+
+/// The type URL of every message a tx may carry.
+pub fn accepted_type_urls() -> Vec<String> {
+    message_handlers!(type_urls_of!())
 }
 
 fn decode<H: MsgHandler>(any: &Any) -> Result<H::Msg, SdkError> {
@@ -159,10 +143,10 @@ async fn execute_with<H: MsgHandler, S: StateWrite>(
 
 /// Decodes the message, runs its stateless checks and returns the accounts that must sign it.
 pub async fn check<S: StateRead>(state: &S, any: &Any) -> Result<CheckedMsg, SdkError> {
-    dispatch!(any, signers_with(state, any))
+    message_handlers!(dispatch_to!(any, signers_with(state, any)))
 }
 
 /// Executes the message and returns its response, packed for `TxMsgData`.
 pub async fn execute<S: StateWrite>(state: &mut S, any: &Any) -> Result<Any, SdkError> {
-    dispatch!(any, execute_with(state, any))
+    message_handlers!(dispatch_to!(any, execute_with(state, any)))
 }

@@ -64,6 +64,12 @@ impl Query for AuthQuery {
         request: Request<pb::QueryAccountAddressByIdRequest>,
     ) -> Result<Response<pb::QueryAccountAddressByIdResponse>, Status> {
         let snapshot = snapshot_for(&self.storage, &request)?;
+        #[allow(deprecated)]
+        if request.get_ref().id != 0 {
+            return Err(Status::invalid_argument(
+                "requesting with id isn't supported, try to request using account-id",
+            ));
+        }
         let id = request.get_ref().account_id;
         let accounts = snapshot.all_accounts().await.map_err(status)?;
         let account = accounts

@@ -31,14 +31,14 @@ impl Component for Bank {
                     balance.address
                 )));
             }
-            let coins = Coins::try_from(balance.coins.as_slice())?;
+            let coins = Coins::validated_list(&balance.coins)?;
             for coin in coins.iter() {
                 total.add(&coin)?;
             }
             state.ensure_account(&address).await?;
             state.mint(&address, &coins).await?;
         }
-        if !genesis.supply.is_empty() && Coins::try_from(genesis.supply.as_slice())? != total {
+        if !genesis.supply.is_empty() && Coins::validated_list(&genesis.supply)? != total {
             return Err(SdkError::InvalidCoins(format!(
                 "genesis supply does not match the sum of balances {total}"
             )));

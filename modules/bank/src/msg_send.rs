@@ -5,24 +5,20 @@ use cnidarium::{StateRead, StateWrite};
 use cosmos_sdk_proto::cosmos::bank::v1beta1::{MsgSend, MsgSendResponse};
 use cosmos_sdk_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
 use rmesh_auth::AccountRead;
-use rmesh_core::{Address, Coin, Coins, MsgHandler, SdkError};
+use rmesh_core::{Address, Coins, MsgHandler, SdkError};
 
 use crate::view::BankWrite;
 
 pub struct SendHandler;
 
-/// Converts protobuf coins into a non-empty set of positive, valid coins.
+/// Converts protobuf coins into a non-empty set of positive, valid coins, listed as the SDK
+/// requires (sorted, each denom once).
 pub fn positive_coins(coins: &[ProtoCoin]) -> Result<Coins, SdkError> {
-    let mut set = Coins::new();
-    for coin in coins {
-        let coin = Coin::from_proto(&coin.denom, &coin.amount)?;
-        if coin.amount == 0 {
-            return Err(SdkError::InvalidCoins(format!(
-                "{coin}: amounts must be positive"
-            )));
-        }
-        set.add(&coin)?;
-    }
+    let set = Coins::validated(
+        coins
+            .iter()
+            .map(|coin| (coin.denom.as_str(), coin.amount.as_str())),
+    )?;
     if set.is_empty() {
         return Err(SdkError::InvalidCoins("no coins to send".into()));
     }

@@ -120,6 +120,53 @@ impl Coins {
     }
 }
 
+impl Coins {
+    /// A coin list as the SDK's `Coins.Validate` accepts it wherever coins cross into the chain
+    /// (fees, message amounts, genesis): valid denoms, positive amounts, denoms in strictly
+    /// ascending byte order, so none twice. An empty list is valid.
+    pub fn validated<'a>(
+        coins: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Coins, SdkError> {
+        let mut set = Coins::new();
+        let mut previous: Option<&str> = None;
+        for (denom, amount) in coins {
+            let coin = Coin::from_proto(denom, amount)?;
+            if let Some(previous) = previous {
+                if denom == previous {
+                    return Err(SdkError::InvalidCoins(format!(
+                        "duplicate denomination {denom}"
+                    )));
+                }
+                if denom < previous {
+                    return Err(SdkError::InvalidCoins(format!(
+                        "denomination {denom} is not sorted"
+                    )));
+                }
+            }
+            if coin.amount == 0 {
+                return Err(SdkError::InvalidCoins(format!(
+                    "coin {coin} amount is not positive"
+                )));
+            }
+            previous = Some(denom);
+            set.0.insert(coin.denom, coin.amount);
+        }
+        Ok(set)
+    }
+
+    /// `validated` for coins already parsed (genesis files).
+    pub fn validated_list(coins: &[Coin]) -> Result<Coins, SdkError> {
+        let amounts: Vec<String> = coins.iter().map(|coin| coin.amount.to_string()).collect();
+        Coins::validated(
+            coins
+                .iter()
+                .zip(&amounts)
+                .map(|(coin, amount)| (coin.denom.as_str(), amount.as_str())),
+        )
+    }
+}
+
+/// Merges coins listed in any order (CLI input, genesis being assembled).
 impl TryFrom<&[Coin]> for Coins {
     type Error = SdkError;
 
@@ -199,6 +246,31 @@ mod tests {
         assert!(coins.is_empty(), "single-letter denoms are invalid");
         let coins: Coins = "5ubbb,1uaaa,0uccc,2uaaa".parse().unwrap();
         assert_eq!(coins.to_string(), "3uaaa,5ubbb");
+    }
+
+    fn validated(list: &[(&str, &str)]) -> Result<String, String> {
+        Coins::validated(list.iter().copied())
+            .map(|coins| coins.to_string())
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn coin_lists_are_validated_as_the_sdk_validates_them() {
+        assert_eq!(validated(&[]), Ok(String::new()));
+        assert_eq!(
+            validated(&[("uaaa", "1"), ("ubbb", "2")]),
+            Ok("1uaaa,2ubbb".into())
+        );
+        let refusal = |list: &[(&str, &str)]| validated(list).unwrap_err();
+        assert!(refusal(&[("urmesh", "1000"), ("urmesh", "1000")])
+            .contains("duplicate denomination urmesh"));
+        assert!(
+            refusal(&[("ubbb", "1"), ("uaaa", "1")]).contains("denomination uaaa is not sorted")
+        );
+        assert!(refusal(&[("urmesh", "0")]).contains("coin 0urmesh amount is not positive"));
+        assert!(refusal(&[("uaaa", "1"), ("ubbb", "0")]).contains("amount is not positive"));
+        assert!(refusal(&[("u", "1")]).contains("invalid denom"));
+        assert!(refusal(&[("urmesh", "-1")]).contains("invalid amount"));
     }
 
     proptest! {

@@ -67,26 +67,57 @@ impl Committed {
     }
 }
 
+/// The height a request names in its `x-cosmos-block-height` header (0, the latest, when it
+/// names none), refused as the SDK refuses it: not an integer, negative, or above the latest
+/// committed height.
+pub fn requested_height(
+    metadata: &tonic::metadata::MetadataMap,
+    latest: u64,
+) -> Result<u64, Status> {
+    let Some(value) = metadata.get(HEIGHT_HEADER) else {
+        return Ok(0);
+    };
+    let height = value
+        .to_str()
+        .ok()
+        .and_then(|text| text.trim().parse::<i64>().ok())
+        .ok_or_else(|| {
+            Status::invalid_argument(format!("{HEIGHT_HEADER} must be a block height"))
+        })?;
+    let height = u64::try_from(height).map_err(|_| {
+        Status::invalid_argument("cannot query with height < 0; please provide a valid height")
+    })?;
+    check_height(height, latest)?;
+    Ok(height)
+}
+
+/// Refuses a query at a height above `latest`, the last committed one (0 means the latest).
+pub fn check_height(height: u64, latest: u64) -> Result<(), Status> {
+    if height > latest {
+        return Err(Status::out_of_range(format!(
+            "cannot query with height in the future; please provide a valid height (latest is {latest})"
+        )));
+    }
+    Ok(())
+}
+
 /// The snapshot a query must read: state committed by the requested block, or the latest.
 pub fn snapshot_for<T>(
     committed: &Committed,
     request: &tonic::Request<T>,
 ) -> Result<Snapshot, Status> {
-    let height = match request.metadata().get(HEIGHT_HEADER) {
-        Some(value) => value
-            .to_str()
-            .ok()
-            .and_then(|text| text.parse::<u64>().ok())
-            .ok_or_else(|| Status::invalid_argument("x-cosmos-block-height must be an integer"))?,
-        None => 0,
+    let latest = committed.latest();
+    let latest_height = match latest.version() {
+        u64::MAX => 0,
+        version => version,
     };
-    if height == 0 {
-        return Ok(committed.latest());
+    let height = requested_height(request.metadata(), latest_height)?;
+    if height == 0 || height == latest.version() {
+        return Ok(latest);
     }
     committed.snapshot(height).ok_or_else(|| {
         Status::invalid_argument(format!(
-            "height {height} is not available (latest is {})",
-            committed.storage.latest_version()
+            "height {height} is not available (this node keeps the last {KEPT_VERSIONS} heights; latest is {latest_height})"
         ))
     })
 }
