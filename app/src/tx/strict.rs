@@ -79,7 +79,12 @@ impl Schemas {
         static SCHEMAS: OnceLock<Schemas> = OnceLock::new();
         SCHEMAS.get_or_init(|| {
             let mut schemas = Schemas::default();
+            // The first set to describe a message wins. ics23 comes first: the SDK's copy of
+            // `cosmos/ics23/v1/proofs.proto` predates `ProofSpec.prehash_key_before_comparison`
+            // (field 5), which relayers set for rmesh's JMT proof spec in every client they
+            // create.
             for set in [
+                ics23::FILE_DESCRIPTOR_SET,
                 rmesh_proto::FILE_DESCRIPTOR_SET,
                 rmesh_proto::COSMOS_DESCRIPTOR_SET,
             ] {
@@ -575,6 +580,36 @@ mod tests {
         ] {
             assert!(schemas.knows(name), "no schema for {name}");
         }
+    }
+
+    #[test]
+    fn a_client_for_a_jmt_chain_as_hermes_creates_it_passes() {
+        use ibc_proto::ibc::core::client::v1::MsgCreateClient;
+        use ibc_proto::ibc::lightclients::tendermint::v1::ClientState;
+        let jmt_spec = ics23::ProofSpec {
+            leaf_spec: Some(ics23::LeafOp::default()),
+            inner_spec: Some(ics23::InnerSpec::default()),
+            prehash_key_before_comparison: true,
+            ..Default::default()
+        };
+        let client_state = ClientState {
+            chain_id: "rmesh-1".into(),
+            proof_specs: vec![jmt_spec.clone(), jmt_spec],
+            ..Default::default()
+        };
+        let msg = MsgCreateClient {
+            client_state: Some(ibc_proto::google::protobuf::Any {
+                type_url: ClientState::type_url(),
+                value: client_state.encode_to_vec(),
+            }),
+            consensus_state: None,
+            signer: "rmesh1relayer".into(),
+        };
+        let any = Any {
+            type_url: MsgCreateClient::type_url(),
+            value: msg.encode_to_vec(),
+        };
+        check_body_fields(Schemas::node(), &body_with(vec![any])).unwrap();
     }
 
     #[test]
