@@ -348,6 +348,81 @@ async fn queries_at_a_height_read_the_state_committed_by_that_block() {
 }
 
 #[tokio::test]
+async fn a_restarted_node_still_answers_queries_and_proofs_at_heights_committed_before_it() {
+    let mut chain = TestChain::start(2).await;
+    let (from, to) = (
+        chain.accounts[0].address.clone(),
+        chain.accounts[1].address.clone(),
+    );
+    // More blocks than cnidarium keeps in memory (10), a send in each.
+    for _ in 0..15 {
+        let tx = chain.accounts[0].sign(vec![send_msg(&from, &to, 1)], FEE, GAS);
+        assert_eq!(chain.block(vec![tx]).await.tx_results[0].code.value(), 0);
+    }
+    use cosmos_sdk_proto::cosmos::bank::v1beta1::QueryBalanceRequest;
+    let balance = QueryBalanceRequest {
+        address: to.clone(),
+        denom: support::DENOM.into(),
+    }
+    .encode_to_vec();
+    let mut answers = Vec::new();
+    for height in 1..=15u64 {
+        let value = chain
+            .abci_query(
+                "/cosmos.bank.v1beta1.Query/Balance",
+                balance.clone(),
+                height,
+                false,
+            )
+            .await;
+        assert_eq!(value.code.value(), 0, "balance at {height}: {}", value.log);
+        let proof = chain
+            .abci_query(
+                "store/ibc/key",
+                b"nextClientSequence".to_vec(),
+                height,
+                true,
+            )
+            .await;
+        assert_eq!(proof.code.value(), 0, "proof at {height}: {}", proof.log);
+        answers.push((height, value.value, proof.proof));
+    }
+    let mut chain = chain.restart().await;
+    for (height, value, proof) in answers {
+        let after = chain
+            .abci_query(
+                "/cosmos.bank.v1beta1.Query/Balance",
+                balance.clone(),
+                height,
+                false,
+            )
+            .await;
+        assert_eq!(
+            after.code.value(),
+            0,
+            "balance at {height} after the restart: {}",
+            after.log
+        );
+        assert_eq!(after.value, value, "balance at {height} after the restart");
+        let after = chain
+            .abci_query(
+                "store/ibc/key",
+                b"nextClientSequence".to_vec(),
+                height,
+                true,
+            )
+            .await;
+        assert_eq!(
+            after.code.value(),
+            0,
+            "proof at {height} after the restart: {}",
+            after.log
+        );
+        assert_eq!(after.proof, proof, "proof at {height} after the restart");
+    }
+}
+
+#[tokio::test]
 async fn a_restarted_node_reports_the_last_committed_height_and_app_hash() {
     let home = tempfile::tempdir().unwrap();
     let storage = rmeshd::node::open_storage(home.path()).await.unwrap();

@@ -29,10 +29,12 @@ use tendermint::{validator, vote, PublicKey};
 
 use super::read_cache::{self, CachedSnapshot};
 use super::state::{mark_commit, put_chain_id, record_block_time};
+use super::SUBSTORES;
 use crate::block::{self, BlockHeader};
 use crate::genesis::{self, AppState};
 use crate::hooks::AppHooks;
 use crate::tx::{decode_tx, run_tx, ExecMode, TxOutcome};
+use rmesh_core::query::record_substore_versions;
 
 #[derive(Clone)]
 pub struct Consensus {
@@ -145,9 +147,10 @@ impl ConsensusState {
     ) -> Result<response::FinalizeBlock, BoxError> {
         let snapshot = self.storage.latest_snapshot();
         let previous_app_hash = snapshot.root_hash().await?.0.to_vec();
-        let committed = CachedSnapshot::new(snapshot);
+        let committed = CachedSnapshot::new(snapshot.clone());
         prefetch_signers(&committed, &req.txs).await;
         let mut state = StateDelta::new(committed);
+        record_substore_versions(&mut state, &snapshot, SUBSTORES);
         let header = BlockHeader {
             height: req.height.value(),
             time: req.time,

@@ -38,6 +38,8 @@ pub async fn run(home: &Path, config: AppConfig) -> Result<(), CliError> {
     let signatures = VerifiedSignatures::new();
     let mempool = mempool::Mempool::new(storage.clone(), minimum_gas_prices, signatures.clone());
     let router = QueryRouter::new(storage.clone(), &config, mempool.clone());
+    let restored = router.restore_history().await;
+    tracing::info!(restored, "reopened committed versions for queries");
     let server = abci_server::AbciServices {
         consensus: consensus::Consensus::new(storage.clone(), signatures),
         mempool,

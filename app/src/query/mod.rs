@@ -277,6 +277,11 @@ impl QueryRouter {
         }
     }
 
+    /// Reopens the committed versions queries kept before the node last stopped.
+    pub async fn restore_history(&self) -> usize {
+        self.committed.restore_history(SUBSTORES).await
+    }
+
     /// Answers an `abci_query`. Returns the value, its proof when asked, and the height read.
     pub async fn query(
         &self,

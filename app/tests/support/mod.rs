@@ -174,6 +174,7 @@ impl TestChain {
         };
         let mempool = Mempool::new(storage.clone(), vec![price], signatures.clone());
         let router = QueryRouter::new(storage.clone(), &AppConfig::default(), mempool.clone());
+        router.restore_history().await;
         TestChain {
             consensus: Consensus::new(storage.clone(), signatures),
             mempool,

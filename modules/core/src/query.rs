@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 
-use cnidarium::{Snapshot, Storage};
+use cnidarium::{Snapshot, StateRead, StateWrite, Storage};
 use tonic::Status;
 
 use crate::error::SdkError;
@@ -52,6 +52,43 @@ impl Committed {
         &self.storage
     }
 
+    /// Reopens the last `KEPT_VERSIONS` committed versions, as they were kept before the node
+    /// stopped, from the substore versions `record_substore_versions` wrote for each. Returns
+    /// how many were reopened.
+    pub async fn restore_history(&self, substores: &[&str]) -> usize {
+        let latest = self.storage.latest_snapshot();
+        let newest = latest.version();
+        if newest == u64::MAX {
+            return 0;
+        }
+        let oldest = newest.saturating_sub(KEPT_VERSIONS as u64 - 1);
+        let mut restored = Vec::new();
+        for version in oldest..newest {
+            let Ok(Some(recorded)) = latest
+                .nonverifiable_get_raw(&substore_versions_key(version))
+                .await
+            else {
+                continue;
+            };
+            let Some(versions) = decode_versions(substores, &recorded) else {
+                continue;
+            };
+            if let Some(snapshot) = self.storage.snapshot_at(version, &versions) {
+                restored.push(snapshot);
+            }
+        }
+        let count = restored.len();
+        if let Ok(mut kept) = self.history.write() {
+            for snapshot in restored {
+                kept.entry(snapshot.version()).or_insert(snapshot);
+            }
+            while kept.len() > KEPT_VERSIONS {
+                kept.pop_first();
+            }
+        }
+        count
+    }
+
     pub fn latest(&self) -> Snapshot {
         self.storage.latest_snapshot()
     }
@@ -64,6 +101,56 @@ impl Committed {
                 .ok()
                 .and_then(|kept| kept.get(&version).cloned())
         })
+    }
+}
+
+/// Where the substore versions of each committed version are recorded: nonverifiable storage,
+/// outside the app hash, since only this node's queries read them.
+const SUBSTORE_VERSIONS_PREFIX: &[u8] = b"rmesh/substore_versions/";
+
+fn substore_versions_key(version: u64) -> Vec<u8> {
+    [SUBSTORE_VERSIONS_PREFIX, &version.to_be_bytes()].concat()
+}
+
+fn decode_versions<'a>(substores: &[&'a str], bytes: &[u8]) -> Option<Vec<(&'a str, u64)>> {
+    if bytes.len() != substores.len() * 8 {
+        return None;
+    }
+    Some(
+        substores
+            .iter()
+            .zip(bytes.chunks_exact(8))
+            .map(|(prefix, chunk)| {
+                let mut be = [0; 8];
+                be.copy_from_slice(chunk);
+                (*prefix, u64::from_be_bytes(be))
+            })
+            .collect(),
+    )
+}
+
+/// Records, in the block built on `committed`, the version each of `substores` had at
+/// `committed`'s version (cnidarium does not keep it, and a snapshot of an old version needs it),
+/// and forgets the record that fell out of the kept window.
+pub fn record_substore_versions<S: StateWrite>(
+    state: &mut S,
+    committed: &Snapshot,
+    substores: &[&str],
+) {
+    let version = committed.version();
+    if version == u64::MAX {
+        return;
+    }
+    let mut recorded = Vec::with_capacity(substores.len() * 8);
+    for prefix in substores {
+        let Ok(Some(substore_version)) = committed.prefix_version(prefix) else {
+            return;
+        };
+        recorded.extend_from_slice(&substore_version.to_be_bytes());
+    }
+    state.nonverifiable_put_raw(substore_versions_key(version), recorded);
+    if let Some(forgotten) = version.checked_sub(KEPT_VERSIONS as u64) {
+        state.nonverifiable_delete(substore_versions_key(forgotten));
     }
 }
 
