@@ -382,8 +382,8 @@ fn a_cometbft_restart_under_load_leaves_rmeshd_serving_without_a_panic() -> Resu
             break;
         }
         if round == 40 {
+            // The kill waits for the process to exit, so its ports are free at once.
             net.kill_cometbft(0);
-            std::thread::sleep(Duration::from_millis(300));
             net.start_cometbft(0)?;
             restarted = true;
             // The mempool was lost with the process: continue from the committed sequence.
