@@ -28,3 +28,27 @@ pub const METADATA_PREFIX: &str = "bank/metadata/";
 pub fn virtual_supply(denom: &str) -> String {
     format!("bank/virtual_supply/{denom}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// These keys are what the chain commits to: changing one forks the chain unless a store
+    /// migration moves the data (the upgrade work), so a change here must come with one.
+    #[test]
+    fn storage_keys_are_pinned() {
+        let holder = Address([0xab; 20]);
+        let hex = "abababababababababababababababababababab";
+        assert_eq!(
+            balance(&holder, "urmesh"),
+            format!("bank/balances/{hex}/urmesh")
+        );
+        assert_eq!(BALANCES_PREFIX, "bank/balances/");
+        assert_eq!(balances_of(&holder), format!("bank/balances/{hex}/"));
+        assert_eq!(supply("urmesh"), "bank/supply/urmesh");
+        assert_eq!(SUPPLY_PREFIX, "bank/supply/");
+        assert_eq!(metadata("urmesh"), "bank/metadata/urmesh");
+        assert_eq!(METADATA_PREFIX, "bank/metadata/");
+        assert_eq!(virtual_supply("urmesh"), "bank/virtual_supply/urmesh");
+    }
+}

@@ -41,3 +41,38 @@ pub fn slash_events_of(operator: &Address) -> String {
 pub fn withdraw_address(delegator: &Address) -> String {
     format!("distribution/withdraw_address/{}", delegator.to_hex())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// These keys are what the chain commits to: changing one forks the chain unless a store
+    /// migration moves the data (the upgrade work), so a change here must come with one.
+    #[test]
+    fn storage_keys_are_pinned() {
+        let (a, b) = (Address([0xaa; 20]), Address([0xbb; 20]));
+        let (ha, hb) = ("aa".repeat(20), "bb".repeat(20));
+        assert_eq!(PARAMS, "distribution/params");
+        assert_eq!(COMMUNITY_POOL, "distribution/community_pool");
+        assert_eq!(outstanding(&b), format!("distribution/outstanding/{hb}"));
+        assert_eq!(commission(&b), format!("distribution/commission/{hb}"));
+        assert_eq!(current_rewards(&b), format!("distribution/current/{hb}"));
+        assert_eq!(
+            historical_rewards(&b, 42),
+            format!("distribution/historical/{hb}/00000000000000000042")
+        );
+        assert_eq!(
+            starting_info(&a, &b),
+            format!("distribution/starting/{ha}/{hb}")
+        );
+        assert_eq!(
+            slash_event(&b, 42),
+            format!("distribution/slash/{hb}/00000000000000000042")
+        );
+        assert_eq!(slash_events_of(&b), format!("distribution/slash/{hb}/"));
+        assert_eq!(
+            withdraw_address(&a),
+            format!("distribution/withdraw_address/{ha}")
+        );
+    }
+}

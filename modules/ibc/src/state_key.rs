@@ -17,3 +17,24 @@ pub fn denom_trace(hash: &str) -> String {
 }
 
 pub const DENOM_TRACE_PREFIX: &str = "ibc_transfer/denom_trace/";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// These keys are what the chain commits to: changing one forks the chain unless a store
+    /// migration moves the data (the upgrade work), so a change here must come with one.
+    #[test]
+    fn storage_keys_are_pinned() {
+        assert_eq!(
+            ibc_path(&"clients/07-tendermint-0/clientState"),
+            "ibc/clients/07-tendermint-0/clientState"
+        );
+        assert_eq!(
+            host_consensus_state(42),
+            "ibc_host/consensus_state/00000000000000000042"
+        );
+        assert_eq!(denom_trace("ABCD"), "ibc_transfer/denom_trace/ABCD");
+        assert_eq!(DENOM_TRACE_PREFIX, "ibc_transfer/denom_trace/");
+    }
+}

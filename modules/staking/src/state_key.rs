@@ -155,3 +155,81 @@ pub const HISTORICAL_PREFIX: &str = "staking/historical/";
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// These keys are what the chain commits to: changing one forks the chain unless a store
+    /// migration moves the data (the upgrade work), so a change here must come with one.
+    #[test]
+    fn storage_keys_are_pinned() {
+        let (a, b, c) = (
+            Address([0xaa; 20]),
+            Address([0xbb; 20]),
+            Address([0xcc; 20]),
+        );
+        let (ha, hb, hc) = (a.to_hex(), b.to_hex(), c.to_hex());
+        assert_eq!(ha, "aa".repeat(20));
+        assert_eq!(PARAMS, "staking/params");
+        assert_eq!(VALIDATORS_PREFIX, "staking/validators/");
+        assert_eq!(validator(&a), format!("staking/validators/{ha}"));
+        assert_eq!(
+            validator_by_consensus(&[0x0c; 20]),
+            format!("staking/by_consensus/{}", "0c".repeat(20))
+        );
+        assert_eq!(POWER_INDEX_PREFIX, "staking/power_index/");
+        assert_eq!(
+            power_index(7, &a),
+            format!("staking/power_index/18446744073709551608/{ha}")
+        );
+        assert_eq!(LAST_POWER_PREFIX, "staking/last_power/");
+        assert_eq!(last_power(&a), format!("staking/last_power/{ha}"));
+        assert_eq!(delegation(&a, &b), format!("staking/delegations/{ha}/{hb}"));
+        assert_eq!(delegations_of(&a), format!("staking/delegations/{ha}/"));
+        assert_eq!(
+            delegation_by_validator(&b, &a),
+            format!("staking/delegators_of/{hb}/{ha}")
+        );
+        assert_eq!(delegators_of(&b), format!("staking/delegators_of/{hb}/"));
+        assert_eq!(unbonding(&a, &b), format!("staking/unbonding/{ha}/{hb}"));
+        assert_eq!(unbondings_of(&a), format!("staking/unbonding/{ha}/"));
+        assert_eq!(
+            unbonding_by_validator(&b, &a),
+            format!("staking/unbonding_from/{hb}/{ha}")
+        );
+        assert_eq!(unbondings_from(&b), format!("staking/unbonding_from/{hb}/"));
+        assert_eq!(UNBONDING_QUEUE_PREFIX, "staking/unbonding_queue/");
+        assert_eq!(
+            unbonding_queue(42, &a, &b),
+            format!("staking/unbonding_queue/00000000000000000042/{ha}/{hb}")
+        );
+        assert_eq!(
+            redelegation(&a, &b, &c),
+            format!("staking/redelegations/{ha}/{hb}/{hc}")
+        );
+        assert_eq!(
+            redelegation_by_source(&b, &a, &c),
+            format!("staking/redelegations_from/{hb}/{ha}/{hc}")
+        );
+        assert_eq!(
+            redelegations_from(&b),
+            format!("staking/redelegations_from/{hb}/")
+        );
+        assert_eq!(REDELEGATION_QUEUE_PREFIX, "staking/redelegation_queue/");
+        assert_eq!(
+            redelegation_queue(42, &a, &b, &c),
+            format!("staking/redelegation_queue/00000000000000000042/{ha}/{hb}/{hc}")
+        );
+        assert_eq!(VALIDATOR_QUEUE_PREFIX, "staking/validator_queue/");
+        assert_eq!(
+            validator_queue(42, &b),
+            format!("staking/validator_queue/00000000000000000042/{hb}")
+        );
+        assert_eq!(
+            historical_info(42),
+            "staking/historical/00000000000000000042"
+        );
+        assert_eq!(HISTORICAL_PREFIX, "staking/historical/");
+    }
+}
