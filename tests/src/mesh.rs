@@ -29,6 +29,8 @@ pub struct MeshTerms {
     pub packet_timeout_seconds: u64,
     /// More `rmeshd genesis set-params` flags (without `--`) for the consumer.
     pub consumer_params: Vec<(&'static str, &'static str)>,
+    /// The provider refuses the consumer's channel close, as the reference provider does.
+    pub provider_refuses_close: bool,
 }
 
 impl Default for MeshTerms {
@@ -40,6 +42,7 @@ impl Default for MeshTerms {
             unbonding_seconds: 20,
             packet_timeout_seconds: 600,
             consumer_params: vec![],
+            provider_refuses_close: false,
         }
     }
 }
@@ -58,18 +61,26 @@ impl MeshPair {
             .genesis_param("mesh-authority", &cosmrs_address(ALICE)?)
             .genesis_param("epoch-length", &terms.epoch_length.to_string())
             .start()?;
+        let (unbonding, timeout) = (
+            terms.unbonding_seconds.to_string(),
+            terms.packet_timeout_seconds.to_string(),
+        );
+        let mut add_consumer = vec![
+            "add-consumer",
+            CONSUMER,
+            "--connection-id",
+            "connection-0",
+            "--unbonding-seconds",
+            &unbonding,
+            "--packet-timeout-seconds",
+            &timeout,
+        ];
+        if terms.provider_refuses_close {
+            add_consumer.push("--refuse-close-confirm");
+        }
         let provider = relayed_builder(PROVIDER)
             .validators(terms.provider_validators)
-            .genesis_command(&[
-                "add-consumer",
-                CONSUMER,
-                "--connection-id",
-                "connection-0",
-                "--unbonding-seconds",
-                &terms.unbonding_seconds.to_string(),
-                "--packet-timeout-seconds",
-                &terms.packet_timeout_seconds.to_string(),
-            ])
+            .genesis_command(&add_consumer)
             .start()?;
         let mut hermes =
             Hermes::configure(consumer.root.join("hermes"), &[&consumer, &provider], DAVE)?;

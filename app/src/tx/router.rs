@@ -98,8 +98,8 @@ macro_rules! dispatch {
             $call::<SetPriceHandler, _>($($arg),*).await
         } else if url == <RemoveProviderHandler as MsgHandler>::Msg::type_url() {
             $call::<RemoveProviderHandler, _>($($arg),*).await
-        } else if url == <CloseChannelHandler<AppIbcModules> as MsgHandler>::Msg::type_url() {
-            $call::<CloseChannelHandler<AppIbcModules>, _>($($arg),*).await
+        } else if url == <CloseChannelHandler as MsgHandler>::Msg::type_url() {
+            $call::<CloseChannelHandler, _>($($arg),*).await
         } else if url == <UpdateParamsHandler as MsgHandler>::Msg::type_url() {
             $call::<UpdateParamsHandler, _>($($arg),*).await
         } else if url == <BondHandler as MsgHandler>::Msg::type_url() {

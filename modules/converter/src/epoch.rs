@@ -33,7 +33,8 @@ pub async fn end_epoch<S: StateWrite, H: StakingHooks>(state: &mut S) -> Result<
     }
     rebalance::<S, H>(state, &requests).await?;
     for provider in &providers {
-        if provider.status == ProviderStatus::Closing {
+        // The authority's channel close removes its provider itself (`close::advance`).
+        if provider.status == ProviderStatus::Closing && provider.channel_close.is_none() {
             remove_if_done(state, provider).await?;
         }
     }
@@ -87,8 +88,9 @@ async fn collect_rewards<S: StateWrite>(
     Ok(())
 }
 
-/// Every position ends with an `internal_unstake` (its value now, and that value back in the
-/// provider's denom); the virtual stake goes with the rebalance that follows.
+/// Every position ends with an `internal_unstake`: its value now in our denom, and the exact
+/// provider-denom amount we hold (converting that value back would round a unit short and
+/// leave it staked on the provider); the virtual stake goes with the rebalance that follows.
 async fn wind_down<S: StateWrite>(state: &mut S, provider: &Provider) -> Result<(), SdkError> {
     let denom = state.staking_params().await?.bond_denom;
     for ((operator, delegator), amount) in state.positions_of(&provider.id).await? {
@@ -103,7 +105,7 @@ async fn wind_down<S: StateWrite>(state: &mut S, provider: &Provider) -> Result<
             delegator: delegator.clone(),
             validator: operator_text(state, &operator).await?,
             normalize_amount: WireCoin::new(normalized, &denom),
-            inverted_amount: WireCoin::new(provider.to_remote(normalized), &provider.remote_denom),
+            inverted_amount: WireCoin::new(amount, &provider.remote_denom),
         };
         state.queue_packet(&provider.id, &packet).await?;
         state.record(event(

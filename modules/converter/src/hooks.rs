@@ -1,6 +1,8 @@
 //! The converter's subscription to staking: validator set news for providers, tombstones for
 //! virtual staking, and slashes that shrink virtual stake and the positions behind it.
 
+use std::collections::BTreeMap;
+
 use async_trait::async_trait;
 use cnidarium::StateWrite;
 use rmesh_core::SdkError;
@@ -80,19 +82,19 @@ impl StakingHooks for ConverterHooks {
     }
 
     /// The virtual stake lost its share of the burn; positions shrink by the slash ratio (as
-    /// the provider's stakers will), and each provider is told its own loss.
+    /// the provider's stakers will), and each provider is told exactly what its positions lost,
+    /// in its own denom (the amounts rmesh holds, not a conversion of the virtual stake's loss).
     async fn after_validator_slashed<S: StateWrite>(
         state: &mut S,
         record: &SlashRecord,
     ) -> Result<(), SdkError> {
-        let losses = on_validator_slashed(state, &record.operator)
-            .await?
-            .into_iter()
-            .collect();
+        on_validator_slashed(state, &record.operator).await?;
+        let mut losses = BTreeMap::new();
         for provider in state.all_providers().await? {
             let staked = state.staked(&provider.id, &record.operator).await?;
             let reduction = record.fraction.mul_floor(staked).unwrap_or(staked);
-            reduce_pro_rata(state, &provider.id, &record.operator, reduction).await?;
+            let cut = reduce_pro_rata(state, &provider.id, &record.operator, reduction).await?;
+            losses.insert(provider.id, cut);
         }
         note(state, |changes| {
             changes.slashed.push(PendingSlash {
