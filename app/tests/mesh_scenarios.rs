@@ -230,6 +230,56 @@ async fn a_burn_of_one_hundred_over_one_two_three_hundred_takes_thirty_four_thir
     );
 }
 
+/// The reference provider burns 101 of one owner's 100 and 1 as 50 + 1 + 50 and lists the
+/// first validator again for the remainder; a validator listed twice anywhere else is refused.
+#[tokio::test]
+async fn a_reference_burn_naming_a_validator_again_takes_the_remainder_there() {
+    let mut chain = mesh_chain(2, |_| {}).await;
+    let (v0, v1) = (valoper_of(&chain, 0), valoper_of(&chain, 1));
+    chain
+        .steps(vec![
+            packet(PROVIDER, stake(ALICE, &v0, 100)),
+            packet(PROVIDER, stake(ALICE, &v1, 1)),
+            packet(PROVIDER, stake(BOB, &v0, 200)),
+        ])
+        .await;
+    let twice = [v0.clone(), v0.clone(), v1.clone()];
+    let block = chain
+        .steps(vec![
+            packet(PROVIDER, burn(&twice, 3)),
+            packet(PROVIDER, burn(&[v0.clone(), v1.clone(), v0.clone()], 101)),
+        ])
+        .await;
+    assert!(
+        block.acks[0].contains("names a validator twice"),
+        "{}",
+        block.acks[0]
+    );
+    assert_eq!(block.acks[1], SUCCESS);
+    let snapshot = chain.storage.latest_snapshot();
+    let (o0, o1) = (operator(&chain, 0), operator(&chain, 1));
+    assert_eq!(
+        snapshot.staked(PROVIDER, &o0).await.unwrap(),
+        200,
+        "100 burned there"
+    );
+    assert_eq!(
+        snapshot.staked(PROVIDER, &o1).await.unwrap(),
+        0,
+        "1 burned there"
+    );
+    assert_eq!(
+        position(&chain, ALICE, 1).await,
+        0,
+        "alice alone held it: hers"
+    );
+    assert_eq!(
+        position(&chain, BOB, 0).await,
+        200,
+        "not attributed while two hold it"
+    );
+}
+
 #[tokio::test]
 async fn a_zero_cap_sends_one_internal_unstake_per_position_with_the_exact_provider_amount() {
     let mut chain = mesh_chain(2, |_| {}).await;

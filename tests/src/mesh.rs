@@ -167,6 +167,17 @@ impl MeshPair {
         self.provider.cli_tx(0, &all)
     }
 
+    /// `owner` bonds `collateral` in the provider's vault and cross-stakes `amount` of it with
+    /// the consumer's validator.
+    pub fn bond_and_cross_stake(&self, owner: &str, collateral: &str, amount: &str) -> Result<()> {
+        self.provider_tx(owner, &["vault", "bond", collateral])?;
+        self.provider_tx(
+            owner,
+            &["vault", "stake-remote", CONSUMER, &self.validator, amount],
+        )?;
+        Ok(())
+    }
+
     /// The stderr of a provider tx that must fail.
     pub fn provider_tx_refused(&self, from: &str, args: &[&str]) -> Result<String> {
         let mut all = args.to_vec();
@@ -242,7 +253,30 @@ impl MeshPair {
         as_u128(&provider["delegated"]).ok_or_else(|| anyhow!("no delegated in {provider}"))
     }
 
-    /// Provider-denom stake the consumer holds positions for.
+    /// The consumer's position for a provider `owner` (provider denom) with the validator.
+    pub fn consumer_position(&self, owner: &str) -> Result<u128> {
+        let delegator = self.provider.address(owner);
+        let positions = self.consumer.query(
+            0,
+            &[
+                "converter",
+                "positions",
+                PROVIDER,
+                "--delegator",
+                &delegator,
+            ],
+        )?;
+        Ok(positions["positions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|p| p["validator"] == self.validator.as_str())
+            .and_then(|p| as_u128(&p["amount"]))
+            .unwrap_or(0))
+    }
+
+    /// The provider's stake with the consumer's validators as the consumer books it (provider
+    /// denom): its positions less burns not yet attributed to a delegator.
     pub fn consumer_positions(&self) -> Result<u128> {
         let provider = self
             .consumer

@@ -141,17 +141,7 @@ fn only_the_consumers_authority_closes_the_mesh_channel_after_releasing_the_cros
         provider_refuses_close: true,
         ..MeshTerms::default()
     })?;
-    pair.provider_tx("bob", &["vault", "bond", "20000000"])?;
-    pair.provider_tx(
-        "bob",
-        &[
-            "vault",
-            "stake-remote",
-            CONSUMER,
-            &pair.validator,
-            "10000000",
-        ],
-    )?;
+    pair.bond_and_cross_stake("bob", "20000000", "10000000")?;
     pair.wait_settled()?;
     wait_until("4.5M of virtual stake", WAIT, || {
         Ok(pair.virtual_stake()? == 4_500_000)

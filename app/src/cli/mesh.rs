@@ -96,6 +96,7 @@ fn provider_json(info: &converter::ProviderInfo) -> Value {
         "staked": info.staked,
         "delegated": info.delegated,
         "held_rewards": info.held_rewards,
+        "unattributed_burns": info.unattributed_burns,
     })
 }
 

@@ -37,6 +37,9 @@ pub enum Step {
     Recv(ibc::core::channel::types::packet::Packet),
     /// The other chain's ack of a packet this chain sent.
     AckPacket(ibc::core::channel::types::packet::Packet, Vec<u8>),
+    /// Staking slashes `fraction` of a validator's current stake (an infraction at this height),
+    /// as the slashing module would, with every module's hooks.
+    Slash(rmesh_core::Address, rmesh_core::Decimal),
 }
 
 pub fn packet(provider: &str, json: String) -> Step {
@@ -217,6 +220,23 @@ impl TestChain {
                 }
                 Step::AckPacket(packet, ack) => {
                     super::pair::acknowledge(&mut state, &packet, &ack);
+                }
+                Step::Slash(operator, fraction) => {
+                    use rmesh_staking::StakingRead;
+                    let validator = state.validator(&operator).await.unwrap().unwrap();
+                    let power =
+                        validator.power(state.staking_params().await.unwrap().power_reduction);
+                    let time = TestChain::time_of(self.height).unix_timestamp();
+                    rmesh_staking::slash::slash::<_, rmeshd::hooks::AppHooks>(
+                        &mut state,
+                        &operator,
+                        self.height,
+                        time,
+                        power,
+                        fraction,
+                    )
+                    .await
+                    .unwrap();
                 }
             }
         }

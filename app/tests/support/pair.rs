@@ -35,6 +35,7 @@ use rmesh_external_staking::consumer::Consumer;
 use rmesh_external_staking::ibc_app::{ExternalStakingModule, PORT as PROVIDER_PORT};
 use rmesh_ibc::state_key::ibc_path;
 use rmesh_ibc::store::TxStore;
+use tendermint::abci::types::{Misbehavior, MisbehaviorKind};
 use tendermint::abci::Event;
 
 use super::mesh::{mesh_chain, MeshBlock, Step};
@@ -60,8 +61,9 @@ pub struct ProviderTerms {
 pub struct MeshPair {
     pub consumer: TestChain,
     pub provider: TestChain,
-    /// Every consumer block's last commit: each validator signs (so rewards accrue).
-    consumer_votes: Vec<tendermint::abci::types::VoteInfo>,
+    /// Every consumer block's last commit (by default each validator signs, so rewards
+    /// accrue; a test makes one miss blocks here).
+    pub consumer_votes: Vec<tendermint::abci::types::VoteInfo>,
     /// Packets sent by either chain that the other has not received yet.
     in_flight: Vec<Packet>,
     /// Packets received whose acks the sender has not processed yet.
@@ -300,14 +302,34 @@ impl MeshPair {
     }
 
     pub async fn consumer_block_with(&mut self, txs: Vec<Vec<u8>>, steps: Vec<Step>) -> MeshBlock {
+        self.consumer_block_full(txs, vec![], steps).await
+    }
+
+    /// A consumer block that also carries double-sign `evidence`.
+    pub async fn consumer_block_full(
+        &mut self,
+        txs: Vec<Vec<u8>>,
+        evidence: Vec<Misbehavior>,
+        steps: Vec<Step>,
+    ) -> MeshBlock {
         let votes = self.consumer_votes.clone();
-        let block = self.consumer.mesh_block(txs, votes, vec![], steps).await;
+        let block = self.consumer.mesh_block(txs, votes, evidence, steps).await;
         self.collect(&block);
         block
     }
 
     pub async fn provider_block_with(&mut self, txs: Vec<Vec<u8>>, steps: Vec<Step>) -> MeshBlock {
-        let block = self.provider.mesh_block(txs, vec![], vec![], steps).await;
+        self.provider_block_full(txs, vec![], steps).await
+    }
+
+    /// A provider block that also carries double-sign `evidence`.
+    pub async fn provider_block_full(
+        &mut self,
+        txs: Vec<Vec<u8>>,
+        evidence: Vec<Misbehavior>,
+        steps: Vec<Step>,
+    ) -> MeshBlock {
+        let block = self.provider.mesh_block(txs, vec![], evidence, steps).await;
         self.collect(&block);
         block
     }
@@ -385,6 +407,21 @@ impl MeshPair {
             .filter_map(|p| serde_json::from_slice::<serde_json::Value>(&p.data).ok())
             .filter_map(|json| json.get(kind).cloned())
             .collect()
+    }
+}
+
+/// Duplicate-vote evidence against validator `index` (of the chain's test validators) for an
+/// infraction at `height` when it had `power`.
+pub fn double_sign(index: usize, height: u64, power: u64) -> Misbehavior {
+    Misbehavior {
+        kind: MisbehaviorKind::DuplicateVote,
+        validator: tendermint::abci::types::Validator {
+            address: super::staking::consensus_address(index),
+            power: power.try_into().unwrap(),
+        },
+        height: height.try_into().unwrap(),
+        time: TestChain::time_of(height),
+        total_voting_power: power.try_into().unwrap(),
     }
 }
 
