@@ -321,6 +321,26 @@ fn unstake_tx(pair: &mut MeshPair, index: usize, validator: usize, amount: u128)
     pair.provider_account(index).sign(vec![message], FEE, GAS)
 }
 
+/// Staker 1 bonds collateral, stakes locally on the provider and cross-stakes with the
+/// consumer's first validator (`first`: collateral, local, cross); staker 2 bonds and
+/// cross-stakes `second` there. Relayed and counted at the consumer's next epoch.
+async fn two_stakers_at_the_first_validator(
+    pair: &mut MeshPair,
+    first: (u128, u128, u128),
+    second: u128,
+) {
+    let (collateral, local, cross) = first;
+    let txs = vec![
+        stake_local_tx(pair, 1, collateral, local),
+        stake_remote_tx(pair, 2, 0, second, second),
+    ];
+    pair.provider_txs(txs).await;
+    let tx = cross_stake_tx(pair, 1, 0, cross);
+    pair.provider_txs(vec![tx]).await;
+    pair.relay().await;
+    pair.until_consumer_epoch().await;
+}
+
 /// Both books agree for staker `index` at `validator`: the consumer's position and the
 /// provider's stake are `expected`.
 async fn assert_books(pair: &MeshPair, index: usize, validator: usize, expected: u128) {
@@ -373,15 +393,12 @@ fn reported_slashes(pair: &MeshPair, validator: &str) -> Vec<(String, String)> {
 #[tokio::test]
 async fn a_tombstone_cuts_each_position_and_the_providers_stake_by_the_same_reported_amount() {
     let mut pair = MeshPair::start(2, ProviderTerms::default()).await;
-    let txs = vec![
-        stake_local_tx(&mut pair, 1, 200_000_000, 190_000_000),
-        stake_remote_tx(&mut pair, 2, 0, 60_000_000, 50_000_000),
-    ];
-    pair.provider_txs(txs).await;
-    let tx = cross_stake_tx(&mut pair, 1, 0, 100_000_000);
-    pair.provider_txs(vec![tx]).await;
-    pair.relay().await;
-    pair.until_consumer_epoch().await;
+    two_stakers_at_the_first_validator(
+        &mut pair,
+        (200_000_000, 190_000_000, 100_000_000),
+        50_000_000,
+    )
+    .await;
     assert_eq!(virtual_stake(&pair, 0).await, 67_500_000);
 
     let height = pair.consumer.height;
@@ -481,15 +498,12 @@ async fn downtime_cuts_both_books_alike_and_an_unjail_is_reported_as_an_addition
 #[tokio::test]
 async fn a_burn_then_a_full_unstake_by_another_staker_leaves_both_books_equal() {
     let mut pair = MeshPair::start(1, ProviderTerms::default()).await;
-    let txs = vec![
-        stake_local_tx(&mut pair, 1, 100_000_000, 100_000_000),
-        stake_remote_tx(&mut pair, 2, 0, 50_000_000, 50_000_000),
-    ];
-    pair.provider_txs(txs).await;
-    let tx = cross_stake_tx(&mut pair, 1, 0, 100_000_000);
-    pair.provider_txs(vec![tx]).await;
-    pair.relay().await;
-    pair.until_consumer_epoch().await;
+    two_stakers_at_the_first_validator(
+        &mut pair,
+        (100_000_000, 100_000_000, 100_000_000),
+        50_000_000,
+    )
+    .await;
 
     let height = pair.provider.height;
     let evidence = support::pair::double_sign(0, height, 110);
