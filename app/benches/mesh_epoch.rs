@@ -141,6 +141,7 @@ async fn main() {
             price_feeder: None,
             channel_id: None,
             connection_id: None,
+            channel_close: None,
         })
         .collect();
     let home = tempfile::tempdir().unwrap();

@@ -17,6 +17,7 @@ use tendermint::abci::types::{CommitInfo, Misbehavior};
 use tendermint::abci::Event;
 
 use crate::hooks::AppHooks;
+use crate::ibc::AppIbcModules;
 use crate::node::state::{chain_id, mark_commit, record_block_time};
 
 /// What a block brings besides its txs.
@@ -67,7 +68,7 @@ pub async fn close_block<S: StateWrite>(
     height: u64,
 ) -> Result<(Vec<PowerUpdate>, Vec<Event>), SdkError> {
     let mut stage = StateDelta::new(&mut *state);
-    Converter::end_block::<_, AppHooks>(&mut stage).await?;
+    Converter::end_block::<_, AppHooks, AppIbcModules>(&mut stage).await?;
     let updates = Staking::end_block::<_, AppHooks>(&mut stage).await?;
     Converter::after_validator_set(&mut stage).await?;
     Vault::end_block::<_, AppHooks>(&mut stage).await?;

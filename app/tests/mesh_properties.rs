@@ -116,7 +116,11 @@ async fn check_invariants(chain: &TestChain) -> Result<(), TestCaseError> {
         prop_assert!(held <= cap, "{provider} holds {held} over its cap {cap}");
         for (operator, staked) in snapshot.staked_of(provider).await.unwrap() {
             let positions = snapshot.positions_with(provider, &operator).await.unwrap();
-            prop_assert_eq!(staked, positions.values().sum::<u128>());
+            let unattributed = snapshot
+                .unattributed_burn(provider, &operator)
+                .await
+                .unwrap();
+            prop_assert_eq!(staked + unattributed, positions.values().sum::<u128>());
         }
     }
     let minted = snapshot.virtual_minted().await.unwrap();
@@ -166,6 +170,187 @@ proptest! {
             let mut second = chain(seed).await;
             run(&mut second, &blocks).await?;
             prop_assert_eq!(&first.last_app_hash, &second.last_app_hash);
+            Ok(())
+        })?;
+    }
+}
+
+/// What a provider does to its own books, one packet (or one reported slash) at a time.
+#[derive(Debug, Clone)]
+enum BookOp {
+    Stake(usize, usize, u128),
+    /// A delegator unstakes this percentage of its stake with a validator.
+    Unstake(usize, usize, u128),
+    /// A vault cut of this per mille of a delegator's cross-stake, burned on the consumer.
+    Burn(usize, u128),
+    /// Our validator is slashed by this percentage.
+    Slash(usize, u64),
+}
+
+fn book_op() -> impl Strategy<Value = BookOp> {
+    prop_oneof![
+        4 => (0..3usize, 0..3usize, 1u128..40_000_000).prop_map(|(d, v, a)| BookOp::Stake(d, v, a)),
+        3 => (0..3usize, 0..3usize, 1u128..=100).prop_map(|(d, v, p)| BookOp::Unstake(d, v, p)),
+        2 => (0..3usize, 1u128..300).prop_map(|(d, m)| BookOp::Burn(d, m)),
+        1 => (0..3usize, 1u64..30).prop_map(|(v, p)| BookOp::Slash(v, p)),
+    ]
+}
+
+/// The provider's books: each delegator's stake with each of our validators.
+type ProviderBooks = std::collections::BTreeMap<(usize, usize), u128>;
+
+/// Runs one op on the consumer and the provider's books (what the provider would do), with a
+/// block of its own.
+async fn apply(
+    chain: &mut TestChain,
+    books: &mut ProviderBooks,
+    op: &BookOp,
+) -> Result<(), TestCaseError> {
+    let valoper = |chain: &TestChain, v: usize| valoper_of(chain, v);
+    let mut steps = vec![];
+    match *op {
+        BookOp::Stake(d, v, amount) => {
+            steps.push(packet(
+                PROVIDER,
+                stake(DELEGATORS[d], &valoper(chain, v), amount),
+            ));
+            *books.entry((d, v)).or_default() += amount;
+        }
+        BookOp::Unstake(d, v, percent) => {
+            let held = books.get(&(d, v)).copied().unwrap_or(0);
+            let amount = (held * percent / 100).max(1).min(held);
+            if amount == 0 {
+                return Ok(());
+            }
+            steps.push(packet(
+                PROVIDER,
+                unstake(DELEGATORS[d], &valoper(chain, v), amount),
+            ));
+            books.insert((d, v), held - amount);
+        }
+        BookOp::Burn(d, per_mille) => {
+            let stakes: Vec<u128> = (0..3)
+                .map(|v| books.get(&(d, v)).copied().unwrap_or(0))
+                .collect();
+            let amount = stakes.iter().sum::<u128>() * per_mille / 1000;
+            if amount == 0 {
+                return Ok(());
+            }
+            let shares = rmesh_mesh_wire::split_burn(amount, &stakes, None).unwrap();
+            for (v, share) in shares.into_iter().enumerate().filter(|(_, s)| *s > 0) {
+                steps.push(packet(PROVIDER, burn(&[valoper(chain, v)], share)));
+                *books.get_mut(&(d, v)).unwrap() -= share;
+            }
+        }
+        BookOp::Slash(v, percent) => {
+            let operator = Address::from_bech32_any_prefix(&chain.accounts[v].address)
+                .unwrap()
+                .1;
+            let fraction = Decimal::from_atomics(u128::from(percent) * 10_000_000_000_000_000);
+            let before = chain
+                .storage
+                .latest_snapshot()
+                .outbox(PROVIDER)
+                .await
+                .unwrap()
+                .len();
+            let block = chain.steps(vec![Step::Slash(operator, fraction)]).await;
+            prop_assert!(block.acks.is_empty());
+            // The provider applies the slash its valset_update reports (external staking's rule).
+            let outbox = chain
+                .storage
+                .latest_snapshot()
+                .outbox(PROVIDER)
+                .await
+                .unwrap();
+            prop_assert_eq!(outbox.len(), before + 1);
+            let update: serde_json::Value = serde_json::from_str(&outbox[before].data).unwrap();
+            let reported: u128 = update["valset_update"]["slashed"][0]["slash_amount"]["amount"]
+                .as_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            let stakers: Vec<usize> = (0..3).filter(|d| books.contains_key(&(*d, v))).collect();
+            let stakes: Vec<u128> = stakers.iter().map(|d| books[&(*d, v)]).collect();
+            let cuts = rmesh_external_staking::slash::stake_cuts(reported, fraction, &stakes);
+            for (d, cut) in stakers.into_iter().zip(cuts) {
+                *books.get_mut(&(d, v)).unwrap() -= cut;
+            }
+            return Ok(());
+        }
+    }
+    let block = chain.steps(steps).await;
+    prop_assert!(
+        block.acks.iter().all(|a| a == SUCCESS),
+        "{op:?}: {:?}",
+        block.acks
+    );
+    Ok(())
+}
+
+/// The consumer's stake with each validator equals the provider's total there.
+async fn books_agree(chain: &TestChain, books: &ProviderBooks) -> Result<(), TestCaseError> {
+    let snapshot = chain.storage.latest_snapshot();
+    for v in 0..3 {
+        let operator = Address::from_bech32_any_prefix(&chain.accounts[v].address)
+            .unwrap()
+            .1;
+        let provider_total: u128 = books
+            .iter()
+            .filter(|((_, w), _)| *w == v)
+            .map(|(_, s)| s)
+            .sum();
+        let staked = snapshot.staked(PROVIDER, &operator).await.unwrap();
+        prop_assert_eq!(staked, provider_total, "validator {}", v);
+        let positions: u128 = snapshot
+            .positions_with(PROVIDER, &operator)
+            .await
+            .unwrap()
+            .values()
+            .sum();
+        let unattributed = snapshot
+            .unattributed_burn(PROVIDER, &operator)
+            .await
+            .unwrap();
+        prop_assert_eq!(positions, staked + unattributed);
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(16))]
+    /// Against a model of the provider's books: after every stake, unstake, burn (one packet per
+    /// validator, as our provider sends them, attributed to nobody) and reported slash, the
+    /// consumer's stake with each validator equals the provider's, so virtual stake never
+    /// outlives its collateral; and once every provider stake is withdrawn, every position is
+    /// zero.
+    #[test]
+    fn the_consumers_books_follow_the_providers_to_the_unit_and_empty_with_them(
+        ops in prop::collection::vec(book_op(), 1..25),
+    ) {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async {
+            let mut chain = mesh_chain(3, |_| {}).await;
+            chain.steps(vec![Step::OpenChannel(PROVIDER.into(), "channel-0".into())]).await;
+            let mut books = ProviderBooks::new();
+            for op in &ops {
+                apply(&mut chain, &mut books, op).await?;
+                books_agree(&chain, &books).await?;
+            }
+            let withdrawals: Vec<BookOp> = books
+                .iter()
+                .filter(|(_, s)| **s > 0)
+                .map(|((d, v), _)| BookOp::Unstake(*d, *v, 100))
+                .collect();
+            for op in &withdrawals {
+                apply(&mut chain, &mut books, op).await?;
+                books_agree(&chain, &books).await?;
+            }
+            let snapshot = chain.storage.latest_snapshot();
+            let positions = snapshot.positions_of(PROVIDER).await.unwrap();
+            prop_assert!(positions.values().all(|p| *p == 0), "{positions:?}");
+            let unattributed = snapshot.unattributed_burns_of(PROVIDER).await.unwrap();
+            prop_assert!(unattributed.is_empty(), "{unattributed:?}");
             Ok(())
         })?;
     }

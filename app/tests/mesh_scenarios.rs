@@ -56,12 +56,15 @@ fn power_in(block: &MeshBlock, index: usize) -> Option<u64> {
         .map(|u| u.power)
 }
 
-fn authority_tx<M: Name>(chain: &mut TestChain, msg: M) -> Vec<u8> {
-    let any = Any {
+fn packed<M: Name>(msg: M) -> Any {
+    Any {
         type_url: M::type_url(),
         value: msg.encode_to_vec(),
-    };
-    chain.accounts[0].sign(vec![any], FEE, GAS)
+    }
+}
+
+fn authority_tx<M: Name>(chain: &mut TestChain, msg: M) -> Vec<u8> {
+    chain.accounts[0].sign(vec![packed(msg)], FEE, GAS)
 }
 
 fn update_provider(chain: &TestChain, cap: &str) -> MsgUpdateProvider {
@@ -227,8 +230,58 @@ async fn a_burn_of_one_hundred_over_one_two_three_hundred_takes_thirty_four_thir
     );
 }
 
+/// The reference provider burns 101 of one owner's 100 and 1 as 50 + 1 + 50 and lists the
+/// first validator again for the remainder; a validator listed twice anywhere else is refused.
 #[tokio::test]
-async fn a_zero_cap_sends_one_internal_unstake_per_position_with_inverted_rounding() {
+async fn a_reference_burn_naming_a_validator_again_takes_the_remainder_there() {
+    let mut chain = mesh_chain(2, |_| {}).await;
+    let (v0, v1) = (valoper_of(&chain, 0), valoper_of(&chain, 1));
+    chain
+        .steps(vec![
+            packet(PROVIDER, stake(ALICE, &v0, 100)),
+            packet(PROVIDER, stake(ALICE, &v1, 1)),
+            packet(PROVIDER, stake(BOB, &v0, 200)),
+        ])
+        .await;
+    let twice = [v0.clone(), v0.clone(), v1.clone()];
+    let block = chain
+        .steps(vec![
+            packet(PROVIDER, burn(&twice, 3)),
+            packet(PROVIDER, burn(&[v0.clone(), v1.clone(), v0.clone()], 101)),
+        ])
+        .await;
+    assert!(
+        block.acks[0].contains("names a validator twice"),
+        "{}",
+        block.acks[0]
+    );
+    assert_eq!(block.acks[1], SUCCESS);
+    let snapshot = chain.storage.latest_snapshot();
+    let (o0, o1) = (operator(&chain, 0), operator(&chain, 1));
+    assert_eq!(
+        snapshot.staked(PROVIDER, &o0).await.unwrap(),
+        200,
+        "100 burned there"
+    );
+    assert_eq!(
+        snapshot.staked(PROVIDER, &o1).await.unwrap(),
+        0,
+        "1 burned there"
+    );
+    assert_eq!(
+        position(&chain, ALICE, 1).await,
+        0,
+        "alice alone held it: hers"
+    );
+    assert_eq!(
+        position(&chain, BOB, 0).await,
+        200,
+        "not attributed while two hold it"
+    );
+}
+
+#[tokio::test]
+async fn a_zero_cap_sends_one_internal_unstake_per_position_with_the_exact_provider_amount() {
     let mut chain = mesh_chain(2, |_| {}).await;
     let (v0, v1) = (valoper_of(&chain, 0), valoper_of(&chain, 1));
     chain
@@ -249,7 +302,7 @@ async fn a_zero_cap_sends_one_internal_unstake_per_position_with_inverted_roundi
     let packets = queued(&chain).await;
     let v0_text = v0.clone();
     assert!(packets.contains(&format!(
-        r#"{{"internal_unstake":{{"delegator":"{ALICE}","validator":"{v0_text}","normalize_amount":{{"denom":"urmesh","amount":"22500000"}},"inverted_amount":{{"denom":"uosmo","amount":"49999999"}}}}}}"#
+        r#"{{"internal_unstake":{{"delegator":"{ALICE}","validator":"{v0_text}","normalize_amount":{{"denom":"urmesh","amount":"22500000"}},"inverted_amount":{{"denom":"uosmo","amount":"50000000"}}}}}}"#
     )), "{packets:#?}");
     assert_eq!(
         packets
@@ -380,7 +433,8 @@ async fn a_double_sign_reports_the_true_height_time_power_and_provider_denom_amo
     assert_eq!(update["jailed"], serde_json::json!([v0.clone()]));
     assert_eq!(update["tombstoned"], serde_json::json!([v0.clone()]));
     assert_eq!(update["removals"], serde_json::json!([v0.clone()]));
-    // 5% of the 36M virtual stake is 1.8M; back in uosmo at 0.5 and 0.9: 3,999,999.
+    // 5% of the 80M uosmo position, exactly what the position lost (converting the 1.8M of
+    // virtual stake back would say 3,999,999).
     assert_eq!(
         update["slashed"],
         serde_json::json!([{
@@ -388,7 +442,7 @@ async fn a_double_sign_reports_the_true_height_time_power_and_provider_denom_amo
             "infraction_height": 6,
             "infraction_time": 1_700_000_030u64,
             "power": 46,
-            "slash_amount": {"denom": "uosmo", "amount": "3999999"},
+            "slash_amount": {"denom": "uosmo", "amount": "4000000"},
             "slash_ratio": "0.050000000000000000",
         }])
     );
@@ -872,4 +926,46 @@ async fn the_mesh_security_handshake_is_opened_by_us_on_the_providers_connection
             "{text}"
         );
     }
+}
+
+#[tokio::test]
+async fn a_provider_is_registered_only_on_an_ibc_connection_id_that_exists() {
+    use rmesh_proto::converter::v1::MsgAddProvider;
+    let mut chain = mesh_chain(1, |_| {}).await;
+    let authority = chain.accounts[0].address.clone();
+    for (connection, refusal) in [
+        ("connection-localhost", "is not an IBC connection id"),
+        ("connection-", "is not an IBC connection id"),
+        (
+            "connection-7",
+            "connection connection-7 does not exist on this chain",
+        ),
+    ] {
+        let add = MsgAddProvider {
+            authority: authority.clone(),
+            id: "juno".into(),
+            remote_denom: "ujuno".into(),
+            price: "1".into(),
+            cap: "1000".into(),
+            connection_id: connection.into(),
+            ..MsgAddProvider::default()
+        };
+        let mut update = update_provider(&chain, "");
+        update.connection_id = connection.into();
+        for msg in [packed(add), packed(update)] {
+            // A refused tx may not consume the sequence: sign with the one on chain.
+            let snapshot = chain.storage.latest_snapshot();
+            let authority = operator(&chain, 0);
+            let account = rmesh_auth::AccountRead::account(&snapshot, &authority).await;
+            chain.accounts[0].sequence = account.unwrap().unwrap().sequence;
+            let tx = chain.accounts[0].sign(vec![msg], FEE, GAS);
+            let block = chain.mesh_block(vec![tx], vec![], vec![], vec![]).await;
+            assert_ne!(block.tx_codes[0], 0, "{connection}");
+            assert!(block.tx_logs[0].contains(refusal), "{}", block.tx_logs[0]);
+        }
+    }
+    let snapshot = chain.storage.latest_snapshot();
+    assert!(snapshot.provider("juno").await.unwrap().is_none());
+    let osmo = snapshot.existing_provider(PROVIDER).await.unwrap();
+    assert_eq!(osmo.connection_id, None);
 }

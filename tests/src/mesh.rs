@@ -29,6 +29,8 @@ pub struct MeshTerms {
     pub packet_timeout_seconds: u64,
     /// More `rmeshd genesis set-params` flags (without `--`) for the consumer.
     pub consumer_params: Vec<(&'static str, &'static str)>,
+    /// The provider refuses the consumer's channel close, as the reference provider does.
+    pub provider_refuses_close: bool,
 }
 
 impl Default for MeshTerms {
@@ -40,6 +42,7 @@ impl Default for MeshTerms {
             unbonding_seconds: 20,
             packet_timeout_seconds: 600,
             consumer_params: vec![],
+            provider_refuses_close: false,
         }
     }
 }
@@ -58,18 +61,26 @@ impl MeshPair {
             .genesis_param("mesh-authority", &cosmrs_address(ALICE)?)
             .genesis_param("epoch-length", &terms.epoch_length.to_string())
             .start()?;
+        let (unbonding, timeout) = (
+            terms.unbonding_seconds.to_string(),
+            terms.packet_timeout_seconds.to_string(),
+        );
+        let mut add_consumer = vec![
+            "add-consumer",
+            CONSUMER,
+            "--connection-id",
+            "connection-0",
+            "--unbonding-seconds",
+            &unbonding,
+            "--packet-timeout-seconds",
+            &timeout,
+        ];
+        if terms.provider_refuses_close {
+            add_consumer.push("--refuse-close-confirm");
+        }
         let provider = relayed_builder(PROVIDER)
             .validators(terms.provider_validators)
-            .genesis_command(&[
-                "add-consumer",
-                CONSUMER,
-                "--connection-id",
-                "connection-0",
-                "--unbonding-seconds",
-                &terms.unbonding_seconds.to_string(),
-                "--packet-timeout-seconds",
-                &terms.packet_timeout_seconds.to_string(),
-            ])
+            .genesis_command(&add_consumer)
             .start()?;
         let mut hermes =
             Hermes::configure(consumer.root.join("hermes"), &[&consumer, &provider], DAVE)?;
@@ -156,6 +167,17 @@ impl MeshPair {
         self.provider.cli_tx(0, &all)
     }
 
+    /// `owner` bonds `collateral` in the provider's vault and cross-stakes `amount` of it with
+    /// the consumer's validator.
+    pub fn bond_and_cross_stake(&self, owner: &str, collateral: &str, amount: &str) -> Result<()> {
+        self.provider_tx(owner, &["vault", "bond", collateral])?;
+        self.provider_tx(
+            owner,
+            &["vault", "stake-remote", CONSUMER, &self.validator, amount],
+        )?;
+        Ok(())
+    }
+
     /// The stderr of a provider tx that must fail.
     pub fn provider_tx_refused(&self, from: &str, args: &[&str]) -> Result<String> {
         let mut all = args.to_vec();
@@ -231,7 +253,30 @@ impl MeshPair {
         as_u128(&provider["delegated"]).ok_or_else(|| anyhow!("no delegated in {provider}"))
     }
 
-    /// Provider-denom stake the consumer holds positions for.
+    /// The consumer's position for a provider `owner` (provider denom) with the validator.
+    pub fn consumer_position(&self, owner: &str) -> Result<u128> {
+        let delegator = self.provider.address(owner);
+        let positions = self.consumer.query(
+            0,
+            &[
+                "converter",
+                "positions",
+                PROVIDER,
+                "--delegator",
+                &delegator,
+            ],
+        )?;
+        Ok(positions["positions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|p| p["validator"] == self.validator.as_str())
+            .and_then(|p| as_u128(&p["amount"]))
+            .unwrap_or(0))
+    }
+
+    /// The provider's stake with the consumer's validators as the consumer books it (provider
+    /// denom): its positions less burns not yet attributed to a delegator.
     pub fn consumer_positions(&self) -> Result<u128> {
         let provider = self
             .consumer

@@ -1,6 +1,7 @@
 //! The mesh-security channel between two rmesh chains through stock Hermes: the consumer opens
 //! it from its converter to the provider's external staking, the provider immediately learns
-//! the consumer's whole validator set from a `valset_update`, and a second channel is refused.
+//! the consumer's whole validator set from a `valset_update`, and a second channel is refused;
+//! only the consumer's authority closes it, after releasing everything over it.
 
 use anyhow::{anyhow, Result};
 use rmesh_e2e::mesh::{MeshPair, MeshTerms, CONSUMER, PROVIDER};
@@ -115,21 +116,32 @@ fn close_step(pair: &MeshPair, step: &str, (dst, src): (&str, &str)) -> Result<V
     ])
 }
 
+/// The state of the mesh channel's end on `chain` (`hermes query channel end`).
+fn channel_state(pair: &MeshPair, chain: &str, port: &str) -> Result<String> {
+    let end = pair.hermes.run(&[
+        "query",
+        "channel",
+        "end",
+        "--chain",
+        chain,
+        "--port",
+        port,
+        "--channel",
+        "channel-0",
+    ])?;
+    Ok(end["state"].as_str().unwrap_or_default().to_string())
+}
+
+/// Against a provider end that refuses the consumer's close as the reference contract does:
+/// the authority's close unstakes everything over the open channel first, then closes our end.
 #[test]
-fn only_the_consumers_authority_closes_the_mesh_channel_and_the_provider_releases_the_cross_stake(
+fn only_the_consumers_authority_closes_the_mesh_channel_after_releasing_the_cross_stake_over_it(
 ) -> Result<()> {
-    let pair = MeshPair::start(MeshTerms::default())?;
-    pair.provider_tx("bob", &["vault", "bond", "20000000"])?;
-    pair.provider_tx(
-        "bob",
-        &[
-            "vault",
-            "stake-remote",
-            CONSUMER,
-            &pair.validator,
-            "10000000",
-        ],
-    )?;
+    let pair = MeshPair::start(MeshTerms {
+        provider_refuses_close: true,
+        ..MeshTerms::default()
+    })?;
+    pair.bond_and_cross_stake("bob", "20000000", "10000000")?;
     pair.wait_settled()?;
     wait_until("4.5M of virtual stake", WAIT, || {
         Ok(pair.virtual_stake()? == 4_500_000)
@@ -147,22 +159,46 @@ fn only_the_consumers_authority_closes_the_mesh_channel_and_the_provider_release
 
     pair.consumer.cli_tx(
         0,
-        &["converter", "close-channel", PROVIDER, "--from", "alice"],
+        &[
+            "converter",
+            "close-channel",
+            PROVIDER,
+            "--grace-period-seconds",
+            "5",
+            "--from",
+            "alice",
+        ],
     )?;
     let provider = pair
         .consumer
         .query(0, &["converter", "provider", PROVIDER])?;
     assert_eq!(provider["status"], "closing", "{provider}");
-    assert_eq!(provider["channel_id"], "", "{provider}");
-    // Hermes may complete the handshake itself; either way the provider ends up closed.
+    assert_eq!(
+        provider["channel_id"], "channel-0",
+        "still open: {provider}"
+    );
+    wait_until(
+        "the provider released bob's cross-stake over the open channel",
+        WAIT,
+        || Ok(pair.lien("bob", "external/consumer-1")? == 0 && pair.staked("bob")? == 0),
+    )?;
+    assert_eq!(pair.virtual_stake()?, 0);
+    wait_until(
+        "our end of the channel closed after the grace period",
+        WAIT,
+        || Ok(channel_state(&pair, CONSUMER, "mesh-security")? == "Closed"),
+    )?;
+    let providers = pair.consumer.query(0, &["converter", "providers"])?;
+    assert_eq!(providers["providers"], serde_json::json!([]), "{providers}");
+    // The provider refused the relayer's ChanCloseConfirm: its end stays open, with nothing
+    // staked on it.
     let _ = close_step(&pair, "chan-close-confirm", (PROVIDER, CONSUMER));
-    wait_until("the provider released bob's cross-stake", WAIT, || {
-        Ok(pair.lien("bob", "external/consumer-1")? == 0 && pair.staked("bob")? == 0)
-    })?;
+    assert_eq!(channel_state(&pair, PROVIDER, "external-staking")?, "Open");
     let consumers = pair.provider.query(0, &["external-staking", "consumers"])?;
-    assert_eq!(consumers["consumers"][0]["channel_id"], "", "{consumers}");
-    wait_until("the consumer wound the virtual stake down", WAIT, || {
-        Ok(pair.virtual_stake()? == 0)
-    })?;
+    assert_eq!(
+        consumers["consumers"][0]["channel_id"], "channel-0",
+        "{consumers}"
+    );
+    assert_eq!(pair.lien("bob", "external/consumer-1")?, 0);
     Ok(())
 }

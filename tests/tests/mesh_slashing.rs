@@ -6,7 +6,8 @@
 //!   and unstakes the 6.5M at once;
 //! - the provider's own validator double-signs (5%): the native slash takes 9.95M of the local
 //!   199M; collateral 190.05M is below the cross lien 199M, which is cut to 190.05M and the
-//!   8.95M are burned on the consumer.
+//!   8.95M are burned on the consumer, where bob also stakes with the same validator; once bob
+//!   unstakes everything, both books hold alice's 190.05M.
 
 use anyhow::Result;
 use rmesh_e2e::mesh::{MeshPair, MeshTerms, CONSUMER};
@@ -79,27 +80,55 @@ fn a_consumer_double_sign_slashes_the_cross_stakers_collateral_and_the_vault_cut
     Ok(())
 }
 
+/// Bob's 50M cross-stake shares the consumer validator with alice's. The burn of alice's cut
+/// names no owner; when bob then unstakes all of his, both books hold alice's 190.05M and the
+/// virtual stake is what that is worth.
 #[test]
-fn a_provider_double_sign_slashes_local_stake_and_the_cut_cross_lien_is_burned_on_the_consumer(
+fn a_provider_double_sign_burns_the_cut_cross_lien_on_the_consumer_and_both_books_stay_equal(
 ) -> Result<()> {
     let pair = MeshPair::start(MeshTerms {
         provider_validators: 2,
         ..MeshTerms::default()
     })?;
     stake_both_ways(&pair, "199000000", "199000000")?;
-    assert_eq!(pair.consumer_positions()?, 199_000_000);
+    pair.bond_and_cross_stake("bob", "50000000", "50000000")?;
+    pair.wait_settled()?;
+    assert_eq!(pair.consumer_positions()?, 249_000_000);
 
     pair.provider.double_sign(0)?;
     wait_until(
         "the cut cross-stake was burned on the consumer",
         WAIT,
-        || Ok(pair.consumer_positions()? == 190_050_000),
+        || Ok(pair.consumer_positions()? == 240_050_000),
     )?;
     assert_eq!(collateral(&pair, "alice")?, 190_050_000);
     assert_eq!(pair.lien("alice", LOCAL)?, 189_050_000);
     assert_eq!(pair.lien("alice", CROSS)?, 190_050_000);
     assert_eq!(pair.staked("alice")?, 190_050_000);
+    assert_eq!(pair.staked("bob")?, 50_000_000);
+    assert_eq!(pair.consumer_position("bob")?, 50_000_000);
+
+    pair.provider_tx(
+        "bob",
+        &[
+            "external-staking",
+            "unstake",
+            CONSUMER,
+            &pair.validator,
+            "50000000",
+        ],
+    )?;
     pair.wait_settled()?;
+    assert_eq!(pair.consumer_positions()?, 190_050_000);
+    assert_eq!(pair.consumer_position("bob")?, 0);
+    assert_eq!(
+        pair.consumer_position("alice")?,
+        pair.staked("alice")?,
+        "alice's position is her stake on the provider"
+    );
+    wait_until("virtual stake worth alice's 190.05M", WAIT, || {
+        Ok(pair.virtual_stake()? == 85_522_500)
+    })?;
     Ok(())
 }
 
@@ -110,17 +139,7 @@ fn a_slash_for_an_infraction_before_an_unstake_also_takes_the_pending_unbonding(
         unbonding_seconds: 3600,
         ..MeshTerms::default()
     })?;
-    pair.provider_tx("alice", &["vault", "bond", "200000000"])?;
-    pair.provider_tx(
-        "alice",
-        &[
-            "vault",
-            "stake-remote",
-            CONSUMER,
-            &pair.validator,
-            "100000000",
-        ],
-    )?;
+    pair.bond_and_cross_stake("alice", "200000000", "100000000")?;
     pair.wait_settled()?;
     let infraction = pair.consumer.height(0)?;
     pair.consumer.wait_blocks(0, 2)?;

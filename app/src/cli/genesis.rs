@@ -50,6 +50,9 @@ pub enum GenesisCommand {
         /// How long the consumer has to receive a packet before it times out and rolls back.
         #[arg(long, default_value_t = rmesh_external_staking::consumer::DEFAULT_PACKET_TIMEOUT_SECONDS)]
         packet_timeout_seconds: u64,
+        /// For tests: refuse the consumer's channel close as the reference provider does.
+        #[arg(long, hide = true)]
+        refuse_close_confirm: bool,
     },
     /// Sets chain-wide genesis settings.
     SetParams {
@@ -173,6 +176,7 @@ pub fn run(home: &Path, command: GenesisCommand) -> Result<(), CliError> {
             unbonding_seconds,
             max_slashing,
             packet_timeout_seconds,
+            refuse_close_confirm,
         } => edit_app_state(home, |state| {
             let consumer = rmesh_external_staking::Consumer {
                 id,
@@ -181,6 +185,7 @@ pub fn run(home: &Path, command: GenesisCommand) -> Result<(), CliError> {
                 channel_id: None,
                 unbonding_seconds,
                 packet_timeout_seconds,
+                refuse_close_confirm,
                 max_slashing: max_slashing.parse().map_err(|_| {
                     CliError::Input(format!("invalid --max-slashing {max_slashing:?}"))
                 })?,

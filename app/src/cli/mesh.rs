@@ -89,9 +89,14 @@ fn provider_json(info: &converter::ProviderInfo) -> Value {
         "price_feeder": provider.price_feeder,
         "channel_id": provider.channel_id,
         "connection_id": provider.connection_id,
+        "channel_close": provider.channel_close.map(|close| json!({
+            "grace_period_seconds": close.grace_period_seconds,
+            "grace_ends_at": close.grace_ends_at,
+        })),
         "staked": info.staked,
         "delegated": info.delegated,
         "held_rewards": info.held_rewards,
+        "unattributed_burns": info.unattributed_burns,
     })
 }
 
@@ -308,9 +313,14 @@ pub enum ConverterTx {
         #[command(flatten)]
         tx: TxArgs,
     },
-    /// Closes a provider's mesh-security channel; it is wound down at the next epoch.
+    /// Closes a provider's mesh-security channel: the next epoch unstakes every position on the
+    /// provider over the open channel; once it acknowledged, its stakers have the grace period to
+    /// withdraw held rewards; then the rest goes to the community pool and the channel closes.
     CloseChannel {
         id: String,
+        /// Seconds (block time) stakers may withdraw rewards after the wind-down.
+        #[arg(long, default_value_t = 86_400)]
+        grace_period_seconds: u64,
         #[arg(long)]
         from: String,
         #[command(flatten)]
@@ -410,8 +420,19 @@ pub async fn run_converter_tx(home: &Path, command: ConverterTx) -> Result<(), C
             let message = move |authority| packed(converter::MsgRemoveProvider { authority, id });
             (from, tx, Box::new(message) as Box<dyn FnOnce(String) -> _>)
         }
-        ConverterTx::CloseChannel { id, from, tx } => {
-            let message = move |authority| packed(converter::MsgCloseChannel { authority, id });
+        ConverterTx::CloseChannel {
+            id,
+            grace_period_seconds,
+            from,
+            tx,
+        } => {
+            let message = move |authority| {
+                packed(converter::MsgCloseChannel {
+                    authority,
+                    id,
+                    grace_period_seconds,
+                })
+            };
             (from, tx, Box::new(message) as Box<dyn FnOnce(String) -> _>)
         }
     };

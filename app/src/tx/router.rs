@@ -53,7 +53,7 @@ macro_rules! message_handlers {
             UnjailHandler<AppHooks>,
             WithdrawRewardsHandler, WithdrawCommissionHandler, SetWithdrawAddressHandler,
             AddProviderHandler, UpdateProviderHandler, SetPriceHandler, RemoveProviderHandler,
-            CloseChannelHandler<AppIbcModules>,
+            CloseChannelHandler,
             UpdateParamsHandler,
             BondHandler, UnbondHandler, StakeLocalHandler<AppHooks>, UnstakeLocalHandler<AppHooks>,
             WithdrawLocalRewardsHandler,

@@ -30,6 +30,16 @@ pub enum Step {
     TakeUnsent(String),
     Ack(String, u64, String),
     Timeout(String, u64),
+    /// Seeds a finished mesh-channel handshake on this chain (`port` to `counterparty_port`,
+    /// see `pair`) and tells its application the channel is open.
+    SeedChannel(&'static str, &'static str),
+    /// An IBC packet from the other chain, delivered to its application.
+    Recv(ibc::core::channel::types::packet::Packet),
+    /// The other chain's ack of a packet this chain sent.
+    AckPacket(ibc::core::channel::types::packet::Packet, Vec<u8>),
+    /// Staking slashes `fraction` of a validator's current stake (an infraction at this height),
+    /// as the slashing module would, with every module's hooks.
+    Slash(rmesh_core::Address, rmesh_core::Decimal),
 }
 
 pub fn packet(provider: &str, json: String) -> Step {
@@ -44,6 +54,9 @@ pub struct MeshBlock {
     pub sent: Vec<OutgoingPacket>,
     pub updates: Vec<PowerUpdate>,
     pub events: Vec<Event>,
+    pub tx_events: Vec<Event>,
+    /// Acks this chain wrote for the packets it received (`Step::Recv`).
+    pub written_acks: Vec<(ibc::core::channel::types::packet::Packet, Vec<u8>)>,
 }
 
 impl MeshBlock {
@@ -63,6 +76,7 @@ pub fn provider(id: &str, price: &str, discount: &str, cap: u128) -> Provider {
         price_feeder: None,
         channel_id: None,
         connection_id: None,
+        channel_close: None,
     }
 }
 
@@ -153,6 +167,7 @@ impl TestChain {
             let outcome = run_tx(&mut state, &tx, &ExecMode::Deliver).await;
             block.tx_codes.push(outcome.code);
             block.tx_logs.push(outcome.log);
+            block.tx_events.extend(outcome.events);
         }
         for step in steps {
             match step {
@@ -182,6 +197,46 @@ impl TestChain {
                 }
                 Step::Timeout(provider, id) => {
                     on_timeout(&mut state, &provider, id).await.unwrap();
+                }
+                Step::SeedChannel(port, counterparty_port) => {
+                    super::pair::seed_channel_end(&mut state, port, counterparty_port).unwrap();
+                    if port == rmesh_converter::ibc_app::PORT {
+                        Converter::on_channel_open(&mut state, PROVIDER, super::pair::CHANNEL)
+                            .await
+                            .unwrap();
+                    } else {
+                        rmesh_external_staking::ExternalStaking::on_channel_open(
+                            &mut state,
+                            super::pair::CONSUMER,
+                            super::pair::CHANNEL,
+                        )
+                        .await
+                        .unwrap();
+                    }
+                }
+                Step::Recv(packet) => {
+                    let ack = super::pair::receive(&mut state, &packet);
+                    block.written_acks.push((packet, ack));
+                }
+                Step::AckPacket(packet, ack) => {
+                    super::pair::acknowledge(&mut state, &packet, &ack);
+                }
+                Step::Slash(operator, fraction) => {
+                    use rmesh_staking::StakingRead;
+                    let validator = state.validator(&operator).await.unwrap().unwrap();
+                    let power =
+                        validator.power(state.staking_params().await.unwrap().power_reduction);
+                    let time = TestChain::time_of(self.height).unix_timestamp();
+                    rmesh_staking::slash::slash::<_, rmeshd::hooks::AppHooks>(
+                        &mut state,
+                        &operator,
+                        self.height,
+                        time,
+                        power,
+                        fraction,
+                    )
+                    .await
+                    .unwrap();
                 }
             }
         }

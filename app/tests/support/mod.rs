@@ -4,6 +4,7 @@
 //! by block, with no sockets and no CometBFT.
 
 pub mod mesh;
+pub mod pair;
 pub mod staking;
 
 use std::time::Duration;

@@ -5,6 +5,7 @@
 use async_trait::async_trait;
 use cnidarium::StateWrite;
 use rmesh_core::{Component, SdkError};
+use rmesh_ibc::AppModules;
 use rmesh_staking::StakingHooks;
 use rmesh_virtual_staking::VirtualStaking;
 
@@ -44,12 +45,16 @@ impl Component for Converter {
 }
 
 impl Converter {
-    /// Before staking's end-block: at the end of an epoch, rewards, wind-downs and rebalancing.
-    pub async fn end_block<S: StateWrite, H: StakingHooks>(state: &mut S) -> Result<(), SdkError> {
+    /// Before staking's end-block: at the end of an epoch, rewards, wind-downs and rebalancing;
+    /// every block, the next step of any channel close the authority started (`A` are the
+    /// chain's IBC applications, for the final ChanCloseInit).
+    pub async fn end_block<S: StateWrite, H: StakingHooks, A: AppModules>(
+        state: &mut S,
+    ) -> Result<(), SdkError> {
         if VirtualStaking::is_epoch_end(state).await? {
             crate::epoch::end_epoch::<S, H>(state).await?;
         }
-        Ok(())
+        crate::close::advance::<S, A>(state).await
     }
 
     /// After staking's end-block: this block's validator news to every provider, then every
@@ -87,8 +92,10 @@ impl Converter {
         Ok(())
     }
 
-    /// The provider's channel closed: nothing more can be delivered, and its stake is wound
-    /// down at the next epoch (the provider released it on its side).
+    /// The provider's channel closed. After the authority's close (`close::advance`) everything
+    /// was released over the channel first, so the provider is removed. A provider that closed
+    /// from its side released the cross-stake there: nothing more can be delivered, and its
+    /// stake is wound down at the next epoch without packets.
     pub async fn on_channel_close<S: StateWrite>(
         state: &mut S,
         channel_id: &str,
@@ -101,14 +108,18 @@ impl Converter {
             state.delete_outgoing(&provider_id, packet.id)?;
         }
         state.unbind_channel(channel_id)?;
-        provider.channel_id = None;
-        provider.status = ProviderStatus::Closing;
-        state.put_provider(&provider)?;
         state.record(event(
             "channel_close",
             &provider_id,
             &[("channel_id", channel_id.to_string())],
         ));
-        Ok(())
+        if provider.channel_close.is_some() {
+            state.delete_provider(&provider_id)?;
+            state.record(event("removed", &provider_id, &[]));
+            return Ok(());
+        }
+        provider.channel_id = None;
+        provider.status = ProviderStatus::Closing;
+        state.put_provider(&provider)
     }
 }

@@ -2,7 +2,7 @@
 //! cap is zero or that are being removed, re-price every provider's stake at today's price and
 //! hand the requests to virtual staking.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use cnidarium::StateWrite;
 use rmesh_bank::BankWrite;
@@ -16,6 +16,7 @@ use rmesh_virtual_staking::{
 
 use crate::event::converter as event;
 use crate::packet::{ConsumerPacket, RewardInfo, WireCoin};
+use crate::positions;
 use crate::provider::{Provider, ProviderStatus};
 use crate::view::{ConverterRead, ConverterWrite};
 use crate::CONVERTER_ACCOUNT;
@@ -33,7 +34,8 @@ pub async fn end_epoch<S: StateWrite, H: StakingHooks>(state: &mut S) -> Result<
     }
     rebalance::<S, H>(state, &requests).await?;
     for provider in &providers {
-        if provider.status == ProviderStatus::Closing {
+        // The authority's channel close removes its provider itself (`close::advance`).
+        if provider.status == ProviderStatus::Closing && provider.channel_close.is_none() {
             remove_if_done(state, provider).await?;
         }
     }
@@ -87,30 +89,35 @@ async fn collect_rewards<S: StateWrite>(
     Ok(())
 }
 
-/// Every position ends with an `internal_unstake` (its value now, and that value back in the
-/// provider's denom); the virtual stake goes with the rebalance that follows.
+/// Every position ends with an `internal_unstake`: its value now in our denom, and the exact
+/// provider-denom amount we hold (converting that value back would round a unit short and
+/// leave it staked on the provider); the virtual stake goes with the rebalance that follows.
+/// A burn still unattributed then (several delegators share the validator) stays in its
+/// owner's position, so that owner is asked for more than it has left and the provider
+/// releases all of it; nobody is asked for less.
 async fn wind_down<S: StateWrite>(state: &mut S, provider: &Provider) -> Result<(), SdkError> {
     let denom = state.staking_params().await?.bond_denom;
-    for ((operator, delegator), amount) in state.positions_of(&provider.id).await? {
-        state
-            .put_position(&provider.id, &operator, &delegator, 0)
-            .await?;
-        if provider.channel_id.is_none() {
-            continue;
+    let mut validators: BTreeSet<Address> =
+        state.staked_of(&provider.id).await?.into_keys().collect();
+    validators.extend(state.unattributed_burns_of(&provider.id).await?.into_keys());
+    for operator in validators {
+        for (delegator, amount) in positions::close(state, &provider.id, &operator).await? {
+            if provider.channel_id.is_none() {
+                continue;
+            }
+            let packet = ConsumerPacket::InternalUnstake {
+                delegator: delegator.clone(),
+                validator: operator_text(state, &operator).await?,
+                normalize_amount: WireCoin::new(provider.to_local(amount), &denom),
+                inverted_amount: WireCoin::new(amount, &provider.remote_denom),
+            };
+            state.queue_packet(&provider.id, &packet).await?;
+            state.record(event(
+                "internal_unstake",
+                &provider.id,
+                &[("delegator", delegator), ("amount", amount.to_string())],
+            ));
         }
-        let normalized = provider.to_local(amount);
-        let packet = ConsumerPacket::InternalUnstake {
-            delegator: delegator.clone(),
-            validator: operator_text(state, &operator).await?,
-            normalize_amount: WireCoin::new(normalized, &denom),
-            inverted_amount: WireCoin::new(provider.to_remote(normalized), &provider.remote_denom),
-        };
-        state.queue_packet(&provider.id, &packet).await?;
-        state.record(event(
-            "internal_unstake",
-            &provider.id,
-            &[("delegator", delegator), ("amount", amount.to_string())],
-        ));
     }
     Ok(())
 }

@@ -39,6 +39,8 @@ pub enum ConverterError {
     UnknownPacket(u64, String),
     #[error("channel: {0}")]
     Channel(String),
+    #[error("connection {0} does not exist on this chain: open it with the relayer first (e.g. `hermes create connection`), then register the provider on it")]
+    UnknownConnection(String),
 }
 
 impl ModuleError for ConverterError {
@@ -59,6 +61,7 @@ impl ModuleError for ConverterError {
             ConverterError::InsufficientRewards { .. } => 12,
             ConverterError::UnknownPacket(..) => 13,
             ConverterError::Channel(_) => 14,
+            ConverterError::UnknownConnection(_) => 15,
         }
     }
 }

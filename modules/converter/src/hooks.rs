@@ -1,6 +1,8 @@
 //! The converter's subscription to staking: validator set news for providers, tombstones for
 //! virtual staking, and slashes that shrink virtual stake and the positions behind it.
 
+use std::collections::BTreeMap;
+
 use async_trait::async_trait;
 use cnidarium::StateWrite;
 use rmesh_core::SdkError;
@@ -8,7 +10,7 @@ use rmesh_staking::{BondStatus, SlashRecord, StakingHooks, Validator};
 use rmesh_virtual_staking::rebalance::on_validator_slashed;
 use rmesh_virtual_staking::VirtualStakingWrite;
 
-use crate::positions::reduce_pro_rata;
+use crate::positions;
 use crate::valset::{note, PendingSlash};
 use crate::view::ConverterRead;
 
@@ -58,6 +60,9 @@ impl StakingHooks for ConverterHooks {
         Ok(())
     }
 
+    /// Reported in `unjailed`; its return to the active set in the same block
+    /// (`after_validator_bonded`) lists it in `additions` too. Both stay: the reference provider
+    /// does nothing on `unjailed` and reactivates a validator only through `additions`.
     async fn after_validator_unjailed<S: StateWrite>(
         state: &mut S,
         validator: &Validator,
@@ -79,20 +84,19 @@ impl StakingHooks for ConverterHooks {
         Ok(())
     }
 
-    /// The virtual stake lost its share of the burn; positions shrink by the slash ratio (as
-    /// the provider's stakers will), and each provider is told its own loss.
+    /// The virtual stake lost its share of the burn; each position loses the slash ratio of
+    /// itself, in the provider's denom (as the provider cuts each staker), and each provider is
+    /// told exactly what its stake with the validator lost (`positions::slash`).
     async fn after_validator_slashed<S: StateWrite>(
         state: &mut S,
         record: &SlashRecord,
     ) -> Result<(), SdkError> {
-        let losses = on_validator_slashed(state, &record.operator)
-            .await?
-            .into_iter()
-            .collect();
+        on_validator_slashed(state, &record.operator).await?;
+        let mut losses = BTreeMap::new();
         for provider in state.all_providers().await? {
-            let staked = state.staked(&provider.id, &record.operator).await?;
-            let reduction = record.fraction.mul_floor(staked).unwrap_or(staked);
-            reduce_pro_rata(state, &provider.id, &record.operator, reduction).await?;
+            let lost =
+                positions::slash(state, &provider.id, &record.operator, record.fraction).await?;
+            losses.insert(provider.id, lost);
         }
         note(state, |changes| {
             changes.slashed.push(PendingSlash {

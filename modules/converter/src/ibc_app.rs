@@ -204,7 +204,8 @@ impl<S: StateWrite> Module for ConverterModule<'_, S> {
         ))
     }
 
-    /// Only the authority's `MsgCloseChannel` closes (it permits this one channel in its tx).
+    /// Only the authority's close (`close::advance`, after `MsgCloseChannel`) closes: it permits
+    /// this one channel for the one ChanCloseInit it runs.
     fn on_chan_close_init_validate(
         &self,
         _port: &PortId,
@@ -217,7 +218,8 @@ impl<S: StateWrite> Module for ConverterModule<'_, S> {
             .ok_or_else(|| refuse("only the chain authority may close a mesh-security channel"))
     }
 
-    /// The authority closed the channel: the provider is wound down at the next epoch.
+    /// The authority's close, after everything was released over the channel (`close`): the
+    /// provider is removed.
     fn on_chan_close_init_execute(
         &mut self,
         _port: &PortId,
@@ -228,7 +230,8 @@ impl<S: StateWrite> Module for ConverterModule<'_, S> {
         Ok(ModuleExtras::empty())
     }
 
-    /// The provider closed the channel: its stake is wound down at the next epoch.
+    /// The provider closed the channel from its side (it released the cross-stake there): its
+    /// stake is wound down here at the next epoch.
     fn on_chan_close_confirm_execute(
         &mut self,
         _port: &PortId,

@@ -6,6 +6,7 @@
 //! `outbox::take_unsent`, `outbox::on_acknowledgement` / `on_timeout` and the channel hooks of
 //! `Converter`.
 
+pub mod close;
 pub mod component;
 pub mod epoch;
 pub mod error;
@@ -37,7 +38,7 @@ pub use msg_close_channel::CloseChannelHandler;
 pub use msg_remove_provider::RemoveProviderHandler;
 pub use msg_set_price::SetPriceHandler;
 pub use msg_update_provider::UpdateProviderHandler;
-pub use provider::{Provider, ProviderStatus};
+pub use provider::{ChannelClose, Provider, ProviderStatus};
 pub use view::{ConverterRead, ConverterWrite};
 
 /// The module account holding rewards for providers' stakers until they are transferred.

@@ -10,10 +10,26 @@ use rmesh_virtual_staking::VirtualStakingRead;
 use crate::error::ConverterError;
 use crate::event::converter as event;
 use crate::msg::{amount, decimal, optional, optional_address};
-use crate::provider::{Provider, ProviderStatus};
+use crate::provider::{check_connection_id, Provider, ProviderStatus};
 use crate::view::{ConverterRead, ConverterWrite};
 
 pub struct AddProviderHandler;
+
+/// A provider's connection must exist once a tx names it (genesis providers name one that the
+/// relayer creates later, so only its format is checked there).
+pub async fn ensure_connection_exists<S: StateRead>(
+    state: &S,
+    provider: &Provider,
+) -> Result<(), SdkError> {
+    let Some(text) = &provider.connection_id else {
+        return Ok(());
+    };
+    let connection = check_connection_id(text)?;
+    if !rmesh_ibc::connection_exists(state, &connection).await? {
+        return Err(ConverterError::UnknownConnection(text.clone()).into());
+    }
+    Ok(())
+}
 
 fn provider_of(msg: &MsgAddProvider) -> Result<Provider, SdkError> {
     let provider = Provider {
@@ -26,6 +42,7 @@ fn provider_of(msg: &MsgAddProvider) -> Result<Provider, SdkError> {
         price_feeder: None,
         channel_id: None,
         connection_id: optional(&msg.connection_id, |t| Ok(t.to_string()))?,
+        channel_close: None,
     };
     provider.validate()?;
     Ok(provider)
@@ -58,6 +75,7 @@ impl MsgHandler for AddProviderHandler {
             return Err(ConverterError::ProviderExists(provider.id).into());
         }
         provider.price_feeder = optional_address(state, &msg.price_feeder).await?;
+        ensure_connection_exists(state, &provider).await?;
         state.put_provider(&provider)?;
         state.record(event(
             "provider_added",

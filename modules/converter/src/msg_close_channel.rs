@@ -1,27 +1,26 @@
-//! `MsgCloseChannel`: the mesh authority closes a provider's mesh-security channel. A relayer's
-//! ChanCloseInit is refused on our port; this message runs the same IBC close with the
-//! authority's permission recorded for that one channel, within the tx.
-
-use std::marker::PhantomData;
+//! `MsgCloseChannel`: the mesh authority closes a provider's mesh-security channel. Nothing
+//! closes yet: the provider is marked closing with the authority's grace period, and
+//! `close::advance` winds it down over the open channel (one `internal_unstake` per position,
+//! the last rewards announced), waits for the provider's acks and the grace period for reward
+//! withdrawals, and only then runs ChanCloseInit. A relayer's ChanCloseInit is refused on our
+//! port; only that last step carries the authority's permit.
 
 use async_trait::async_trait;
 use cnidarium::{StateRead, StateWrite};
-use ibc_proto::ibc::core::channel::v1::MsgChannelCloseInit;
 use rmesh_auth::AccountRead;
-use rmesh_core::{Address, MsgHandler, SdkError, StoreWrite};
-use rmesh_ibc::{AppModules, IbcHandler};
+use rmesh_core::{Address, MsgHandler, SdkError};
 use rmesh_proto::converter::v1::{MsgCloseChannel, MsgCloseChannelResponse};
 use rmesh_virtual_staking::VirtualStakingRead;
 
 use crate::error::ConverterError;
-use crate::ibc_app::PORT;
-use crate::state_key;
-use crate::view::ConverterRead;
+use crate::event::converter as event;
+use crate::provider::{ChannelClose, ProviderStatus};
+use crate::view::{ConverterRead, ConverterWrite};
 
-pub struct CloseChannelHandler<A>(PhantomData<A>);
+pub struct CloseChannelHandler;
 
 #[async_trait]
-impl<A: AppModules> MsgHandler for CloseChannelHandler<A> {
+impl MsgHandler for CloseChannelHandler {
     type Msg = MsgCloseChannel;
     type Response = MsgCloseChannelResponse;
     const MODULE: &'static str = "converter";
@@ -42,19 +41,31 @@ impl<A: AppModules> MsgHandler for CloseChannelHandler<A> {
         msg: &MsgCloseChannel,
     ) -> Result<MsgCloseChannelResponse, SdkError> {
         state.ensure_authority(&msg.authority).await?;
-        let provider = state.existing_provider(&msg.id).await?;
-        let channel = provider.channel_id.ok_or_else(|| {
+        let mut provider = state.existing_provider(&msg.id).await?;
+        let channel = provider.channel_id.clone().ok_or_else(|| {
             ConverterError::Channel(format!("provider {:?} has no open channel", msg.id))
         })?;
-        let permit = state_key::authority_close(&channel);
-        state.put_json(permit.clone(), &msg.authority)?;
-        let close = MsgChannelCloseInit {
-            port_id: PORT.to_string(),
-            channel_id: channel,
-            signer: msg.authority.clone(),
-        };
-        <IbcHandler<MsgChannelCloseInit, A> as MsgHandler>::execute(state, &close).await?;
-        state.delete_key(permit)?;
+        if provider.channel_close.is_some() {
+            return Err(ConverterError::Channel(format!(
+                "the channel of provider {:?} is already closing",
+                msg.id
+            ))
+            .into());
+        }
+        provider.status = ProviderStatus::Closing;
+        provider.channel_close = Some(ChannelClose {
+            grace_seconds: msg.grace_period_seconds,
+            grace_ends_at: None,
+        });
+        state.put_provider(&provider)?;
+        state.record(event(
+            "channel_close_started",
+            &provider.id,
+            &[
+                ("channel_id", channel),
+                ("grace_period_seconds", msg.grace_period_seconds.to_string()),
+            ],
+        ));
         Ok(MsgCloseChannelResponse {})
     }
 }

@@ -11,7 +11,8 @@ use rmesh_virtual_staking::VirtualStakingRead;
 use crate::error::ConverterError;
 use crate::event::converter as event;
 use crate::msg::{amount, decimal, optional, optional_address};
-use crate::provider::ProviderStatus;
+use crate::msg_add_provider::ensure_connection_exists;
+use crate::provider::{check_connection_id, ProviderStatus};
 use crate::view::{ConverterRead, ConverterWrite};
 
 pub struct UpdateProviderHandler;
@@ -37,6 +38,7 @@ impl MsgHandler for UpdateProviderHandler {
     fn check_stateless(msg: &MsgUpdateProvider) -> Result<(), SdkError> {
         optional(&msg.discount, |t| decimal("discount", t))?;
         optional(&msg.cap, |t| amount("cap", t))?;
+        optional(&msg.connection_id, |t| Ok(check_connection_id(t)?))?;
         status_of(&msg.status).map(|_| ())
     }
 
@@ -72,6 +74,9 @@ impl MsgHandler for UpdateProviderHandler {
             provider.status = status;
         }
         provider.validate()?;
+        if !msg.connection_id.is_empty() {
+            ensure_connection_exists(state, &provider).await?;
+        }
         state.put_provider(&provider)?;
         state.record(event(
             "provider_updated",

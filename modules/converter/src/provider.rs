@@ -1,6 +1,8 @@
 //! A provider chain and the price conversion between its denom and ours.
 
-use rmesh_core::decimal::mul_div_floor;
+use std::str::FromStr;
+
+use ibc::core::host::types::identifiers::ConnectionId;
 use rmesh_core::{coin::amount_string, Address, Decimal};
 use rmesh_proto::converter::v1 as pb;
 use serde::{Deserialize, Serialize};
@@ -45,12 +47,42 @@ pub struct Provider {
     /// The IBC connection to the provider chain; its mesh-security channel must use it.
     #[serde(default)]
     pub connection_id: Option<String>,
+    /// Set by the authority's `MsgCloseChannel`: the provider is wound down over its open
+    /// channel before the channel closes (absent otherwise, so stored providers keep their
+    /// encoding).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel_close: Option<ChannelClose>,
 }
 
-/// 1 / value, floored to 18 places (the reference multiplies by this inverse).
-fn inverse(value: Decimal) -> Decimal {
-    let one = Decimal::ONE.atomics();
-    Decimal::from_atomics(mul_div_floor(one, one, value.atomics()).unwrap_or(0))
+/// The authority's close of a provider's channel, in progress: every position is unstaked on
+/// the provider (`internal_unstake`) and acknowledged, then stakers have `grace_seconds` of
+/// block time to withdraw the rewards we hold for them (`transfer_rewards` needs the channel),
+/// then what is left goes to the community pool and the channel closes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelClose {
+    pub grace_seconds: u64,
+    /// Block time (unix seconds) the grace period ends; set once the wind-down is acknowledged.
+    #[serde(default)]
+    pub grace_ends_at: Option<u64>,
+}
+
+/// An IBC connection identifier as ibc-go issues them (`connection-<n>`): relayers and the
+/// connection queries parse the number, so anything else would break them later.
+pub fn check_connection_id(text: &str) -> Result<ConnectionId, ConverterError> {
+    let refused = |why: String| {
+        ConverterError::InvalidProvider(format!(
+            "connection id {text:?} is not an IBC connection id (connection-<number>): {why}"
+        ))
+    };
+    let id = ConnectionId::from_str(text).map_err(|e| refused(e.to_string()))?;
+    let numbered = text.strip_prefix("connection-").is_some_and(|n| {
+        !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && n.parse::<u64>().is_ok()
+    });
+    if !numbered {
+        return Err(refused("it must end in a sequence number".into()));
+    }
+    Ok(id)
 }
 
 impl Provider {
@@ -74,6 +106,9 @@ impl Provider {
         if self.discount >= Decimal::ONE {
             return invalid("discount must be within [0, 1)");
         }
+        if let Some(connection) = &self.connection_id {
+            check_connection_id(connection)?;
+        }
         Ok(())
     }
 
@@ -88,16 +123,6 @@ impl Provider {
         self.adjustment().mul_floor(priced).unwrap_or(u128::MAX)
     }
 
-    /// Our tokens to the provider's: floor(floor(amount / price) / (1 - discount)), each
-    /// division as a multiplication by the 18-place inverse, so 22,500,000 at price 0.5 and
-    /// discount 0.1 gives 49,999,999 (as the reference computes).
-    pub fn to_remote(&self, local: u128) -> u128 {
-        let unpriced = inverse(self.price).mul_floor(local).unwrap_or(u128::MAX);
-        inverse(self.adjustment())
-            .mul_floor(unpriced)
-            .unwrap_or(u128::MAX)
-    }
-
     pub fn to_proto(&self, feeder: String) -> pb::Provider {
         pb::Provider {
             id: self.id.clone(),
@@ -109,6 +134,10 @@ impl Provider {
             price_feeder: feeder,
             channel_id: self.channel_id.clone().unwrap_or_default(),
             connection_id: self.connection_id.clone().unwrap_or_default(),
+            channel_close: self.channel_close.as_ref().map(|close| pb::ChannelClose {
+                grace_period_seconds: close.grace_seconds,
+                grace_ends_at: close.grace_ends_at.unwrap_or(0),
+            }),
         }
     }
 }
@@ -128,6 +157,7 @@ mod tests {
             price_feeder: None,
             channel_id: None,
             connection_id: None,
+            channel_close: None,
         }
     }
 
@@ -137,10 +167,29 @@ mod tests {
     }
 
     #[test]
-    fn the_inverse_conversion_loses_one_unit_to_rounding_like_the_reference() {
-        let p = provider("0.5", "0.1");
-        assert_eq!(p.to_local(50_000_000), 22_500_000);
-        assert_eq!(p.to_remote(22_500_000), 49_999_999);
+    fn a_connection_id_must_be_an_ibc_connection_id_with_a_number() {
+        for good in ["connection-0", "connection-17"] {
+            let p = Provider {
+                connection_id: Some(good.into()),
+                ..provider("0.5", "0.1")
+            };
+            assert!(p.validate().is_ok(), "{good}");
+        }
+        for bad in [
+            "connection-localhost",
+            "connection-",
+            "connection-01x",
+            "conn-0",
+            "",
+            "connection-99999999999999999999",
+        ] {
+            let p = Provider {
+                connection_id: Some(bad.into()),
+                ..provider("0.5", "0.1")
+            };
+            let err = p.validate().unwrap_err().to_string();
+            assert!(err.contains("is not an IBC connection id"), "{bad}: {err}");
+        }
     }
 
     #[test]

@@ -33,6 +33,11 @@ async fn provider_info(
         .values()
         .sum();
     let held = snapshot.held_rewards(&provider.id).await?;
+    let unattributed: u128 = snapshot
+        .unattributed_burns_of(&provider.id)
+        .await?
+        .values()
+        .sum();
     let feeder = match provider.price_feeder {
         Some(feeder) => snapshot.format_address(&feeder).await?,
         None => String::new(),
@@ -42,6 +47,7 @@ async fn provider_info(
         staked: staked.to_string(),
         delegated: delegated.to_string(),
         held_rewards: held.to_string(),
+        unattributed_burns: unattributed.to_string(),
     })
 }
 

@@ -11,9 +11,9 @@ use rmesh_virtual_staking::VirtualStakingRead;
 
 use crate::error::ConverterError;
 use crate::event::converter as event;
-use crate::packet::split_evenly;
+use crate::packet::{burn_targets, split_burn};
 use crate::packet::{error_ack, success_ack, ProviderPacket, WireCoin};
-use crate::positions::reduce_pro_rata;
+use crate::positions;
 use crate::provider::{Provider, ProviderStatus};
 use crate::view::{ConverterRead, ConverterWrite};
 use crate::CONVERTER_ACCOUNT;
@@ -129,8 +129,8 @@ async fn on_stake<S: StateWrite>(
     Ok(())
 }
 
-/// Unstake is immediate here (the provider runs the unbonding period). It takes at most what
-/// the position holds: slashes may have cut it by a rounding unit the provider did not.
+/// Unstake is immediate here (the provider runs the unbonding period). The provider's stake
+/// with the validator shrinks by exactly the amount (`positions::unstake`).
 async fn on_unstake<S: StateWrite>(
     state: &mut S,
     provider: &Provider,
@@ -142,8 +142,7 @@ async fn on_unstake<S: StateWrite>(
     let amount = positive(unstake, &provider.remote_denom)?;
     check_delegator(delegator)?;
     let operator = parse_operator(state, validator).await?;
-    let held = state.position(&provider.id, &operator, delegator).await?;
-    if held == 0 {
+    if state.position(&provider.id, &operator, delegator).await? == 0 {
         return Err(ConverterError::NoPosition {
             provider: provider.id.clone(),
             delegator: delegator.to_string(),
@@ -151,27 +150,28 @@ async fn on_unstake<S: StateWrite>(
         }
         .into());
     }
-    let taken = amount.min(held);
-    state
-        .put_position(&provider.id, &operator, delegator, held - taken)
-        .await?;
+    let (own, from_others) =
+        positions::unstake(state, &provider.id, &operator, delegator, amount).await?;
+    let left = state.position(&provider.id, &operator, delegator).await?;
     state.record(event(
         "unstake",
         &provider.id,
         &[
             ("delegator", delegator.to_string()),
             ("validator", validator.to_string()),
-            ("amount", taken.to_string()),
+            ("amount", (own + from_others).to_string()),
+            ("from_other_positions", from_others.to_string()),
             ("requested", amount.to_string()),
-            ("position", (held - taken).to_string()),
+            ("position", left.to_string()),
             ("tx_id", tx_id.to_string()),
         ],
     ));
     Ok(())
 }
 
-/// A provider-side slash: the positions with the listed validators shrink; the virtual stake
-/// follows at the next epoch.
+/// A provider-side slash propagated as a burn of the listed validators' stake: split as the
+/// provider split it (`split_burn`), each share held against its validator until it can be
+/// attributed (`positions::burn`); the virtual stake follows at the next epoch.
 async fn on_burn<S: StateWrite>(
     state: &mut S,
     provider: &Provider,
@@ -181,22 +181,31 @@ async fn on_burn<S: StateWrite>(
     let amount = positive(burn, &provider.remote_denom)?;
     let mut operators = Vec::with_capacity(validators.len());
     for text in validators {
-        let operator = parse_operator(state, text).await?;
-        if operators.contains(&operator) {
-            return Err(ConverterError::MalformedPacket(format!("{text} is listed twice")).into());
-        }
-        operators.push(operator);
+        operators.push(parse_operator(state, text).await?);
     }
-    let mut staked = Vec::with_capacity(operators.len());
-    for operator in &operators {
-        staked.push(state.staked(&provider.id, operator).await?);
-    }
-    let shares = split_evenly(amount, &staked).ok_or(ConverterError::BurnExceedsStake {
-        wanted: amount,
-        available: staked.iter().sum(),
+    let keys: Vec<String> = operators.iter().map(Address::to_hex).collect();
+    let (distinct, remainder_to) = burn_targets(&keys).map_err(|_| {
+        ConverterError::MalformedPacket(format!(
+            "{validators:?} names a validator twice other than for the remainder (last entry)"
+        ))
     })?;
-    for ((operator, text), share) in operators.iter().zip(validators).zip(shares) {
-        reduce_pro_rata(state, &provider.id, operator, share).await?;
+    let mut targets = Vec::with_capacity(distinct.len());
+    for key in &distinct {
+        let index = keys.iter().position(|k| k == key).unwrap_or_default();
+        let staked = state.staked(&provider.id, &operators[index]).await?;
+        targets.push((operators[index], &validators[index], staked));
+    }
+    let staked: Vec<u128> = targets.iter().map(|(_, _, staked)| *staked).collect();
+    let shares =
+        split_burn(amount, &staked, remainder_to).ok_or(ConverterError::BurnExceedsStake {
+            wanted: amount,
+            available: staked.iter().sum(),
+        })?;
+    for ((operator, text, _), share) in targets.into_iter().zip(shares) {
+        if share == 0 {
+            continue;
+        }
+        positions::burn(state, &provider.id, &operator, share).await?;
         state.record(event(
             "burn",
             &provider.id,

@@ -53,6 +53,16 @@ pub fn staked_of(provider: &str) -> String {
     format!("converter/staked/{provider}/")
 }
 
+/// Burns (provider denom) the provider made with one validator that no packet attributed to a
+/// delegator yet (`positions`).
+pub fn unattributed_burn(provider: &str, operator: &Address) -> String {
+    format!("{}{}", unattributed_burns_of(provider), operator.to_hex())
+}
+
+pub fn unattributed_burns_of(provider: &str) -> String {
+    format!("converter/unattributed_burn/{provider}/")
+}
+
 /// Rewards (bond denom) the converter holds for a provider's stakers.
 pub fn held_rewards(provider: &str) -> String {
     format!("converter/held_rewards/{provider}")
@@ -107,6 +117,10 @@ mod tests {
             format!("converter/staked/osmo/{hex}")
         );
         assert_eq!(held_rewards("osmo"), "converter/held_rewards/osmo");
+        assert_eq!(
+            unattributed_burn("osmo", &operator),
+            format!("converter/unattributed_burn/osmo/{hex}")
+        );
         assert_eq!(
             outgoing("osmo", 7),
             "converter/outbox/osmo/00000000000000000007"

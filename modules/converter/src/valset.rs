@@ -15,7 +15,7 @@ use crate::provider::Provider;
 use crate::state_key;
 use crate::view::{ConverterRead, ConverterWrite};
 
-/// A slash with what it took from each provider's virtual stake (bond denom).
+/// A slash with what it took from each provider's positions (each provider's own denom).
 #[derive(Debug, Clone)]
 pub struct PendingSlash {
     pub record: SlashRecord,
@@ -130,7 +130,7 @@ async fn slash_infos<S: StateRead + ?Sized>(
             infraction_height: slash.record.infraction_height,
             infraction_time: u64::try_from(slash.record.infraction_time_seconds).unwrap_or(0),
             power: slash.record.power,
-            slash_amount: WireCoin::new(provider.to_remote(lost), &provider.remote_denom),
+            slash_amount: WireCoin::new(lost, &provider.remote_denom),
             slash_ratio: slash.record.fraction.to_string(),
         });
     }

@@ -36,6 +36,23 @@ fn decode_positions(prefix: &str, entries: Vec<(String, Vec<u8>)>) -> Result<Pos
     Ok(positions)
 }
 
+/// Decodes `<validator hex>` keys under `prefix` holding amounts.
+fn amounts_by_validator(
+    prefix: &str,
+    entries: Vec<(String, Vec<u8>)>,
+) -> Result<BTreeMap<Address, u128>, SdkError> {
+    entries
+        .into_iter()
+        .map(|(key, value)| {
+            let operator = key
+                .strip_prefix(prefix)
+                .and_then(Address::from_hex)
+                .ok_or_else(|| corrupt(&key))?;
+            Ok((operator, amount(&key, &value)?))
+        })
+        .collect()
+}
+
 #[async_trait]
 pub trait ConverterRead: StateRead {
     async fn provider(&self, id: &str) -> Result<Option<Provider>, SdkError> {
@@ -105,6 +122,26 @@ pub trait ConverterRead: StateRead {
             .collect()
     }
 
+    /// Burns with `operator` no packet attributed to a delegator yet (provider denom).
+    async fn unattributed_burn(
+        &self,
+        provider: &str,
+        operator: &Address,
+    ) -> Result<u128, SdkError> {
+        self.get_amount(&state_key::unattributed_burn(provider, operator))
+            .await
+    }
+
+    /// Every validator's unattributed burns of the provider.
+    async fn unattributed_burns_of(
+        &self,
+        provider: &str,
+    ) -> Result<BTreeMap<Address, u128>, SdkError> {
+        let prefix = state_key::unattributed_burns_of(provider);
+        amounts_by_validator(&prefix, self.prefix_entries(&prefix).await?)
+    }
+
+    /// The provider's stake with `operator`: its positions less unattributed burns.
     async fn staked(&self, provider: &str, operator: &Address) -> Result<u128, SdkError> {
         self.get_amount(&state_key::staked(provider, operator))
             .await
@@ -113,17 +150,7 @@ pub trait ConverterRead: StateRead {
     /// The provider's stake per validator (provider denom), in validator order.
     async fn staked_of(&self, provider: &str) -> Result<BTreeMap<Address, u128>, SdkError> {
         let prefix = state_key::staked_of(provider);
-        self.prefix_entries(&prefix)
-            .await?
-            .into_iter()
-            .map(|(key, value)| {
-                let operator = key
-                    .strip_prefix(&prefix)
-                    .and_then(Address::from_hex)
-                    .ok_or_else(|| corrupt(&key))?;
-                Ok((operator, amount(&key, &value)?))
-            })
-            .collect()
+        amounts_by_validator(&prefix, self.prefix_entries(&prefix).await?)
     }
 
     async fn held_rewards(&self, provider: &str) -> Result<u128, SdkError> {
@@ -165,7 +192,8 @@ pub trait ConverterWrite: StateWrite {
         self.delete_key(state_key::channel(channel_id))
     }
 
-    /// Sets a position and keeps the delegator index and the validator's sum in step.
+    /// Sets a position and keeps the delegator index and the validator's sum (`staked`) in
+    /// step.
     async fn put_position(
         &mut self,
         provider: &str,
@@ -175,8 +203,9 @@ pub trait ConverterWrite: StateWrite {
     ) -> Result<(), SdkError> {
         let before = self.position(provider, operator, delegator).await?;
         let staked = self.staked(provider, operator).await?;
-        let staked = (staked + amount)
-            .checked_sub(before)
+        let staked = staked
+            .checked_add(amount)
+            .and_then(|sum| sum.checked_sub(before))
             .ok_or_else(|| SdkError::Internal("position sum below its parts".into()))?;
         self.put_amount(state_key::staked(provider, operator), staked)?;
         self.put_amount(state_key::position(provider, operator, delegator), amount)?;
@@ -185,6 +214,28 @@ pub trait ConverterWrite: StateWrite {
             self.delete_key(index)
         } else {
             self.put_bytes(index, vec![])
+        }
+    }
+
+    /// Sets the validator's unattributed burns and keeps its sum (`staked`) in step.
+    async fn put_unattributed_burn(
+        &mut self,
+        provider: &str,
+        operator: &Address,
+        amount: u128,
+    ) -> Result<(), SdkError> {
+        let before = self.unattributed_burn(provider, operator).await?;
+        let staked = self.staked(provider, operator).await?;
+        let staked = staked
+            .checked_add(before)
+            .and_then(|sum| sum.checked_sub(amount))
+            .ok_or_else(|| SdkError::Internal("burns above the stake they cut".into()))?;
+        self.put_amount(state_key::staked(provider, operator), staked)?;
+        let key = state_key::unattributed_burn(provider, operator);
+        if amount == 0 {
+            self.delete_key(key)
+        } else {
+            self.put_amount(key, amount)
         }
     }
 

@@ -1,5 +1,6 @@
-//! Distribution's subscriptions to staking: validators get reward records, delegations settle
-//! before they change and restart after, slashes split periods.
+//! Distribution's subscriptions to staking: validators get reward records, a new delegation
+//! closes its validator's period first, delegations settle before they change and restart
+//! after, slashes split periods.
 
 use async_trait::async_trait;
 use cnidarium::StateWrite;
@@ -18,6 +19,16 @@ impl StakingHooks for DistributionHooks {
         validator: &Validator,
     ) -> Result<(), SdkError> {
         f1::initialize_validator(state, &validator.operator).await
+    }
+
+    /// The validator's current period closes before the new delegation starts, as the SDK's
+    /// BeforeDelegationCreated does: what it earned so far belongs to the delegations it had.
+    async fn before_delegation_created<S: StateWrite>(
+        state: &mut S,
+        _delegator: &Address,
+        operator: &Address,
+    ) -> Result<(), SdkError> {
+        f1::increment_period(state, operator).await.map(|_| ())
     }
 
     async fn before_delegation_modified<S: StateWrite>(

@@ -133,6 +133,27 @@ pub trait DistributionWrite: StateWrite {
         self.put_amount(state_key::COMMUNITY_POOL.to_string(), value.atomics())
     }
 
+    /// Moves `amount` bond-denom tokens from `from` into the community pool (the SDK's
+    /// FundCommunityPool): the tokens go to the distribution account, the pool counts them.
+    async fn fund_community_pool(&mut self, from: &Address, amount: u128) -> Result<(), SdkError> {
+        use rmesh_bank::BankWrite;
+        use rmesh_staking::StakingRead;
+        if amount == 0 {
+            return Ok(());
+        }
+        let denom = self.staking_params().await?.bond_denom;
+        let mut coins = rmesh_core::Coins::new();
+        coins.add(&rmesh_core::Coin::new(amount, denom))?;
+        self.send(from, &Address::module(crate::DISTRIBUTION_ACCOUNT), &coins)
+            .await?;
+        let added = Decimal::from_integer(amount).map_err(crate::f1::math)?;
+        let pool = self.community_pool().await?;
+        let pool = pool
+            .checked_add(added)
+            .ok_or_else(|| SdkError::Internal("community pool overflow".into()))?;
+        self.put_community_pool(pool)
+    }
+
     fn put_current_rewards(
         &mut self,
         operator: &Address,

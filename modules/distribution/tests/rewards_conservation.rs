@@ -1,7 +1,10 @@
 //! Property: across any mix of blocks, delegations, unbondings, withdrawals and slashes, rewards
 //! paid out never exceed what was minted plus fees, and every withdrawal is covered.
 
+mod common;
+
 use cnidarium::{StateDelta, TempStorage};
+use common::votes;
 use proptest::prelude::*;
 use rmesh_bank::{BankRead, BankWrite, FEE_COLLECTOR};
 use rmesh_core::{Address, BlockContext, BlockContextWriteExt, Coin, Coins, Component, Decimal};
@@ -11,8 +14,6 @@ use rmesh_staking::delegation::{delegate, undelegate};
 use rmesh_staking::slash::slash;
 use rmesh_staking::validator::{Commission, Description, Validator};
 use rmesh_staking::{component::create_validator, Params, StakingRead, StakingWrite};
-use tendermint::abci::types::{BlockSignatureInfo, CommitInfo, VoteInfo};
-use tendermint::block::BlockIdFlag;
 
 const DENOM: &str = "urmesh";
 type Hooks = DistributionHooks;
@@ -78,23 +79,6 @@ fn coins(amount: u128) -> Coins {
     let mut set = Coins::new();
     set.add(&Coin::new(amount, DENOM)).unwrap();
     set
-}
-
-fn votes(validators: &[Validator]) -> CommitInfo {
-    let votes = validators
-        .iter()
-        .map(|v| VoteInfo {
-            validator: tendermint::abci::types::Validator {
-                address: v.consensus_address(),
-                power: v.power(1_000_000).try_into().unwrap(),
-            },
-            sig_info: BlockSignatureInfo::Flag(BlockIdFlag::Commit),
-        })
-        .collect();
-    CommitInfo {
-        round: 0u16.into(),
-        votes,
-    }
 }
 
 proptest! {

@@ -31,6 +31,11 @@ pub struct Consumer {
     /// How long the consumer has to receive our packets before they time out and roll back.
     #[serde(default = "default_packet_timeout")]
     pub packet_timeout_seconds: u64,
+    /// Test switch: behave as the reference provider contract, which refuses a close the
+    /// consumer starts (ChanCloseConfirm), so a consumer can be tested against that. Our end
+    /// then stays open. Absent (false) on real chains.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub refuse_close_confirm: bool,
 }
 
 fn default_unbonding() -> u64 {
@@ -105,6 +110,7 @@ mod tests {
             unbonding_seconds: DEFAULT_UNBONDING_SECONDS,
             max_slashing: "0.1".parse().unwrap(),
             packet_timeout_seconds: DEFAULT_PACKET_TIMEOUT_SECONDS,
+            refuse_close_confirm: false,
         }
     }
 

@@ -40,6 +40,9 @@ impl<S: StateWrite> std::fmt::Debug for ExternalStakingModule<'_, S> {
 
 const CONSUMER_OPENS: &str = "the consumer opens mesh-security channels; the provider only answers";
 
+/// The reference provider's answer to a close the consumer started.
+pub const REFERENCE_CLOSE_REFUSAL: &str = "You must start the channel close on this side";
+
 impl<'a, S: StateWrite> ExternalStakingModule<'a, S> {
     pub fn new(store: TxStore<'a, S>) -> Self {
         ExternalStakingModule { store }
@@ -216,6 +219,23 @@ impl<S: StateWrite> Module for ExternalStakingModule<'_, S> {
         Err(refuse(
             "a mesh-security channel is not closed by a relayer message",
         ))
+    }
+
+    /// The consumer closed its end. The reference provider refuses this ("You must start the
+    /// channel close on this side"); a consumer configured with `refuse_close_confirm` gets the
+    /// same answer, so consumers can be tested against it.
+    fn on_chan_close_confirm_validate(
+        &self,
+        _port: &PortId,
+        channel: &ChannelId,
+    ) -> Result<(), ChannelError> {
+        let consumer = self.consumer_of(channel)?;
+        let state = self.store.0.borrow();
+        let record = run(state.existing_consumer(&consumer)).map_err(app_error)?;
+        if record.refuse_close_confirm {
+            return Err(refuse(REFERENCE_CLOSE_REFUSAL));
+        }
+        Ok(())
     }
 
     /// The consumer's authority closed the channel: its cross-stake is released.

@@ -90,22 +90,27 @@ impl StakeRecord {
         released.iter().map(|unbonding| unbonding.amount).sum()
     }
 
-    /// Slashes `ratio` of the stake and of every unbonding started at or after the infraction:
-    /// they were at stake when it happened. Returns (from the stake, from unbondings).
-    pub fn slash(&mut self, ratio: Decimal, infraction_time: u64) -> (u128, u128) {
-        let from_stake = ratio.mul_floor(self.amount).unwrap_or(0);
-        self.amount -= from_stake;
+    /// Cuts `amount` (at most all of it) from the stake; returns what was cut.
+    pub fn cut_stake(&mut self, amount: u128) -> u128 {
+        let cut = amount.min(self.amount);
+        self.amount -= cut;
         self.unstaking = self.unstaking.min(self.amount);
-        let mut from_unbondings = 0;
+        cut
+    }
+
+    /// Slashes `ratio` of every unbonding started at or after the infraction: it was at stake
+    /// when the infraction happened. Returns what was cut.
+    pub fn slash_unbondings(&mut self, ratio: Decimal, infraction_time: u64) -> u128 {
+        let mut cut_total = 0;
         for unbonding in &mut self.unbondings {
             if unbonding.started_at >= infraction_time {
                 let cut = ratio.mul_floor(unbonding.amount).unwrap_or(0);
                 unbonding.amount -= cut;
-                from_unbondings += cut;
+                cut_total += cut;
             }
         }
         self.unbondings.retain(|unbonding| unbonding.amount > 0);
-        (from_stake, from_unbondings)
+        cut_total
     }
 
     /// Takes up to `wanted` from the unbondings, latest first (they are furthest from
@@ -167,9 +172,10 @@ mod tests {
     }
 
     #[test]
-    fn a_slash_reaches_the_stake_and_unbondings_started_after_the_infraction_only() {
+    fn a_slash_reaches_the_unbondings_started_after_the_infraction_only() {
         let mut stake = StakeRecord {
             amount: 100,
+            unstaking: 95,
             unbondings: vec![
                 Unbonding {
                     amount: 50,
@@ -185,10 +191,12 @@ mod tests {
             ..StakeRecord::default()
         };
         let ratio: Decimal = "0.1".parse().unwrap();
-        assert_eq!(stake.slash(ratio, 100), (10, 4));
-        assert_eq!(stake.amount, 90);
+        assert_eq!(stake.slash_unbondings(ratio, 100), 4);
         assert_eq!(stake.unbondings[0].amount, 50);
         assert_eq!(stake.unbondings[1].amount, 36);
+        assert_eq!(stake.cut_stake(10), 10);
+        assert_eq!((stake.amount, stake.unstaking), (90, 90));
+        assert_eq!(stake.cut_stake(1_000), 90);
     }
 
     #[test]

@@ -52,3 +52,17 @@ impl Ibc {
         )
     }
 }
+
+/// Whether this chain has a connection end `connection` (in any handshake state): what an
+/// application configured with a connection id checks before it relies on it.
+pub async fn connection_exists<S: cnidarium::StateRead + ?Sized>(
+    state: &S,
+    connection: &ibc::core::host::types::identifiers::ConnectionId,
+) -> Result<bool, SdkError> {
+    use rmesh_core::StoreRead;
+    let path = ibc::core::host::types::path::ConnectionPath::new(connection);
+    Ok(state
+        .get_bytes(&crate::state_key::ibc_path(&path))
+        .await?
+        .is_some())
+}

@@ -15,7 +15,7 @@ pub mod state_key;
 pub mod store;
 pub mod transfer;
 
-pub use component::Ibc;
+pub use component::{connection_exists, Ibc};
 pub use context::IbcContext;
 pub use error::IbcError;
 pub use host::Host;

@@ -4,6 +4,7 @@
 
 use base64::Engine;
 use rmesh_core::coin::parse_uint;
+use rmesh_core::decimal::mul_div_floor;
 use serde::{Deserialize, Serialize};
 
 /// The channel version both ends propose and answer with, exactly.
@@ -201,23 +202,82 @@ impl ConsumerPacket {
     }
 }
 
-/// How a `burn` spreads: splits `amount` evenly over validators holding `staked` each; what one cannot take (and the
-/// remainder) goes to the first with room: 100 over 100/200/300 gives 34/33/33.
-/// `None` when they hold less than `amount`.
-pub fn split_evenly(amount: u128, staked: &[u128]) -> Option<Vec<u128>> {
-    let available: u128 = staked.iter().sum();
+/// Gives `leftover` to the entries with room (`room[i] - shares[i]`), `first` first, then the
+/// others in order. Returns what found no room.
+fn spill(shares: &mut [u128], room: &[u128], mut leftover: u128, first: Option<usize>) -> u128 {
+    let order = first
+        .into_iter()
+        .chain((0..shares.len()).filter(|i| Some(*i) != first));
+    for index in order {
+        let extra = leftover.min(room[index] - shares[index]);
+        shares[index] += extra;
+        leftover -= extra;
+    }
+    leftover
+}
+
+/// How a provider's `burn` of `amount` spreads over the distinct validators it names, each
+/// holding `staked` (both ends use this rule): an even share each, at most what it holds, and
+/// the rest first to `remainder_to`, then to the others with room, in order. This mirrors the
+/// reference provider's `distribute_burn`, which burns the remainder from one validator and
+/// names that validator a second time in the packet (`burn_targets` finds it); where the
+/// reference capped a share by the burned owner's own stake, which the packet does not carry,
+/// only the validator's total caps it here. 100 over 100/200/300: 34/33/33. `None` when they
+/// hold less than `amount`.
+pub fn split_burn(amount: u128, staked: &[u128], remainder_to: Option<usize>) -> Option<Vec<u128>> {
+    let available = staked
+        .iter()
+        .try_fold(0u128, |sum, s| sum.checked_add(*s))?;
     if staked.is_empty() || available < amount {
         return None;
     }
     let base = amount / staked.len() as u128;
     let mut shares: Vec<u128> = staked.iter().map(|s| base.min(*s)).collect();
-    let mut leftover = amount - shares.iter().sum::<u128>();
-    for (share, room) in shares.iter_mut().zip(staked) {
-        let extra = leftover.min(room - *share);
-        *share += extra;
-        leftover -= extra;
+    let leftover = amount - shares.iter().sum::<u128>();
+    (spill(&mut shares, staked, leftover, remainder_to) == 0).then_some(shares)
+}
+
+/// Splits `amount` over `weights` in proportion (floored), none above its weight, the rest to
+/// the first entries with room. `None` when the weights hold less than `amount`.
+pub fn pro_rata(amount: u128, weights: &[u128]) -> Option<Vec<u128>> {
+    let total = weights
+        .iter()
+        .try_fold(0u128, |sum, w| sum.checked_add(*w))?;
+    if total < amount {
+        return None;
     }
-    Some(shares)
+    if amount == 0 {
+        return Some(vec![0; weights.len()]);
+    }
+    let mut shares: Vec<u128> = weights
+        .iter()
+        .map(|w| mul_div_floor(*w, amount, total).unwrap_or(0))
+        .collect();
+    let leftover = amount - shares.iter().sum::<u128>();
+    (spill(&mut shares, weights, leftover, None) == 0).then_some(shares)
+}
+
+/// The distinct validators a `burn` names, in order, and which of them the packet names a
+/// second time at its end (the reference provider's way of saying where the remainder was
+/// burned). Any other repetition is malformed.
+pub fn burn_targets(validators: &[String]) -> Result<(Vec<String>, Option<usize>), WireError> {
+    let mut distinct: Vec<String> = Vec::with_capacity(validators.len());
+    let mut remainder_to = None;
+    for (position, validator) in validators.iter().enumerate() {
+        match distinct.iter().position(|v| v == validator) {
+            None => distinct.push(validator.clone()),
+            Some(index) if position + 1 == validators.len() && remainder_to.is_none() => {
+                remainder_to = Some(index);
+            }
+            Some(_) => {
+                return Err(WireError::Malformed(format!(
+                    "{validator} is listed twice (only the last entry may name a validator \
+                     again, for the remainder)"
+                )))
+            }
+        }
+    }
+    Ok((distinct, remainder_to))
 }
 
 /// The success ack every packet type answers with: `{"result":"e30="}` (base64 of `{}`).
@@ -277,15 +337,51 @@ mod tests {
     fn burning_one_hundred_over_one_two_three_hundred_gives_thirty_four_thirty_three_thirty_three()
     {
         assert_eq!(
-            split_evenly(100, &[100, 200, 300]).unwrap(),
+            split_burn(100, &[100, 200, 300], None).unwrap(),
             vec![34, 33, 33]
         );
     }
 
     #[test]
     fn a_validator_with_too_little_stake_passes_its_share_to_the_next_with_room() {
-        assert_eq!(split_evenly(90, &[10, 100, 100]).unwrap(), vec![10, 50, 30]);
-        assert!(split_evenly(301, &[100, 200]).is_none());
+        assert_eq!(
+            split_burn(90, &[10, 100, 100], None).unwrap(),
+            vec![10, 50, 30]
+        );
+        assert!(split_burn(301, &[100, 200], None).is_none());
+    }
+
+    /// The reference's `distribute_burn` of 101 over one owner's 100 and 1 burns 50 + 50 from
+    /// the first and 1 from the second, and names the first again: [v1, v2, v1].
+    #[test]
+    fn the_validator_a_reference_burn_names_again_takes_the_remainder() {
+        let listed = ["v1", "v2", "v1"].map(String::from);
+        let (distinct, remainder_to) = burn_targets(&listed).unwrap();
+        assert_eq!((distinct.len(), remainder_to), (2, Some(0)));
+        assert_eq!(
+            split_burn(101, &[100, 1], remainder_to).unwrap(),
+            vec![100, 1]
+        );
+        let three = ["a", "b", "c", "b"].map(String::from);
+        let (_, remainder_to) = burn_targets(&three).unwrap();
+        assert_eq!(
+            split_burn(101, &[500, 500, 500], remainder_to).unwrap(),
+            vec![33, 35, 33]
+        );
+        for malformed in [["a", "a", "b"], ["a", "a", "a"]] {
+            assert!(
+                burn_targets(&malformed.map(String::from)).is_err(),
+                "{malformed:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn pro_rata_shares_are_floored_and_the_rest_goes_to_the_first_with_room() {
+        assert_eq!(pro_rata(10, &[30, 30, 40]).unwrap(), vec![3, 3, 4]);
+        assert_eq!(pro_rata(2, &[1, 1, 1]).unwrap(), vec![1, 1, 0]);
+        assert_eq!(pro_rata(0, &[5]).unwrap(), vec![0]);
+        assert!(pro_rata(4, &[1, 2]).is_none());
     }
 
     #[test]
@@ -352,13 +448,18 @@ mod tests {
 
     proptest! {
         #[test]
-        fn an_even_split_is_exact_and_never_exceeds_a_validators_stake(
+        fn a_burn_split_is_exact_and_never_exceeds_a_validators_stake(
             staked in prop::collection::vec(0u128..1_000, 1..8),
             fraction in 0u128..=100,
         ) {
             let available: u128 = staked.iter().sum();
             let amount = available * fraction / 100;
-            let shares = split_evenly(amount, &staked).unwrap();
+            let shares = split_burn(amount, &staked, None).unwrap();
+            prop_assert_eq!(shares.iter().sum::<u128>(), amount);
+            for (share, room) in shares.iter().zip(&staked) {
+                prop_assert!(share <= room);
+            }
+            let shares = pro_rata(amount, &staked).unwrap();
             prop_assert_eq!(shares.iter().sum::<u128>(), amount);
             for (share, room) in shares.iter().zip(&staked) {
                 prop_assert!(share <= room);

@@ -70,8 +70,9 @@ pub async fn move_tokens<S: StateWrite + ?Sized>(
 }
 
 /// Adds `tokens` held at `from` to `delegator`'s stake with `operator`: moves them into the
-/// validator's pool, mints shares and tells the subscribers. Delegating, redelegating and
-/// cancelling an unbonding all end here. Returns the shares minted.
+/// validator's pool, mints shares and tells the subscribers (a new delegation as created, an
+/// existing one as modified). Delegating, redelegating, cancelling an unbonding, virtual
+/// staking and the vault's local staking all end here. Returns the shares minted.
 pub async fn add_stake<S: StateWrite, H: StakingHooks>(
     state: &mut S,
     delegator: &Address,
@@ -80,12 +81,16 @@ pub async fn add_stake<S: StateWrite, H: StakingHooks>(
     tokens: u128,
 ) -> Result<Decimal, SdkError> {
     let mut validator = existing_validator(state, operator).await?;
-    H::before_delegation_modified(state, delegator, operator).await?;
+    let held = state.delegation(delegator, operator).await?;
+    if held.is_zero() {
+        H::before_delegation_created(state, delegator, operator).await?;
+    } else {
+        H::before_delegation_modified(state, delegator, operator).await?;
+    }
     move_tokens(state, from, &pool_for(validator.status), tokens).await?;
     let shares = validator.add_tokens(tokens)?;
     state.put_validator(&validator).await?;
     H::after_validator_modified(state, &validator).await?;
-    let held = state.delegation(delegator, operator).await?;
     let total = Decimal::from_atomics(held.atomics().saturating_add(shares.atomics()));
     state.put_delegation(delegator, operator, total)?;
     H::after_delegation_modified(state, delegator, operator).await?;

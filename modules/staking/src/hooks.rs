@@ -52,7 +52,18 @@ pub trait StakingHooks: Send + Sync + 'static {
         Ok(())
     }
 
-    /// Before a delegation's shares change (or it is created): rewards are settled at old shares.
+    /// Before a delegation that does not exist yet is created (the SDK's
+    /// BeforeDelegationCreated): distribution closes the validator's period here, so rewards
+    /// earned before the delegation existed are not shared with it.
+    async fn before_delegation_created<S: StateWrite>(
+        _state: &mut S,
+        _delegator: &Address,
+        _operator: &Address,
+    ) -> Result<(), SdkError> {
+        Ok(())
+    }
+
+    /// Before an existing delegation's shares change: rewards are settled at the old shares.
     async fn before_delegation_modified<S: StateWrite>(
         _state: &mut S,
         _delegator: &Address,
@@ -134,6 +145,7 @@ both!(
     after_validator_begin_unbonding(validator: &Validator),
     after_validator_modified(validator: &Validator),
     after_validator_edited(validator: &Validator),
+    before_delegation_created(delegator: &Address, operator: &Address),
     before_delegation_modified(delegator: &Address, operator: &Address),
     after_delegation_modified(delegator: &Address, operator: &Address),
     after_validator_jailed(validator: &Validator),

@@ -1,0 +1,445 @@
+//! A consumer and a provider chain in one process, joined by a mesh-security channel: each end
+//! is a real IBC channel end on its chain (light client, connection and channel records seeded
+//! as a finished handshake leaves them, so each application sends through ibc-rs), and packets,
+//! acks and the close handshake are relayed between the two applications' IBC callbacks the
+//! way a relayer delivers them. Proof verification is left to the end-to-end tests (Hermes).
+
+use std::time::Duration;
+
+use cnidarium::StateWrite;
+use ibc::clients::tendermint::types::{
+    AllowUpdate, ClientState as TmClientState, ConsensusState as TmConsensusState, TrustThreshold,
+};
+use ibc::core::channel::types::acknowledgement::Acknowledgement;
+use ibc::core::channel::types::packet::Packet;
+use ibc::core::channel::types::timeout::{TimeoutHeight, TimeoutTimestamp};
+use ibc::core::client::types::Height;
+use ibc::core::commitment_types::commitment::CommitmentRoot;
+use ibc::core::host::types::identifiers::{
+    ChainId, ChannelId, ClientId, ConnectionId, PortId, Sequence,
+};
+use ibc::core::host::types::path::{
+    ChannelEndPath, ClientConsensusStatePath, ClientStatePath, ConnectionPath, SeqAckPath,
+    SeqRecvPath, SeqSendPath,
+};
+use ibc::core::router::module::Module;
+use ibc::primitives::proto::Any as IbcAny;
+use ibc::primitives::{Signer, Timestamp};
+use ibc_proto::ibc::core::channel::v1 as channel;
+use ibc_proto::ibc::core::commitment::v1::MerklePrefix;
+use ibc_proto::ibc::core::connection::v1 as connection;
+use prost::Message;
+use rmesh_converter::ibc_app::{ConverterModule, PORT as CONSUMER_PORT};
+use rmesh_core::StoreWrite;
+use rmesh_external_staking::consumer::Consumer;
+use rmesh_external_staking::ibc_app::{ExternalStakingModule, PORT as PROVIDER_PORT};
+use rmesh_ibc::state_key::ibc_path;
+use rmesh_ibc::store::TxStore;
+use tendermint::abci::types::{Misbehavior, MisbehaviorKind};
+use tendermint::abci::Event;
+
+use super::mesh::{mesh_chain, MeshBlock, Step};
+use super::staking::vote;
+use super::{Account, TestChain};
+
+pub const CONSUMER: &str = "consumer-1";
+pub const CONNECTION: &str = "connection-0";
+pub const CHANNEL: &str = "channel-0";
+const CLIENT: &str = "07-tendermint-0";
+/// The provider's unbonding period for cross-stake (4 blocks of the scripted consensus).
+pub const PROVIDER_UNBONDING_SECONDS: u64 = 20;
+/// Most relay rounds before a test is told its packets never settle.
+const MAX_RELAY_ROUNDS: usize = 12;
+
+/// How the provider end is configured.
+#[derive(Clone, Copy, Default)]
+pub struct ProviderTerms {
+    /// Refuse the consumer's channel close, as the reference provider contract does.
+    pub refuse_close_confirm: bool,
+}
+
+pub struct MeshPair {
+    pub consumer: TestChain,
+    pub provider: TestChain,
+    /// Every consumer block's last commit (by default each validator signs, so rewards
+    /// accrue; a test makes one miss blocks here).
+    pub consumer_votes: Vec<tendermint::abci::types::VoteInfo>,
+    /// Packets sent by either chain that the other has not received yet.
+    in_flight: Vec<Packet>,
+    /// Packets received whose acks the sender has not processed yet.
+    acks: Vec<(Packet, Vec<u8>)>,
+    /// Every packet delivered so far, oldest first.
+    pub delivered: Vec<Packet>,
+}
+
+/// Which application of which chain a packet is for.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum End {
+    Consumer,
+    Provider,
+}
+
+fn end_of_port(port: &PortId) -> End {
+    if port.as_str() == CONSUMER_PORT {
+        End::Consumer
+    } else {
+        End::Provider
+    }
+}
+
+fn attribute<'e>(event: &'e Event, key: &str) -> Option<&'e str> {
+    event
+        .attributes
+        .iter()
+        .find(|a| a.key_bytes() == key.as_bytes())
+        .and_then(|a| a.value_str().ok())
+}
+
+/// The packets of a block's `send_packet` events.
+pub fn sent_packets(events: &[Event]) -> Vec<Packet> {
+    events
+        .iter()
+        .filter(|e| e.kind == "send_packet")
+        .map(|e| {
+            let get =
+                |key| attribute(e, key).unwrap_or_else(|| panic!("send_packet without {key}"));
+            let nanos: u64 = get("packet_timeout_timestamp").parse().unwrap();
+            Packet {
+                seq_on_a: Sequence::from(get("packet_sequence").parse::<u64>().unwrap()),
+                port_id_on_a: get("packet_src_port").parse().unwrap(),
+                chan_id_on_a: get("packet_src_channel").parse().unwrap(),
+                port_id_on_b: get("packet_dst_port").parse().unwrap(),
+                chan_id_on_b: get("packet_dst_channel").parse().unwrap(),
+                data: get("packet_data").as_bytes().to_vec(),
+                timeout_height_on_b: TimeoutHeight::Never,
+                timeout_timestamp_on_b: TimeoutTimestamp::At(Timestamp::from_nanoseconds(nanos)),
+            }
+        })
+        .collect()
+}
+
+/// Writes the IBC records a finished handshake leaves on one chain for the mesh channel:
+/// a light client of the other chain (trusted from genesis time), an open connection and an
+/// open unordered channel on `port` to `counterparty_port`.
+pub fn seed_channel_end<S: StateWrite>(
+    state: &mut S,
+    port: &str,
+    counterparty_port: &str,
+) -> Result<(), rmesh_core::SdkError> {
+    let client_id: ClientId = CLIENT.parse().unwrap();
+    let chain_id = ChainId::new(super::CHAIN_ID).unwrap();
+    let height = Height::new(chain_id.revision_number(), 1).unwrap();
+    let client = TmClientState::new(
+        chain_id,
+        TrustThreshold::ONE_THIRD,
+        Duration::from_secs(14 * 24 * 3600),
+        Duration::from_secs(21 * 24 * 3600),
+        Duration::from_secs(40),
+        height,
+        rmesh_ibc::host::proof_specs(),
+        vec!["upgrade".into(), "upgradedIBCState".into()],
+        AllowUpdate {
+            after_expiry: true,
+            after_misbehaviour: true,
+        },
+    )
+    .unwrap();
+    let consensus = TmConsensusState::new(
+        CommitmentRoot::from_bytes(&[1; 32]),
+        TestChain::time_of(0),
+        tendermint::Hash::Sha256([2; 32]),
+    );
+    let connection_id: ConnectionId = CONNECTION.parse().unwrap();
+    let connection = connection::ConnectionEnd {
+        client_id: CLIENT.into(),
+        versions: vec![connection::Version {
+            identifier: "1".into(),
+            features: vec!["ORDER_ORDERED".into(), "ORDER_UNORDERED".into()],
+        }],
+        state: connection::State::Open as i32,
+        counterparty: Some(connection::Counterparty {
+            client_id: CLIENT.into(),
+            connection_id: CONNECTION.into(),
+            prefix: Some(MerklePrefix {
+                key_prefix: b"ibc".to_vec(),
+            }),
+        }),
+        delay_period: 0,
+    };
+    let port_id: PortId = port.parse().unwrap();
+    let channel_id: ChannelId = CHANNEL.parse().unwrap();
+    let end = channel::Channel {
+        state: channel::State::Open as i32,
+        ordering: channel::Order::Unordered as i32,
+        counterparty: Some(channel::Counterparty {
+            port_id: counterparty_port.into(),
+            channel_id: CHANNEL.into(),
+        }),
+        connection_hops: vec![CONNECTION.into()],
+        version: rmesh_mesh_wire::VERSION.into(),
+        upgrade_sequence: 0,
+    };
+    let mut put = |path: String, value: Vec<u8>| state.put_bytes(ibc_path(&path), value);
+    put(
+        ClientStatePath::new(client_id.clone()).to_string(),
+        IbcAny::from(client).encode_to_vec(),
+    )?;
+    put(
+        ClientConsensusStatePath::new(client_id, height.revision_number(), 1).to_string(),
+        IbcAny::from(consensus).encode_to_vec(),
+    )?;
+    put(
+        ConnectionPath::new(&connection_id).to_string(),
+        connection.encode_to_vec(),
+    )?;
+    put(
+        ChannelEndPath::new(&port_id, &channel_id).to_string(),
+        end.encode_to_vec(),
+    )?;
+    for path in [
+        SeqSendPath::new(&port_id, &channel_id).to_string(),
+        SeqRecvPath::new(&port_id, &channel_id).to_string(),
+        SeqAckPath::new(&port_id, &channel_id).to_string(),
+    ] {
+        put(path, 1u64.to_be_bytes().to_vec())?;
+    }
+    Ok(())
+}
+
+fn relayer() -> Signer {
+    Signer::from("relayer".to_string())
+}
+
+/// Delivers `packet` to the application it is for; returns the ack it wrote.
+pub fn receive<S: StateWrite>(state: &mut S, packet: &Packet) -> Vec<u8> {
+    let store = TxStore::new(state);
+    let (_, ack) = match end_of_port(&packet.port_id_on_b) {
+        End::Consumer => ConverterModule::new(store).on_recv_packet_execute(packet, &relayer()),
+        End::Provider => {
+            ExternalStakingModule::new(store).on_recv_packet_execute(packet, &relayer())
+        }
+    };
+    ack.expect("mesh applications always acknowledge synchronously")
+        .as_bytes()
+        .to_vec()
+}
+
+/// Hands the sender of `packet` the ack its counterparty wrote.
+pub fn acknowledge<S: StateWrite>(state: &mut S, packet: &Packet, ack: &[u8]) {
+    let store = TxStore::new(state);
+    let ack = Acknowledgement::try_from(ack.to_vec()).unwrap();
+    let (_, result) = match end_of_port(&packet.port_id_on_a) {
+        End::Consumer => {
+            ConverterModule::new(store).on_acknowledgement_packet_execute(packet, &ack, &relayer())
+        }
+        End::Provider => ExternalStakingModule::new(store).on_acknowledgement_packet_execute(
+            packet,
+            &ack,
+            &relayer(),
+        ),
+    };
+    result.unwrap();
+}
+
+/// What the relayer's ChanCloseConfirm on the provider gets from its application: the
+/// refusal, or the provider's release of the channel.
+pub fn confirm_close_on_provider<S: StateWrite>(state: &mut S) -> Result<(), String> {
+    let store = TxStore::new(state);
+    let mut module = ExternalStakingModule::new(store);
+    let (port, channel) = (
+        PROVIDER_PORT.parse().unwrap(),
+        CHANNEL.parse::<ChannelId>().unwrap(),
+    );
+    module
+        .on_chan_close_confirm_validate(&port, &channel)
+        .map_err(|e| e.to_string())?;
+    module
+        .on_chan_close_confirm_execute(&port, &channel)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+impl MeshPair {
+    /// A consumer with `validators` validators (the mesh chain of `support::mesh`, provider
+    /// `osmo` on `connection-0`) and a provider with one validator and `stakers` funded accounts
+    /// (accounts 1.. of the provider chain), the channel open on both and the consumer's
+    /// validator set already known to the provider.
+    pub async fn start(validators: usize, terms: ProviderTerms) -> Self {
+        let consumer = mesh_chain(validators, |genesis| {
+            let provider = &mut genesis.converter.providers[0];
+            provider.connection_id = Some(CONNECTION.into());
+            // The provider chain stakes its own bond denom.
+            provider.remote_denom = super::DENOM.into();
+        })
+        .await;
+        let provider = provider_chain(terms).await;
+        let mut pair = MeshPair {
+            consumer,
+            provider,
+            consumer_votes: (0..validators).map(|i| vote(i, 10, true)).collect(),
+            in_flight: vec![],
+            acks: vec![],
+            delivered: vec![],
+        };
+        pair.provider_block_with(
+            vec![],
+            vec![Step::SeedChannel(PROVIDER_PORT, CONSUMER_PORT)],
+        )
+        .await;
+        pair.consumer_block_with(
+            vec![],
+            vec![Step::SeedChannel(CONSUMER_PORT, PROVIDER_PORT)],
+        )
+        .await;
+        pair.relay().await;
+        pair
+    }
+
+    fn collect(&mut self, block: &MeshBlock) {
+        self.in_flight.extend(sent_packets(&block.tx_events));
+        self.in_flight.extend(sent_packets(&block.events));
+        self.acks.extend(block.written_acks.iter().cloned());
+    }
+
+    pub async fn consumer_block_with(&mut self, txs: Vec<Vec<u8>>, steps: Vec<Step>) -> MeshBlock {
+        self.consumer_block_full(txs, vec![], steps).await
+    }
+
+    /// A consumer block that also carries double-sign `evidence`.
+    pub async fn consumer_block_full(
+        &mut self,
+        txs: Vec<Vec<u8>>,
+        evidence: Vec<Misbehavior>,
+        steps: Vec<Step>,
+    ) -> MeshBlock {
+        let votes = self.consumer_votes.clone();
+        let block = self.consumer.mesh_block(txs, votes, evidence, steps).await;
+        self.collect(&block);
+        block
+    }
+
+    pub async fn provider_block_with(&mut self, txs: Vec<Vec<u8>>, steps: Vec<Step>) -> MeshBlock {
+        self.provider_block_full(txs, vec![], steps).await
+    }
+
+    /// A provider block that also carries double-sign `evidence`.
+    pub async fn provider_block_full(
+        &mut self,
+        txs: Vec<Vec<u8>>,
+        evidence: Vec<Misbehavior>,
+        steps: Vec<Step>,
+    ) -> MeshBlock {
+        let block = self.provider.mesh_block(txs, vec![], evidence, steps).await;
+        self.collect(&block);
+        block
+    }
+
+    pub async fn consumer_block(&mut self, txs: Vec<Vec<u8>>) -> MeshBlock {
+        self.consumer_block_with(txs, vec![]).await
+    }
+
+    /// A provider block with `txs`, every one of which must succeed.
+    pub async fn provider_txs(&mut self, txs: Vec<Vec<u8>>) -> MeshBlock {
+        let block = self.provider_block_with(txs, vec![]).await;
+        for (code, log) in block.tx_codes.iter().zip(&block.tx_logs) {
+            assert_eq!(*code, 0, "{log}");
+        }
+        block
+    }
+
+    /// Delivers every packet in flight and every ack, round after round (one block on each
+    /// chain per round), until nothing is left to relay.
+    pub async fn relay(&mut self) {
+        for _ in 0..MAX_RELAY_ROUNDS {
+            if self.in_flight.is_empty() && self.acks.is_empty() {
+                return;
+            }
+            for end in [End::Consumer, End::Provider] {
+                let mut steps = vec![];
+                let (packets, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.in_flight)
+                    .into_iter()
+                    .partition(|p| end_of_port(&p.port_id_on_b) == end);
+                self.in_flight = rest;
+                self.delivered.extend(packets.iter().cloned());
+                steps.extend(packets.into_iter().map(Step::Recv));
+                let (acks, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.acks)
+                    .into_iter()
+                    .partition(|(p, _)| end_of_port(&p.port_id_on_a) == end);
+                self.acks = rest;
+                steps.extend(acks.into_iter().map(|(p, a)| Step::AckPacket(p, a)));
+                match end {
+                    End::Consumer => self.consumer_block_with(vec![], steps).await,
+                    End::Provider => self.provider_block_with(vec![], steps).await,
+                };
+            }
+        }
+        panic!(
+            "packets still in flight after {MAX_RELAY_ROUNDS} relay rounds: {:?}",
+            self.in_flight
+        );
+    }
+
+    /// Consumer blocks (relaying after each) until the one that ends the current epoch.
+    pub async fn until_consumer_epoch(&mut self) {
+        loop {
+            self.consumer_block(vec![]).await;
+            let ended = self.consumer.height.is_multiple_of(super::mesh::EPOCH);
+            self.relay().await;
+            if ended {
+                return;
+            }
+        }
+    }
+
+    /// A provider staker: account `index` of the provider chain.
+    pub fn staker(&self, index: usize) -> String {
+        self.provider.accounts[index].address.clone()
+    }
+
+    pub fn provider_account(&mut self, index: usize) -> &mut Account {
+        &mut self.provider.accounts[index]
+    }
+
+    /// The JSON of every delivered packet of kind `kind` (its wire tag).
+    pub fn delivered_of(&self, kind: &str) -> Vec<serde_json::Value> {
+        self.delivered
+            .iter()
+            .filter_map(|p| serde_json::from_slice::<serde_json::Value>(&p.data).ok())
+            .filter_map(|json| json.get(kind).cloned())
+            .collect()
+    }
+}
+
+/// Duplicate-vote evidence against validator `index` (of the chain's test validators) for an
+/// infraction at `height` when it had `power`.
+pub fn double_sign(index: usize, height: u64, power: u64) -> Misbehavior {
+    Misbehavior {
+        kind: MisbehaviorKind::DuplicateVote,
+        validator: tendermint::abci::types::Validator {
+            address: super::staking::consensus_address(index),
+            power: power.try_into().unwrap(),
+        },
+        height: height.try_into().unwrap(),
+        time: TestChain::time_of(height),
+        total_voting_power: power.try_into().unwrap(),
+    }
+}
+
+/// A provider chain with one validator whose external staking accepts the consumer's channel.
+async fn provider_chain(terms: ProviderTerms) -> TestChain {
+    let accounts = (0..4).map(Account::random).collect();
+    let (chain, _) = super::staking::staked_chain_with(accounts, 1, 10, |genesis| {
+        genesis.external_staking.consumers = vec![Consumer {
+            id: CONSUMER.into(),
+            connection_id: CONNECTION.into(),
+            counterparty_port: CONSUMER_PORT.into(),
+            channel_id: None,
+            unbonding_seconds: PROVIDER_UNBONDING_SECONDS,
+            max_slashing: "0.1".parse().unwrap(),
+            packet_timeout_seconds: 600,
+            refuse_close_confirm: terms.refuse_close_confirm,
+        }];
+    })
+    .await;
+    chain
+}
