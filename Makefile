@@ -9,11 +9,15 @@ endif
 # The e2e tests (tests/) run this binary.
 export RMESHD_BIN ?= $(CARGO_TARGET_DIR)/release/rmeshd
 
-.PHONY: tools build localnet localnet-join localnet-stop localnet-ibc localnet-ibc-stop demo test bench fmt lint
+.PHONY: tools test-tools build localnet localnet-join localnet-stop localnet-ibc localnet-ibc-stop demo test bench fmt lint
 
-## tools: install what is missing (clang/libclang, CometBFT v0.38.25, ...)
+## tools: install what is missing (clang/libclang, CometBFT v0.38.25, Hermes, ...)
 tools:
 	bash scripts/install-tools.sh
+
+## test-tools: the same plus cargo-nextest, which runs the tests
+test-tools:
+	bash scripts/install-tools.sh --with-nextest
 
 ## build: the rmeshd binary, in $(CARGO_TARGET_DIR)/release/rmeshd
 build:
@@ -44,13 +48,11 @@ demo: build
 localnet-ibc-stop:
 	bash localnet/ibc.sh stop
 
-## test: unit, app and end-to-end tests (needs the rmeshd binary, built first)
-test: tools build
-	@if cargo nextest --version >/dev/null 2>&1; then \
-		cargo nextest run --workspace --cargo-profile release; \
-	else \
-		cargo test --workspace --release; \
-	fi
+## test: unit, app and end-to-end tests, several at once (.config/nextest.toml). Building the
+## tests builds the rmeshd binary the end-to-end tests run (app has integration tests), with the
+## workspace's features: a separate `cargo build -p rmeshd` first would compile everything twice.
+test: test-tools
+	cargo nextest run --workspace --cargo-profile release
 
 ## bench: committed tx/s of 4 rmesh validators vs CometBFT's kvstore under the same load (prints figures)
 bench: tools build

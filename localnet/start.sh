@@ -45,7 +45,7 @@ if [ -n "$(live_pids)" ]; then
 fi
 for ((i = 0; i < N; i++)); do check_ports "$i"; done
 
-bash "$ROOT/scripts/install-tools.sh"
+bash "$ROOT/scripts/install-tools.sh" --without-hermes
 find_binaries
 KEYS="$DIR/keys"
 

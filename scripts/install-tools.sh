@@ -5,12 +5,25 @@
 #   - Node.js + npm (only if `node` is missing): the cosmjs wallet test
 #   - CometBFT v0.38.25 and its `abci-cli` (the throughput bench runs its kvstore as a separate
 #     process): `go install` into $(go env GOPATH)/bin
-#   - Hermes 1.10.5 (IBC relayer): `cargo install ibc-relayer-cli --locked` into ~/.cargo/bin
+#   - Hermes 1.10.5 (IBC relayer): `cargo install ibc-relayer-cli --locked` into ~/.cargo/bin,
+#     unless --without-hermes (a single chain never relays: `make localnet` skips it)
+#   - cargo-nextest (runs `make test`'s tests in parallel), only with --with-nextest
 # Rust (cargo) and Go must already be there. Callers should put $(go env GOPATH)/bin on PATH.
 set -euo pipefail
 
 COMETBFT_VERSION=v0.38.25
 HERMES_VERSION=1.10.5
+NEXTEST_VERSION=0.9.151
+
+WITH_HERMES=1
+WITH_NEXTEST=0
+for arg in "$@"; do
+  case "$arg" in
+    --without-hermes) WITH_HERMES=0 ;;
+    --with-nextest) WITH_NEXTEST=1 ;;
+    *) echo "install-tools: unknown option $arg (known: --without-hermes, --with-nextest)" >&2; exit 2 ;;
+  esac
+done
 
 log() { echo "install-tools: $*" >&2; }
 
@@ -64,7 +77,22 @@ install_hermes() {
   cargo install ibc-relayer-cli --version "$HERMES_VERSION" --locked --bin hermes
 }
 
+# cargo-nextest, which `make test` runs the suite with (several test processes at once).
+install_nextest() {
+  export PATH="$HOME/.cargo/bin:$PATH"
+  if [ "$(cargo nextest --version 2>/dev/null | head -n 1 | grep -o 'nextest [0-9.]*' || true)" = "nextest ${NEXTEST_VERSION}" ]; then
+    return 0
+  fi
+  log "installing cargo-nextest $NEXTEST_VERSION with cargo install (a few minutes on 2 cores)"
+  # Its own target directory: the project's is for the project's profile and lockfile.
+  cargo install cargo-nextest --version "$NEXTEST_VERSION" --locked \
+    --no-default-features --features default-no-update \
+    --target-dir "${TMPDIR:-/tmp}/rmesh-nextest-build"
+}
+
 command -v cargo >/dev/null 2>&1 || { log "Rust (cargo) is required (https://rustup.rs)"; exit 1; }
 install_debian_packages
 install_cometbft
-install_hermes
+[ "$WITH_NEXTEST" = 1 ] && install_nextest
+[ "$WITH_HERMES" = 1 ] && install_hermes
+exit 0

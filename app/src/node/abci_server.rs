@@ -10,6 +10,7 @@
 //! stopped or restarted) is logged and closed; nothing on a connection panics.
 
 use std::fmt;
+use std::panic::AssertUnwindSafe;
 
 use bytes::{Buf, BytesMut};
 use futures::future::{BoxFuture, FutureExt};
@@ -182,11 +183,20 @@ where
     Svc::Response: Into<Response>,
 {
     async move {
-        match service.oneshot(request).await {
-            Ok(response) => pb::Response::from(response.into()),
-            Err(e) => {
+        // A panic is a bug, but one query must not take the node down with it: it is answered
+        // like any failure (for CometBFT's own requests that still stops the node, rightly).
+        match AssertUnwindSafe(service.oneshot(request))
+            .catch_unwind()
+            .await
+        {
+            Ok(Ok(response)) => pb::Response::from(response.into()),
+            Ok(Err(e)) => {
                 tracing::error!(request = kind.name(), error = %e, "ABCI request failed");
                 kind.refusal(&e.to_string())
+            }
+            Err(_) => {
+                tracing::error!(request = kind.name(), "ABCI request panicked");
+                kind.refusal("internal error (the node's log has the details)")
             }
         }
     }
@@ -362,7 +372,8 @@ mod tests {
     use tendermint::v0_38::abci::response;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-    /// A service answering every request of its connection with a fixed response, or failing.
+    /// A service answering every request of its connection with a fixed response, or failing
+    /// (an error, or a panic when the error is "panic").
     #[derive(Clone)]
     struct Fixed<R> {
         answer: Result<R, &'static str>,
@@ -378,8 +389,14 @@ mod tests {
         }
 
         fn call(&mut self, _: Req) -> Self::Future {
-            let answer = self.answer.clone().map_err(BoxError::from);
-            futures::future::ready(answer).boxed()
+            let answer = self.answer.clone();
+            async move {
+                if answer.as_ref().err() == Some(&"panic") {
+                    panic!("a bug in a query handler");
+                }
+                answer.map_err(BoxError::from)
+            }
+            .boxed()
         }
     }
 
@@ -391,6 +408,14 @@ mod tests {
     >;
 
     fn services(info_fails: bool) -> TestServices {
+        services_with_info(if info_fails {
+            Err("the store is gone")
+        } else {
+            Ok(())
+        })
+    }
+
+    fn services_with_info(info: Result<(), &'static str>) -> TestServices {
         let query = InfoResponse::Query(response::Query {
             value: b"answer".to_vec().into(),
             ..Default::default()
@@ -403,11 +428,7 @@ mod tests {
                 answer: Ok(MempoolResponse::CheckTx(response::CheckTx::default())),
             },
             info: Fixed {
-                answer: if info_fails {
-                    Err("the store is gone")
-                } else {
-                    Ok(query)
-                },
+                answer: info.map(|()| query),
             },
             snapshot: Fixed {
                 answer: Ok(SnapshotResponse::ListSnapshots(Default::default())),
@@ -499,6 +520,18 @@ mod tests {
             assert_eq!(code, INVALID_REQUEST);
             assert!(log.contains("the store is gone"), "{log}");
         }
+    }
+
+    #[tokio::test]
+    async fn a_panicking_query_is_refused_and_the_connection_keeps_serving() {
+        let responses = exchange(services_with_info(Err("panic")), &[query(5), flush()], 2).await;
+        let (code, log) = query_code_and_log(&responses[0]);
+        assert_eq!(code, INVALID_REQUEST);
+        assert!(log.contains("internal error"), "{log}");
+        assert!(matches!(
+            responses[1].value,
+            Some(pb::response::Value::Flush(_))
+        ));
     }
 
     #[tokio::test]
