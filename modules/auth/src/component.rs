@@ -5,6 +5,7 @@ use cnidarium::StateWrite;
 use cosmos_sdk_proto::cosmos::auth::v1beta1::BaseAccount;
 use rmesh_core::{Address, Component, SdkError};
 
+use crate::error::AuthError;
 use crate::genesis::{GenesisState, BASE_ACCOUNT_TYPE};
 use crate::view::AccountWrite;
 
@@ -24,8 +25,12 @@ impl Component for Auth {
         let mut numbers = BTreeSet::new();
         let mut addresses = BTreeSet::new();
         for entry in &genesis.accounts {
-            let invalid = |why: String| {
-                SdkError::InvalidRequest(format!("genesis account {}: {why}", entry.address))
+            let invalid = |reason: String| -> SdkError {
+                AuthError::InvalidGenesisAccount {
+                    address: entry.address.clone(),
+                    reason,
+                }
+                .into()
             };
             if entry.type_url != BASE_ACCOUNT_TYPE {
                 return Err(invalid(format!(

@@ -1,6 +1,7 @@
 //! Accounts: numbers, sequences, public keys, and the signature checks of the ante handler.
 
 pub mod component;
+pub mod error;
 pub mod genesis;
 pub mod params;
 pub mod pubkey;
@@ -11,6 +12,7 @@ pub mod verified;
 pub mod view;
 
 pub use component::Auth;
+pub use error::AuthError;
 pub use genesis::GenesisState;
 pub use params::Params;
 pub use pubkey::PublicKey;

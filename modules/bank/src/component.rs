@@ -6,6 +6,7 @@ use cosmos_sdk_proto::cosmos::bank::v1beta1::{DenomUnit, Metadata};
 use rmesh_auth::{AccountRead, AccountWrite};
 use rmesh_core::{Address, Coins, Component, SdkError};
 
+use crate::error::BankError;
 use crate::genesis::GenesisState;
 use crate::view::BankWrite;
 use crate::FEE_COLLECTOR;
@@ -26,10 +27,11 @@ impl Component for Bank {
         for balance in &genesis.balances {
             let address = state.parse_address(&balance.address).await?;
             if !holders.insert(address) {
-                return Err(SdkError::InvalidRequest(format!(
-                    "genesis balance for {} is listed twice",
+                return Err(BankError::InvalidGenesis(format!(
+                    "the balance of {} is listed twice",
                     balance.address
-                )));
+                ))
+                .into());
             }
             let coins = Coins::validated_list(&balance.coins)?;
             for coin in coins.iter() {
@@ -39,9 +41,10 @@ impl Component for Bank {
             state.mint(&address, &coins).await?;
         }
         if !genesis.supply.is_empty() && Coins::validated_list(&genesis.supply)? != total {
-            return Err(SdkError::InvalidCoins(format!(
-                "genesis supply does not match the sum of balances {total}"
-            )));
+            return Err(BankError::InvalidGenesis(format!(
+                "the supply does not match the sum of balances {total}"
+            ))
+            .into());
         }
         state
             .ensure_account(&Address::module(FEE_COLLECTOR))

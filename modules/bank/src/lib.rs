@@ -1,6 +1,7 @@
 //! Balances and supply: `MsgSend`, `MsgMultiSend`, and the SDK's bank queries.
 
 pub mod component;
+pub mod error;
 pub mod event;
 pub mod genesis;
 pub mod msg_multi_send;
@@ -10,6 +11,7 @@ pub mod state_key;
 pub mod view;
 
 pub use component::Bank;
+pub use error::BankError;
 pub use genesis::GenesisState;
 pub use msg_multi_send::MultiSendHandler;
 pub use msg_send::SendHandler;

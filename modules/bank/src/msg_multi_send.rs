@@ -6,6 +6,7 @@ use cosmos_sdk_proto::cosmos::bank::v1beta1::{MsgMultiSend, MsgMultiSendResponse
 use rmesh_auth::AccountRead;
 use rmesh_core::{Address, Coins, MsgHandler, SdkError};
 
+use crate::error::BankError;
 use crate::msg_send::positive_coins;
 use crate::view::BankWrite;
 
@@ -18,15 +19,18 @@ impl MsgHandler for MultiSendHandler {
     const MODULE: &'static str = "bank";
 
     fn check_stateless(msg: &MsgMultiSend) -> Result<(), SdkError> {
-        let [input] = msg.inputs.as_slice() else {
-            return Err(SdkError::InvalidRequest(
-                "multi-send takes exactly one input".into(),
-            ));
+        let input = match msg.inputs.as_slice() {
+            [] => return Err(BankError::NoInputs.into()),
+            [input] => input,
+            inputs => {
+                return Err(BankError::MultipleSenders {
+                    inputs: inputs.len(),
+                }
+                .into())
+            }
         };
         if msg.outputs.is_empty() {
-            return Err(SdkError::InvalidRequest(
-                "multi-send needs at least one output".into(),
-            ));
+            return Err(BankError::NoOutputs.into());
         }
         let mut total = Coins::new();
         for output in &msg.outputs {
@@ -34,10 +38,13 @@ impl MsgHandler for MultiSendHandler {
                 total.add(&coin)?;
             }
         }
-        if total != positive_coins(&input.coins)? {
-            return Err(SdkError::InvalidCoins(format!(
-                "sum of outputs {total} does not match the input"
-            )));
+        let sent = positive_coins(&input.coins)?;
+        if total != sent {
+            return Err(BankError::InputOutputMismatch {
+                input: sent.to_string(),
+                outputs: total.to_string(),
+            }
+            .into());
         }
         Ok(())
     }

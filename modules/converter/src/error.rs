@@ -1,8 +1,6 @@
 //! Errors of the converter (codespace `converter`). Packet errors become error acks with the
 //! same text.
 
-use rmesh_core::{ModuleError, SdkError};
-
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConverterError {
     #[error("unknown provider {0:?}")]
@@ -43,31 +41,19 @@ pub enum ConverterError {
     UnknownConnection(String),
 }
 
-impl ModuleError for ConverterError {
-    const CODESPACE: &'static str = "converter";
-
-    fn code(&self) -> u32 {
-        match self {
-            ConverterError::UnknownProvider(_) => 2,
-            ConverterError::ProviderExists(_) => 3,
-            ConverterError::InvalidProvider(_) => 4,
-            ConverterError::ProviderNotActive(_) => 5,
-            ConverterError::NotPriceFeeder { .. } => 6,
-            ConverterError::MalformedPacket(_) => 7,
-            ConverterError::WrongDenom { .. } => 8,
-            ConverterError::ValidatorUnavailable(..) => 9,
-            ConverterError::NoPosition { .. } => 10,
-            ConverterError::BurnExceedsStake { .. } => 11,
-            ConverterError::InsufficientRewards { .. } => 12,
-            ConverterError::UnknownPacket(..) => 13,
-            ConverterError::Channel(_) => 14,
-            ConverterError::UnknownConnection(_) => 15,
-        }
-    }
-}
-
-impl From<ConverterError> for SdkError {
-    fn from(err: ConverterError) -> Self {
-        err.into_sdk()
-    }
-}
+rmesh_core::module_error_codes!(ConverterError in "converter" {
+    UnknownProvider = 2,
+    ProviderExists = 3,
+    InvalidProvider = 4,
+    ProviderNotActive = 5,
+    NotPriceFeeder = 6,
+    MalformedPacket = 7,
+    WrongDenom = 8,
+    ValidatorUnavailable = 9,
+    NoPosition = 10,
+    BurnExceedsStake = 11,
+    InsufficientRewards = 12,
+    UnknownPacket = 13,
+    Channel = 14,
+    UnknownConnection = 15,
+});

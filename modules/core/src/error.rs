@@ -69,9 +69,13 @@ pub enum SdkError {
     },
 }
 
-/// A module's typed error: converted into `SdkError::Module` with a stable code.
+/// A module's typed error: converted into `SdkError::Module` with a stable code. Implement it
+/// with [`module_error_codes!`], which also lists every code for the app's pin test.
 pub trait ModuleError: std::error::Error {
     const CODESPACE: &'static str;
+    /// Every variant's name and code, in the order they are declared.
+    const CODES: &'static [(&'static str, u32)];
+
     fn code(&self) -> u32;
 
     fn into_sdk(self) -> SdkError
@@ -86,39 +90,104 @@ pub trait ModuleError: std::error::Error {
     }
 }
 
-impl AbciCode for SdkError {
-    fn codespace(&self) -> &'static str {
-        match self {
-            SdkError::Module { codespace, .. } => codespace,
-            _ => "sdk",
-        }
-    }
+/// Gives a module's error enum its codespace and one code per variant, from a single list: the
+/// `code` match it generates is exhaustive, so a new variant does not compile until it is listed
+/// here, and the same list becomes `ModuleError::CODES`, which the app pins. Codes are part of
+/// what clients see and of each block's results: never renumber one.
+///
+/// ```
+/// use rmesh_core::{AbciCode, ModuleError, SdkError};
+///
+/// #[derive(Debug, thiserror::Error)]
+/// enum BankError {
+///     #[error("no inputs to send transaction")]
+///     NoInputs,
+///     #[error("multiple senders not allowed: got {inputs}")]
+///     MultipleSenders { inputs: usize },
+/// }
+///
+/// rmesh_core::module_error_codes!(BankError in "bank" {
+///     NoInputs = 2,
+///     MultipleSenders = 9,
+/// });
+///
+/// assert_eq!(BankError::CODES, &[("NoInputs", 2), ("MultipleSenders", 9)]);
+/// let err = SdkError::from(BankError::MultipleSenders { inputs: 2 });
+/// assert_eq!((err.codespace(), err.code()), ("bank", 9));
+/// ```
+#[macro_export]
+macro_rules! module_error_codes {
+    ($error:ident in $codespace:literal { $($variant:ident = $code:literal),+ $(,)? }) => {
+        impl $crate::ModuleError for $error {
+            const CODESPACE: &'static str = $codespace;
+            const CODES: &'static [(&'static str, u32)] = &[$((stringify!($variant), $code)),+];
 
-    fn code(&self) -> u32 {
-        match self {
-            SdkError::Internal(_) => 1,
-            SdkError::TxDecode(_) => 2,
-            SdkError::Unauthorized(_) => 4,
-            SdkError::InsufficientFunds(_) => 5,
-            SdkError::UnknownRequest(_) => 6,
-            SdkError::InvalidAddress(_) => 7,
-            SdkError::InvalidPubKey(_) => 8,
-            SdkError::UnknownAddress(_) => 9,
-            SdkError::InvalidCoins(_) => 10,
-            SdkError::OutOfGas { .. } => 11,
-            SdkError::MemoTooLarge(_) => 12,
-            SdkError::InsufficientFee(_) => 13,
-            SdkError::TooManySignatures(_) => 14,
-            SdkError::NoSignatures(_) => 15,
-            SdkError::InvalidRequest(_) => 18,
-            SdkError::TxTooLarge(_) => 21,
-            SdkError::TxTimeoutHeight(_) => 30,
-            SdkError::WrongSequence { .. } => 32,
-            SdkError::NotFound(_) => 38,
-            SdkError::InvalidGasLimit(_) => 41,
-            SdkError::Module { code, .. } => *code,
+            fn code(&self) -> u32 {
+                match self {
+                    $($error::$variant { .. } => $code,)+
+                }
+            }
         }
-    }
+
+        impl From<$error> for $crate::SdkError {
+            fn from(err: $error) -> Self {
+                $crate::ModuleError::into_sdk(err)
+            }
+        }
+    };
+}
+
+/// The root codes, from one list as [`module_error_codes!`] does for modules: `SdkError::CODES`
+/// and the exhaustive `code` match (a module's error passes its own code through).
+macro_rules! root_error_codes {
+    ($($variant:ident = $code:literal),+ $(,)?) => {
+        impl SdkError {
+            /// Every root variant's name and code (codespace `sdk`), as the SDK numbers them.
+            pub const CODES: &'static [(&'static str, u32)] = &[$((stringify!($variant), $code)),+];
+        }
+
+        impl AbciCode for SdkError {
+            fn codespace(&self) -> &'static str {
+                match self {
+                    SdkError::Module { codespace, .. } => codespace,
+                    _ => ROOT_CODESPACE,
+                }
+            }
+
+            fn code(&self) -> u32 {
+                match self {
+                    SdkError::Module { code, .. } => *code,
+                    $(SdkError::$variant { .. } => $code,)+
+                }
+            }
+        }
+    };
+}
+
+/// The codespace of the SDK's root errors.
+pub const ROOT_CODESPACE: &str = "sdk";
+
+root_error_codes! {
+    Internal = 1,
+    TxDecode = 2,
+    Unauthorized = 4,
+    InsufficientFunds = 5,
+    UnknownRequest = 6,
+    InvalidAddress = 7,
+    InvalidPubKey = 8,
+    UnknownAddress = 9,
+    InvalidCoins = 10,
+    OutOfGas = 11,
+    MemoTooLarge = 12,
+    InsufficientFee = 13,
+    TooManySignatures = 14,
+    NoSignatures = 15,
+    InvalidRequest = 18,
+    TxTooLarge = 21,
+    TxTimeoutHeight = 30,
+    WrongSequence = 32,
+    NotFound = 38,
+    InvalidGasLimit = 41,
 }
 
 impl From<anyhow::Error> for SdkError {

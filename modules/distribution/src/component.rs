@@ -8,6 +8,7 @@ use rmesh_core::{Address, Coin, Coins, Component, Decimal, SdkError};
 use rmesh_staking::StakingRead;
 use tendermint::abci::types::CommitInfo;
 
+use crate::error::DistributionError;
 use crate::f1::math;
 use crate::genesis::GenesisState;
 use crate::view::{CurrentRewards, DistributionRead, DistributionWrite};
@@ -25,9 +26,11 @@ impl Component for Distribution {
         genesis: GenesisState,
     ) -> Result<(), SdkError> {
         if genesis.params.community_tax > Decimal::ONE {
-            return Err(SdkError::InvalidRequest(
-                "community_tax must be at most 1".into(),
-            ));
+            return Err(DistributionError::InvalidGenesis(format!(
+                "community_tax {} must be at most 1",
+                genesis.params.community_tax
+            ))
+            .into());
         }
         state.put_distribution_params(&genesis.params)?;
         // Genesis validators were bonded before distribution existed: start their records now.

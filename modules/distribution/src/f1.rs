@@ -7,6 +7,7 @@ use rmesh_bank::BankWrite;
 use rmesh_core::{Address, BlockContextExt, Coin, Coins, Decimal, SdkError};
 use rmesh_staking::StakingRead;
 
+use crate::error::DistributionError;
 use crate::view::{
     CurrentRewards, DistributionRead, DistributionWrite, HistoricalRewards, StartingInfo,
 };
@@ -193,7 +194,7 @@ pub async fn withdraw_rewards<S: StateWrite>(
     operator: &Address,
 ) -> Result<u128, SdkError> {
     let Some(start) = state.starting_info(delegator, operator).await? else {
-        return Err(SdkError::NotFound("no delegation distribution info".into()));
+        return Err(DistributionError::EmptyDelegationDistInfo.into());
     };
     let ending = increment_period(state, operator).await?;
     let rewards = rewards_until(state, delegator, operator, ending).await?;

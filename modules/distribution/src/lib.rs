@@ -3,6 +3,7 @@
 //! delegation changes and slashes), a tax to the community pool.
 
 pub mod component;
+pub mod error;
 pub mod f1;
 pub mod genesis;
 pub mod hooks;
@@ -15,6 +16,7 @@ pub mod state_key;
 pub mod view;
 
 pub use component::Distribution;
+pub use error::DistributionError;
 pub use hooks::DistributionHooks;
 pub use msg_set_withdraw_address::SetWithdrawAddressHandler;
 pub use msg_withdraw_commission::WithdrawCommissionHandler;

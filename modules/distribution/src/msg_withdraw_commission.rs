@@ -10,6 +10,7 @@ use rmesh_core::{Address, Decimal, EventBuilder, MsgHandler, SdkError};
 use rmesh_staking::delegation::parse_operator;
 use rmesh_staking::StakingRead;
 
+use crate::error::DistributionError;
 use crate::f1::{math, pay_out};
 use crate::view::{DistributionRead, DistributionWrite};
 
@@ -40,9 +41,7 @@ impl MsgHandler for WithdrawCommissionHandler {
         let commission = state.accumulated_commission(&operator).await?;
         let whole = commission.floor();
         if whole == 0 {
-            return Err(SdkError::InvalidRequest(
-                "no validator commission to withdraw".into(),
-            ));
+            return Err(DistributionError::NoValidatorCommission.into());
         }
         let paying = Decimal::from_integer(whole).map_err(math)?;
         state.put_accumulated_commission(&operator, commission.saturating_sub(paying))?;

@@ -1,7 +1,6 @@
 //! Errors of external staking (codespace `external_staking`). Packet errors become error acks
 //! with the same text.
 
-use rmesh_core::{ModuleError, SdkError};
 use rmesh_mesh_wire::WireError;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -44,29 +43,17 @@ pub enum ExternalStakingError {
     },
 }
 
-impl ModuleError for ExternalStakingError {
-    const CODESPACE: &'static str = "external_staking";
-
-    fn code(&self) -> u32 {
-        match self {
-            ExternalStakingError::UnknownConsumer(_) => 2,
-            ExternalStakingError::ConsumerExists(_) => 3,
-            ExternalStakingError::InvalidConsumer(_) => 4,
-            ExternalStakingError::Wire(_) => 5,
-            ExternalStakingError::NoStake { .. } => 6,
-            ExternalStakingError::Channel(_) => 7,
-            ExternalStakingError::NoChannel(_) => 8,
-            ExternalStakingError::ValidatorNotActive { .. } => 9,
-            ExternalStakingError::InsufficientStake { .. } => 10,
-            ExternalStakingError::NoRewards(_) => 11,
-            ExternalStakingError::InvalidAmount(_) => 12,
-            ExternalStakingError::WrongRewardDenom { .. } => 13,
-        }
-    }
-}
-
-impl From<ExternalStakingError> for SdkError {
-    fn from(err: ExternalStakingError) -> Self {
-        err.into_sdk()
-    }
-}
+rmesh_core::module_error_codes!(ExternalStakingError in "external_staking" {
+    UnknownConsumer = 2,
+    ConsumerExists = 3,
+    InvalidConsumer = 4,
+    Wire = 5,
+    NoStake = 6,
+    Channel = 7,
+    NoChannel = 8,
+    ValidatorNotActive = 9,
+    InsufficientStake = 10,
+    NoRewards = 11,
+    InvalidAmount = 12,
+    WrongRewardDenom = 13,
+});

@@ -1,7 +1,5 @@
 //! Errors of the IBC module (codespace `ibc`).
 
-use rmesh_core::{ModuleError, SdkError};
-
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IbcError {
     #[error("invalid IBC message: {0}")]
@@ -14,21 +12,9 @@ pub enum IbcError {
     UnknownDenom(String),
 }
 
-impl ModuleError for IbcError {
-    const CODESPACE: &'static str = "ibc";
-
-    fn code(&self) -> u32 {
-        match self {
-            IbcError::Decode(_) => 2,
-            IbcError::Handler(_) => 3,
-            IbcError::Transfer(_) => 4,
-            IbcError::UnknownDenom(_) => 5,
-        }
-    }
-}
-
-impl From<IbcError> for SdkError {
-    fn from(err: IbcError) -> Self {
-        err.into_sdk()
-    }
-}
+rmesh_core::module_error_codes!(IbcError in "ibc" {
+    Decode = 2,
+    Handler = 3,
+    Transfer = 4,
+    UnknownDenom = 5,
+});

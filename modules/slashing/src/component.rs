@@ -9,6 +9,7 @@ use rmesh_staking::slash::{jail, slash};
 use rmesh_staking::{StakingHooks, StakingRead};
 use tendermint::abci::types::{CommitInfo, Misbehavior, MisbehaviorKind};
 
+use crate::error::SlashingError;
 use crate::genesis::GenesisState;
 use crate::view::{SigningInfo, SlashingRead, SlashingWrite};
 
@@ -29,7 +30,7 @@ impl Component for Slashing {
         genesis
             .params
             .validate()
-            .map_err(|e| SdkError::InvalidRequest(format!("slashing params: {e}")))?;
+            .map_err(|e| SlashingError::InvalidGenesis(format!("params: {e}")))?;
         state.put_slashing_params(&genesis.params)
     }
 }

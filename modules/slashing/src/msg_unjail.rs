@@ -7,10 +7,11 @@ use async_trait::async_trait;
 use cnidarium::{StateRead, StateWrite};
 use cosmos_sdk_proto::cosmos::slashing::v1beta1::{MsgUnjail, MsgUnjailResponse};
 use rmesh_core::{Address, BlockContextExt, MsgHandler, SdkError};
-use rmesh_staking::delegation::{existing_validator, parse_operator};
+use rmesh_staking::delegation::parse_operator;
 use rmesh_staking::slash::{self_bond, unjail};
-use rmesh_staking::StakingHooks;
+use rmesh_staking::{StakingHooks, StakingRead};
 
+use crate::error::SlashingError;
 use crate::view::SlashingRead;
 
 pub struct UnjailHandler<H>(PhantomData<H>);
@@ -34,32 +35,44 @@ impl<H: StakingHooks> MsgHandler for UnjailHandler<H> {
         msg: &MsgUnjail,
     ) -> Result<MsgUnjailResponse, SdkError> {
         let operator = parse_operator(state, &msg.validator_addr).await?;
-        let mut validator = existing_validator(state, &operator).await?;
+        let mut validator = state
+            .validator(&operator)
+            .await?
+            .ok_or(SlashingError::NoValidatorForAddress)?;
         if !validator.jailed {
-            return Err(SdkError::InvalidRequest(
-                "validator not jailed; cannot be unjailed".into(),
-            ));
+            return Err(SlashingError::ValidatorNotJailed.into());
         }
         let info = state
             .signing_info(&validator.consensus_address())
             .await?
             .unwrap_or_default();
         if info.tombstoned {
-            return Err(SdkError::InvalidRequest(
-                "validator is tombstoned and can never be unjailed".into(),
-            ));
+            return Err(SlashingError::ValidatorTombstoned.into());
         }
         if state.block_context().unix_nanos() < info.jailed_until_nanos {
-            return Err(SdkError::InvalidRequest(
-                "validator still jailed; cannot be unjailed".into(),
-            ));
+            return Err(SlashingError::ValidatorJailed {
+                until: block_time_text(info.jailed_until_nanos),
+            }
+            .into());
         }
-        if self_bond(state, &validator).await? < validator.min_self_delegation {
-            return Err(SdkError::InvalidRequest(
-                "validator's self delegation less than minimum; cannot be unjailed".into(),
-            ));
+        let held = self_bond(state, &validator).await?;
+        if held < validator.min_self_delegation {
+            return Err(SlashingError::SelfDelegationTooLowToUnjail {
+                self_bond: held,
+                minimum: validator.min_self_delegation,
+            }
+            .into());
         }
         unjail::<S, H>(state, &mut validator).await?;
         Ok(MsgUnjailResponse {})
     }
+}
+
+/// A block time (unix nanoseconds) as the RFC 3339 text block explorers show.
+fn block_time_text(unix_nanos: u64) -> String {
+    let seconds = i64::try_from(unix_nanos / 1_000_000_000).unwrap_or(i64::MAX);
+    let nanos = (unix_nanos % 1_000_000_000) as u32;
+    tendermint::Time::from_unix_timestamp(seconds, nanos)
+        .map(|time| time.to_rfc3339())
+        .unwrap_or_else(|_| format!("{unix_nanos} ns after the unix epoch"))
 }

@@ -8,6 +8,7 @@ use rmesh_auth::AccountRead;
 use rmesh_core::{Address, BlockContextExt, Component, SdkError, StoreRead, StoreWrite};
 
 use crate::delegation::{self, move_tokens, BONDED_POOL, NOT_BONDED_POOL};
+use crate::error::StakingError;
 use crate::genesis::{GenesisState, GenesisValidator};
 use crate::hooks::{NoHooks, StakingHooks};
 use crate::state_key;
@@ -36,7 +37,7 @@ impl Component for Staking {
         genesis
             .params
             .validate()
-            .map_err(|e| SdkError::InvalidRequest(format!("staking params: {e}")))?;
+            .map_err(|e| StakingError::InvalidGenesis(format!("params: {e}")))?;
         state.put_staking_params(&genesis.params)?;
         for entry in &genesis.validators {
             let operator = state.parse_address(&entry.operator).await?;
@@ -47,10 +48,12 @@ impl Component for Staking {
     }
 }
 
-fn genesis_validator(entry: &GenesisValidator, operator: Address) -> Result<Validator, SdkError> {
-    let invalid = |why: String| {
-        SdkError::InvalidRequest(format!("genesis validator {}: {why}", entry.moniker))
-    };
+fn genesis_validator(
+    entry: &GenesisValidator,
+    operator: Address,
+) -> Result<Validator, StakingError> {
+    let invalid =
+        |why: String| StakingError::InvalidGenesis(format!("validator {}: {why}", entry.moniker));
     let key = base64::engine::general_purpose::STANDARD
         .decode(&entry.consensus_pubkey)
         .map_err(|e| invalid(format!("consensus_pubkey is not base64: {e}")))?;
@@ -85,24 +88,21 @@ pub async fn create_validator<S: StateWrite, H: StakingHooks>(
     let params = state.staking_params().await?;
     validator.commission.validate(params.min_commission_rate)?;
     if state.validator(&validator.operator).await?.is_some() {
-        return Err(SdkError::InvalidRequest(
-            "validator already exist for this operator address".into(),
-        ));
+        return Err(StakingError::ValidatorOwnerExists.into());
     }
     if state
         .validator_by_consensus(&validator.consensus_address())
         .await?
         .is_some()
     {
-        return Err(SdkError::InvalidRequest(
-            "validator already exist for this pubkey".into(),
-        ));
+        return Err(StakingError::ValidatorPubKeyExists.into());
     }
     if self_bond < validator.min_self_delegation.max(1) {
-        return Err(SdkError::InvalidRequest(format!(
-            "self delegation {self_bond} is below the minimum self delegation {}",
-            validator.min_self_delegation.max(1)
-        )));
+        return Err(StakingError::SelfDelegationBelowMinimum {
+            bonded: self_bond,
+            minimum: validator.min_self_delegation.max(1),
+        }
+        .into());
     }
     let operator = validator.operator;
     state.put_validator(&validator).await?;

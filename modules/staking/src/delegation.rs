@@ -6,6 +6,7 @@ use rmesh_auth::AccountRead;
 use rmesh_bank::BankWrite;
 use rmesh_core::{Address, BlockContextExt, Coin, Coins, Decimal, SdkError};
 
+use crate::error::StakingError;
 use crate::event;
 use crate::hooks::StakingHooks;
 use crate::state_key;
@@ -45,7 +46,7 @@ pub async fn existing_validator<S: cnidarium::StateRead + ?Sized>(
     state
         .validator(operator)
         .await?
-        .ok_or_else(|| SdkError::NotFound("validator does not exist".into()))
+        .ok_or_else(|| StakingError::NoValidatorFound.into())
 }
 
 async fn bond_coins<S: StateWrite + ?Sized>(state: &S, amount: u128) -> Result<Coins, SdkError> {
@@ -128,9 +129,7 @@ async fn shares_to_unbond<S: StateWrite + ?Sized>(
 ) -> Result<Decimal, SdkError> {
     let held = state.delegation(delegator, &validator.operator).await?;
     if held.is_zero() {
-        return Err(SdkError::NotFound(
-            "no delegation for (address, validator) tuple".into(),
-        ));
+        return Err(StakingError::NoDelegation.into());
     }
     let shares = validator.shares_for_tokens(amount)?;
     if shares > held {
@@ -159,7 +158,7 @@ async fn unbond_shares<S: StateWrite, H: StakingHooks>(
     let held = state.delegation(delegator, operator).await?;
     let remaining = held
         .checked_sub(shares)
-        .ok_or_else(|| SdkError::InvalidRequest("not enough delegation shares".into()))?;
+        .ok_or(StakingError::NotEnoughDelegationShares)?;
     state.put_delegation(delegator, operator, remaining)?;
     let tokens = validator.remove_shares(shares)?;
     if delegator == operator && !validator.jailed {
@@ -189,10 +188,10 @@ pub async fn undelegate<S: StateWrite, H: StakingHooks>(
     let validator = existing_validator(state, operator).await?;
     let mut entries = state.unbonding(delegator, operator).await?;
     if entries.len() >= params.max_entries as usize {
-        return Err(SdkError::InvalidRequest(format!(
-            "too many unbonding delegation entries for (delegator, validator) tuple (max {})",
-            params.max_entries
-        )));
+        return Err(StakingError::MaxUnbondingDelegationEntries {
+            max: params.max_entries,
+        }
+        .into());
     }
     let shares = shares_to_unbond(state, delegator, &validator, amount).await?;
     let (tokens, validator) = unbond_shares::<S, H>(state, delegator, operator, shares).await?;
@@ -254,24 +253,25 @@ pub async fn redelegate<S: StateWrite, H: StakingHooks>(
     amount: u128,
 ) -> Result<u64, SdkError> {
     if source == destination {
-        return Err(SdkError::InvalidRequest(
-            "cannot redelegate to the same validator".into(),
-        ));
+        return Err(StakingError::SelfRedelegation.into());
     }
     let params = state.staking_params().await?;
-    let source_validator = existing_validator(state, source).await?;
-    existing_validator(state, destination).await?;
+    let source_validator = state
+        .validator(source)
+        .await?
+        .ok_or(StakingError::BadRedelegationSrc)?;
+    if state.validator(destination).await?.is_none() {
+        return Err(StakingError::BadRedelegationDst.into());
+    }
     if has_incoming_redelegation(state, delegator, source).await? {
-        return Err(SdkError::InvalidRequest(
-            "redelegation to this validator already in progress; first redelegation to this validator must complete before next redelegation".into(),
-        ));
+        return Err(StakingError::TransitiveRedelegation.into());
     }
     let mut entries = state.redelegation(delegator, source, destination).await?;
     if entries.len() >= params.max_entries as usize {
-        return Err(SdkError::InvalidRequest(format!(
-            "too many redelegation entries for (delegator, src-validator, dst-validator) tuple (max {})",
-            params.max_entries
-        )));
+        return Err(StakingError::MaxRedelegationEntries {
+            max: params.max_entries,
+        }
+        .into());
     }
     let shares = shares_to_unbond(state, delegator, &source_validator, amount).await?;
     let (tokens, source_validator) =

@@ -3,6 +3,7 @@
 
 pub mod component;
 pub mod delegation;
+pub mod error;
 pub mod event;
 pub mod genesis;
 pub mod hooks;
@@ -14,6 +15,7 @@ pub mod validator;
 pub mod view;
 
 pub use component::Staking;
+pub use error::StakingError;
 pub use hooks::{NoHooks, SlashRecord, StakingHooks};
 pub use params::Params;
 pub use validator::{BondStatus, Validator};

@@ -11,6 +11,7 @@ use rmesh_auth::AccountRead;
 use rmesh_core::{Address, MsgHandler, SdkError};
 
 use crate::delegation::{add_stake, existing_validator, parse_operator, NOT_BONDED_POOL};
+use crate::error::StakingError;
 use crate::hooks::StakingHooks;
 use crate::msg::bond_amount;
 use crate::view::{StakingRead, StakingWrite};
@@ -49,9 +50,7 @@ impl<H: StakingHooks> MsgHandler for CancelUnbondingHandler<H> {
         let amount = bond_amount(state, msg.amount.as_ref()).await?;
         let validator = existing_validator(state, &operator).await?;
         if validator.jailed {
-            return Err(SdkError::InvalidRequest(
-                "cannot cancel an unbonding from a jailed validator".into(),
-            ));
+            return Err(StakingError::ValidatorJailed.into());
         }
         let mut entries = state.unbonding(&delegator, &operator).await?;
         let height = msg.creation_height as u64;

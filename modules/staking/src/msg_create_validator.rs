@@ -11,6 +11,7 @@ use rmesh_core::{Address, BlockContextExt, MsgHandler, SdkError};
 
 use crate::component::create_validator;
 use crate::delegation::parse_operator;
+use crate::error::StakingError;
 use crate::hooks::StakingHooks;
 use crate::msg::{bond_amount, decimal_from_proto, parse_amount};
 use crate::validator::{Commission, Description, Validator};
@@ -23,12 +24,13 @@ fn consensus_key(msg: &MsgCreateValidator) -> Result<[u8; 32], SdkError> {
     let any = msg
         .pubkey
         .as_ref()
-        .ok_or_else(|| SdkError::InvalidPubKey("missing consensus pubkey".into()))?;
+        .ok_or(StakingError::EmptyValidatorPubKey)?;
     if any.type_url != ED25519_TYPE_URL {
-        return Err(SdkError::InvalidPubKey(format!(
-            "consensus keys must be {ED25519_TYPE_URL}, got {}",
-            any.type_url
-        )));
+        return Err(StakingError::ValidatorPubKeyTypeNotSupported {
+            expected: ED25519_TYPE_URL,
+            got: any.type_url.clone(),
+        }
+        .into());
     }
     let key =
         PubKey::decode(any.value.as_slice()).map_err(|e| SdkError::InvalidPubKey(e.to_string()))?;

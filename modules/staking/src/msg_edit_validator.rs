@@ -9,6 +9,7 @@ use cosmos_sdk_proto::cosmos::staking::v1beta1::{MsgEditValidator, MsgEditValida
 use rmesh_core::{Address, BlockContextExt, MsgHandler, SdkError};
 
 use crate::delegation::{existing_validator, operator_text, parse_operator};
+use crate::error::StakingError;
 use crate::hooks::StakingHooks;
 use crate::msg::{decimal_from_proto, parse_amount};
 use crate::view::{StakingRead, StakingWrite};
@@ -63,18 +64,19 @@ impl<H: StakingHooks> MsgHandler for EditValidatorHandler<H> {
             let now = state.block_context().unix_nanos();
             let commission = &mut validator.commission;
             if now.saturating_sub(commission.update_time_nanos) < DAY_NANOS {
-                return Err(SdkError::InvalidRequest(
-                    "commission cannot be changed more than once in 24h".into(),
-                ));
+                return Err(StakingError::CommissionUpdateTime.into());
             }
             let change = rate
                 .max(commission.rate)
                 .checked_sub(rate.min(commission.rate))
                 .unwrap_or_default();
             if change > commission.max_change_rate {
-                return Err(SdkError::InvalidRequest(
-                    "commission cannot be changed more than max change rate".into(),
-                ));
+                return Err(StakingError::CommissionGtMaxChangeRate {
+                    from: commission.rate,
+                    to: rate,
+                    max_change_rate: commission.max_change_rate,
+                }
+                .into());
             }
             commission.rate = rate;
             commission.update_time_nanos = now;
@@ -84,14 +86,17 @@ impl<H: StakingHooks> MsgHandler for EditValidatorHandler<H> {
         if !msg.min_self_delegation.is_empty() {
             let min = parse_amount(&msg.min_self_delegation, "minimum self delegation")?;
             if min <= validator.min_self_delegation {
-                return Err(SdkError::InvalidRequest(
-                    "minimum self delegation cannot be decreased".into(),
-                ));
+                return Err(StakingError::MinSelfDelegationDecreased {
+                    current: validator.min_self_delegation,
+                }
+                .into());
             }
             if min > validator.tokens {
-                return Err(SdkError::InvalidRequest(
-                    "minimum self delegation cannot be more than the validator's tokens".into(),
-                ));
+                return Err(StakingError::SelfDelegationBelowMinimum {
+                    bonded: validator.tokens,
+                    minimum: min,
+                }
+                .into());
             }
             validator.min_self_delegation = min;
         }

@@ -1,6 +1,8 @@
 //! Validators, delegations and the exact token/share arithmetic between them.
 
 use rmesh_core::{Address, Decimal, SdkError};
+
+use crate::error::StakingError;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -41,23 +43,22 @@ pub struct Commission {
 }
 
 impl Commission {
-    pub fn validate(&self, min_rate: Decimal) -> Result<(), SdkError> {
-        let invalid = |why: &str| {
-            Err(SdkError::InvalidRequest(format!(
-                "invalid commission: {why}"
-            )))
-        };
-        if self.max_rate > Decimal::ONE {
-            return invalid("max rate cannot exceed 1");
+    pub fn validate(&self, min_rate: Decimal) -> Result<(), StakingError> {
+        let (rate, max_rate, max_change_rate) = (self.rate, self.max_rate, self.max_change_rate);
+        if max_rate > Decimal::ONE {
+            return Err(StakingError::CommissionHuge { max_rate });
         }
-        if self.rate > self.max_rate {
-            return invalid("rate cannot exceed the max rate");
+        if rate > max_rate {
+            return Err(StakingError::CommissionGtMaxRate { rate, max_rate });
         }
-        if self.max_change_rate > self.max_rate {
-            return invalid("max change rate cannot exceed the max rate");
+        if max_change_rate > max_rate {
+            return Err(StakingError::CommissionChangeRateGtMaxRate {
+                max_change_rate,
+                max_rate,
+            });
         }
-        if self.rate < min_rate {
-            return invalid(&format!("rate cannot be below the minimum {min_rate}"));
+        if rate < min_rate {
+            return Err(StakingError::CommissionLtMinRate { rate, min_rate });
         }
         Ok(())
     }
@@ -168,7 +169,7 @@ impl Validator {
         let remaining = self
             .delegator_shares
             .checked_sub(shares)
-            .ok_or_else(|| SdkError::InvalidRequest("more shares than the validator has".into()))?;
+            .ok_or(StakingError::InsufficientShares)?;
         let tokens = if remaining.is_zero() {
             self.tokens
         } else {
@@ -181,7 +182,7 @@ impl Validator {
 }
 
 fn overflow(what: impl std::fmt::Display) -> SdkError {
-    SdkError::InvalidRequest(format!("arithmetic overflow: {what}"))
+    StakingError::ArithmeticOverflow(what.to_string()).into()
 }
 
 /// floor(a * b / c) without intermediate overflow.

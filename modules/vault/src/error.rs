@@ -1,7 +1,5 @@
 //! Errors of the vault (codespace `vault`). Codes are stable: clients match on them.
 
-use rmesh_core::{ModuleError, SdkError};
-
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum VaultError {
     #[error("invalid amount: {0}")]
@@ -52,28 +50,16 @@ pub enum VaultError {
     NoLocalStake(String),
 }
 
-impl ModuleError for VaultError {
-    const CODESPACE: &'static str = "vault";
-
-    fn code(&self) -> u32 {
-        match self {
-            VaultError::InvalidAmount(_) => 2,
-            VaultError::InsufficientFree { .. } => 3,
-            VaultError::LienExceedsCollateral { .. } => 4,
-            VaultError::NoLien(_) => 5,
-            VaultError::ReleaseExceedsLien { .. } => 6,
-            VaultError::InvalidRatio(_) => 7,
-            VaultError::InvalidHolder(_) => 8,
-            VaultError::InvalidGenesis(_) => 9,
-            VaultError::UnknownValidator(_) => 10,
-            VaultError::InsufficientLocalStake { .. } => 11,
-            VaultError::NoLocalStake(_) => 12,
-        }
-    }
-}
-
-impl From<VaultError> for SdkError {
-    fn from(err: VaultError) -> Self {
-        err.into_sdk()
-    }
-}
+rmesh_core::module_error_codes!(VaultError in "vault" {
+    InvalidAmount = 2,
+    InsufficientFree = 3,
+    LienExceedsCollateral = 4,
+    NoLien = 5,
+    ReleaseExceedsLien = 6,
+    InvalidRatio = 7,
+    InvalidHolder = 8,
+    InvalidGenesis = 9,
+    UnknownValidator = 10,
+    InsufficientLocalStake = 11,
+    NoLocalStake = 12,
+});

@@ -1,7 +1,5 @@
 //! Errors of the virtual-staking module (codespace `virtual_staking`).
 
-use rmesh_core::{ModuleError, SdkError};
-
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum VirtualStakingError {
     #[error("only the mesh authority {authority} may do this, not {sender}")]
@@ -10,19 +8,7 @@ pub enum VirtualStakingError {
     InvalidParams(String),
 }
 
-impl ModuleError for VirtualStakingError {
-    const CODESPACE: &'static str = "virtual_staking";
-
-    fn code(&self) -> u32 {
-        match self {
-            VirtualStakingError::NotAuthority { .. } => 2,
-            VirtualStakingError::InvalidParams(_) => 3,
-        }
-    }
-}
-
-impl From<VirtualStakingError> for SdkError {
-    fn from(err: VirtualStakingError) -> Self {
-        err.into_sdk()
-    }
-}
+rmesh_core::module_error_codes!(VirtualStakingError in "virtual_staking" {
+    NotAuthority = 2,
+    InvalidParams = 3,
+});
