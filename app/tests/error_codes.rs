@@ -12,16 +12,14 @@ use cosmos_sdk_proto::cosmos::distribution::v1beta1::{
     MsgWithdrawDelegatorReward, MsgWithdrawValidatorCommission,
 };
 use cosmos_sdk_proto::cosmos::staking::v1beta1::{
-    CommissionRates, Description, MsgBeginRedelegate, MsgCancelUnbondingDelegation,
-    MsgCreateValidator, MsgEditValidator,
+    MsgCancelUnbondingDelegation, MsgCreateValidator, MsgEditValidator,
 };
 use cosmos_sdk_proto::Any;
-use prost::{Message, Name};
 use rmesh_core::error::ROOT_CODESPACE;
-use rmesh_core::{Decimal, ModuleError, SdkError};
+use rmesh_core::{ModuleError, SdkError};
 use support::pair::double_sign;
 use support::staking::*;
-use support::{Account, TestChain, DENOM};
+use support::{packed, Account, TestChain, DENOM};
 
 /// Every code the app answers with, by codespace and variant. Changing a pin is a
 /// consensus-visible change that clients depend on: a tx's code is part of the block results
@@ -316,63 +314,17 @@ fn tx(chain: &TestChain, index: usize, msg: Any) -> Vec<u8> {
     account.sign_at(account.sequence, vec![msg], FEE, GAS)
 }
 
-fn any<M: Message + Name>(msg: M) -> Any {
-    Any {
-        type_url: M::type_url(),
-        value: msg.encode_to_vec(),
-    }
-}
-
-/// A decimal in the SDK's proto form: its 18-place atomics as an integer.
-fn atomics(decimal: &str) -> String {
-    decimal.parse::<Decimal>().unwrap().atomics().to_string()
-}
-
-fn ed25519_pubkey(key: [u8; 32]) -> Any {
-    let key = cosmos_sdk_proto::cosmos::crypto::ed25519::PubKey { key: key.to_vec() };
-    any(key)
-}
-
 /// A valid `MsgCreateValidator` for `operator` with a fresh consensus key, as `edit` leaves it.
 fn create_validator(operator: &str, edit: impl FnOnce(&mut MsgCreateValidator)) -> Any {
-    let mut msg = MsgCreateValidator {
-        description: Some(Description {
-            moniker: "newcomer".into(),
-            ..Default::default()
-        }),
-        commission: Some(CommissionRates {
-            rate: atomics("0.1"),
-            max_rate: atomics("0.2"),
-            max_change_rate: atomics("0.01"),
-        }),
-        min_self_delegation: "1".into(),
-        validator_address: valoper(operator),
-        pubkey: Some(ed25519_pubkey(consensus_key(9))),
-        value: coin(1_000_000),
-        ..Default::default()
-    };
+    let mut msg = new_validator(operator, 9, 1_000_000);
     edit(&mut msg);
-    any(msg)
+    packed(msg)
 }
 
 fn edit_validator(operator: &str, edit: impl FnOnce(&mut MsgEditValidator)) -> Any {
-    let mut msg = MsgEditValidator {
-        description: None,
-        validator_address: valoper(operator),
-        commission_rate: String::new(),
-        min_self_delegation: String::new(),
-    };
+    let mut msg = unchanged_validator(operator);
     edit(&mut msg);
-    any(msg)
-}
-
-fn redelegate_msg(delegator: &str, source: &str, destination: &str, amount: u128) -> Any {
-    any(MsgBeginRedelegate {
-        delegator_address: delegator.into(),
-        validator_src_address: valoper(source),
-        validator_dst_address: valoper(destination),
-        amount: coin(amount),
-    })
+    packed(msg)
 }
 
 #[tokio::test]
@@ -433,9 +385,7 @@ async fn staking_refusals_reach_check_tx_with_the_sdk_staking_codes() {
             tx: tx(
                 &chain,
                 NEWCOMER,
-                create_validator(&newcomer, |msg| {
-                    msg.pubkey = Some(ed25519_pubkey(consensus_key(1)))
-                }),
+                create_validator(&newcomer, |msg| msg.pubkey = Some(ed25519_pubkey(1))),
             ),
             code: ("staking", 5),
             phrase: "validator already exist for this pubkey",
@@ -458,7 +408,7 @@ async fn staking_refusals_reach_check_tx_with_the_sdk_staking_codes() {
             tx: tx(
                 &chain,
                 2,
-                any(MsgCancelUnbondingDelegation {
+                packed(MsgCancelUnbondingDelegation {
                     delegator_address: v2.clone(),
                     validator_address: valoper(&v2),
                     amount: coin(1),
@@ -690,7 +640,7 @@ fn multi_send(inputs: &[(&str, u128)], outputs: &[(&str, u128)]) -> Any {
             amount: amount.to_string(),
         }]
     };
-    any(MsgMultiSend {
+    packed(MsgMultiSend {
         inputs: inputs
             .iter()
             .map(|(address, amount)| Input {
@@ -719,7 +669,7 @@ async fn distribution_and_bank_refusals_reach_check_tx_with_their_sdk_codes() {
             tx: tx(
                 &chain,
                 1,
-                any(MsgWithdrawDelegatorReward {
+                packed(MsgWithdrawDelegatorReward {
                     delegator_address: alice.clone(),
                     validator_address: valoper(&validator),
                 }),
@@ -732,7 +682,7 @@ async fn distribution_and_bank_refusals_reach_check_tx_with_their_sdk_codes() {
             tx: tx(
                 &chain,
                 0,
-                any(MsgWithdrawValidatorCommission {
+                packed(MsgWithdrawValidatorCommission {
                     validator_address: valoper(&validator),
                 }),
             ),

@@ -108,7 +108,7 @@ macro_rules! routes {
 impl QueryRouter {
     /// Simulations run on `mempool`'s state.
     pub fn new(storage: Storage, config: &AppConfig, mempool: Mempool) -> Self {
-        let committed = Committed::new(storage.clone());
+        let committed = Committed::new(storage.clone(), SUBSTORES);
         let comet = Comet::new(&config.comet_rpc);
         let services = Services {
             auth: Arc::new(AuthQuery::new(committed.clone())),
@@ -279,7 +279,7 @@ impl QueryRouter {
 
     /// Reopens the committed versions queries kept before the node last stopped.
     pub async fn restore_history(&self) -> usize {
-        self.committed.restore_history(SUBSTORES).await
+        self.committed.restore_history().await
     }
 
     /// Answers an `abci_query`. Returns the value, its proof when asked, and the height read.

@@ -52,6 +52,12 @@ impl Account {
         Self::with_key(number, SigningKey::from_slice(&secret).unwrap())
     }
 
+    /// The same key under account number `number`.
+    pub fn with_number(mut self, number: u64) -> Self {
+        self.number = number;
+        self
+    }
+
     fn with_key(number: u64, key: SigningKey) -> Self {
         let address = key.public_key().account_id("rmesh").unwrap().to_string();
         Account {
@@ -91,6 +97,14 @@ impl Account {
             gas_limit,
         };
         sign_tx(&self.key, &signer, messages, &fee, "").unwrap()
+    }
+}
+
+/// `message` as a tx's `Any`.
+pub fn packed<M: Message + Name>(message: M) -> Any {
+    Any {
+        type_url: M::type_url(),
+        value: message.encode_to_vec(),
     }
 }
 

@@ -19,7 +19,8 @@ use ibc::core::host::types::identifiers::{
     ChainId, ChannelId, ClientId, ConnectionId, PortId, Sequence,
 };
 use ibc::core::host::types::path::{
-    ChannelEndPath, ClientConsensusStatePath, ClientStatePath, ConnectionPath, SeqAckPath,
+    ChannelEndPath, ClientConsensusStatePath, ClientStatePath, ConnectionPath,
+    NextChannelSequencePath, NextClientSequencePath, NextConnectionSequencePath, SeqAckPath,
     SeqRecvPath, SeqSendPath,
 };
 use ibc::core::router::module::Module;
@@ -35,10 +36,11 @@ use rmesh_external_staking::consumer::Consumer;
 use rmesh_external_staking::ibc_app::{ExternalStakingModule, PORT as PROVIDER_PORT};
 use rmesh_ibc::state_key::ibc_path;
 use rmesh_ibc::store::TxStore;
+use rmesh_ibc::transfer::TransferModule;
 use tendermint::abci::types::{Misbehavior, MisbehaviorKind};
 use tendermint::abci::Event;
 
-use super::mesh::{mesh_chain, MeshBlock, Step};
+use super::mesh::{mesh_chain_of, MeshBlock, Step};
 use super::staking::vote;
 use super::{Account, TestChain};
 
@@ -64,12 +66,14 @@ pub struct MeshPair {
     /// Every consumer block's last commit (by default each validator signs, so rewards
     /// accrue; a test makes one miss blocks here).
     pub consumer_votes: Vec<tendermint::abci::types::VoteInfo>,
-    /// Packets sent by either chain that the other has not received yet.
-    in_flight: Vec<Packet>,
-    /// Packets received whose acks the sender has not processed yet.
-    acks: Vec<(Packet, Vec<u8>)>,
+    /// Packets sent by either chain that the other (the `End`) has not received yet.
+    in_flight: Vec<(End, Packet)>,
+    /// Packets received whose acks their sender (the `End`) has not processed yet.
+    acks: Vec<(End, Packet, Vec<u8>)>,
     /// Every packet delivered so far, oldest first.
     pub delivered: Vec<Packet>,
+    /// The app hash after genesis and after every block, in order: `consumer 7 <hex>`.
+    pub app_hashes: Vec<String>,
 }
 
 /// Which application of which chain a packet is for.
@@ -79,11 +83,25 @@ pub enum End {
     Provider,
 }
 
-fn end_of_port(port: &PortId) -> End {
-    if port.as_str() == CONSUMER_PORT {
-        End::Consumer
-    } else {
-        End::Provider
+impl End {
+    fn other(self) -> End {
+        match self {
+            End::Consumer => End::Provider,
+            End::Provider => End::Consumer,
+        }
+    }
+}
+
+/// The port of ICS-20 on both chains.
+pub const TRANSFER_PORT: &str = "transfer";
+
+/// The application bound to `port` on a chain: the mesh application of its end, or ICS-20.
+fn application<'a, S: StateWrite>(port: &PortId, store: TxStore<'a, S>) -> Box<dyn Module + 'a> {
+    match port.as_str() {
+        CONSUMER_PORT => Box::new(ConverterModule::new(store)),
+        PROVIDER_PORT => Box::new(ExternalStakingModule::new(store)),
+        TRANSFER_PORT => Box::new(TransferModule::new(store, "rmesh".into())),
+        other => panic!("no application on port {other}"),
     }
 }
 
@@ -176,7 +194,11 @@ pub fn seed_channel_end<S: StateWrite>(
             channel_id: CHANNEL.into(),
         }),
         connection_hops: vec![CONNECTION.into()],
-        version: rmesh_mesh_wire::VERSION.into(),
+        version: if port == TRANSFER_PORT {
+            "ics20-1".into()
+        } else {
+            rmesh_mesh_wire::VERSION.into()
+        },
         upgrade_sequence: 0,
     };
     let mut put = |path: String, value: Vec<u8>| state.put_bytes(ibc_path(&path), value);
@@ -203,6 +225,14 @@ pub fn seed_channel_end<S: StateWrite>(
     ] {
         put(path, 1u64.to_be_bytes().to_vec())?;
     }
+    // The handshake used the first client, connection and channel ids: the next are 1.
+    for path in [
+        NextClientSequencePath.to_string(),
+        NextConnectionSequencePath.to_string(),
+        NextChannelSequencePath.to_string(),
+    ] {
+        put(path, 1u64.to_be_bytes().to_vec())?;
+    }
     Ok(())
 }
 
@@ -212,32 +242,18 @@ fn relayer() -> Signer {
 
 /// Delivers `packet` to the application it is for; returns the ack it wrote.
 pub fn receive<S: StateWrite>(state: &mut S, packet: &Packet) -> Vec<u8> {
-    let store = TxStore::new(state);
-    let (_, ack) = match end_of_port(&packet.port_id_on_b) {
-        End::Consumer => ConverterModule::new(store).on_recv_packet_execute(packet, &relayer()),
-        End::Provider => {
-            ExternalStakingModule::new(store).on_recv_packet_execute(packet, &relayer())
-        }
-    };
-    ack.expect("mesh applications always acknowledge synchronously")
+    let mut module = application(&packet.port_id_on_b, TxStore::new(state));
+    let (_, ack) = module.on_recv_packet_execute(packet, &relayer());
+    ack.expect("rmesh's applications acknowledge synchronously")
         .as_bytes()
         .to_vec()
 }
 
 /// Hands the sender of `packet` the ack its counterparty wrote.
 pub fn acknowledge<S: StateWrite>(state: &mut S, packet: &Packet, ack: &[u8]) {
-    let store = TxStore::new(state);
+    let mut module = application(&packet.port_id_on_a, TxStore::new(state));
     let ack = Acknowledgement::try_from(ack.to_vec()).unwrap();
-    let (_, result) = match end_of_port(&packet.port_id_on_a) {
-        End::Consumer => {
-            ConverterModule::new(store).on_acknowledgement_packet_execute(packet, &ack, &relayer())
-        }
-        End::Provider => ExternalStakingModule::new(store).on_acknowledgement_packet_execute(
-            packet,
-            &ack,
-            &relayer(),
-        ),
-    };
+    let (_, result) = module.on_acknowledgement_packet_execute(packet, &ack, &relayer());
     result.unwrap();
 }
 
@@ -265,14 +281,31 @@ impl MeshPair {
     /// (accounts 1.. of the provider chain), the channel open on both and the consumer's
     /// validator set already known to the provider.
     pub async fn start(validators: usize, terms: ProviderTerms) -> Self {
-        let consumer = mesh_chain(validators, |genesis| {
+        Self::start_with_keys(validators, terms, Account::random).await
+    }
+
+    /// [`start`](Self::start) with every account's key derived from `seed`: the same pair, with
+    /// the same app hashes, on every run.
+    pub async fn start_seeded(validators: usize, terms: ProviderTerms, seed: u64) -> Self {
+        Self::start_with_keys(validators, terms, |number| Account::seeded(seed, number)).await
+    }
+
+    async fn start_with_keys(
+        validators: usize,
+        terms: ProviderTerms,
+        account: impl Fn(u64) -> Account,
+    ) -> Self {
+        let consumer_accounts = (0..validators as u64 + 2).map(&account).collect();
+        let consumer = mesh_chain_of(consumer_accounts, validators, |genesis| {
             let provider = &mut genesis.converter.providers[0];
             provider.connection_id = Some(CONNECTION.into());
             // The provider chain stakes its own bond denom.
             provider.remote_denom = super::DENOM.into();
         })
         .await;
-        let provider = provider_chain(terms).await;
+        // Provider keys differ from the consumer's: offset numbers keep seeded keys apart.
+        let provider_accounts = (0..4).map(|n| account(n + 1_000).with_number(n)).collect();
+        let provider = provider_chain(terms, provider_accounts).await;
         let mut pair = MeshPair {
             consumer,
             provider,
@@ -280,7 +313,10 @@ impl MeshPair {
             in_flight: vec![],
             acks: vec![],
             delivered: vec![],
+            app_hashes: vec![],
         };
+        pair.log_app_hash(End::Consumer);
+        pair.log_app_hash(End::Provider);
         pair.provider_block_with(
             vec![],
             vec![Step::SeedChannel(PROVIDER_PORT, CONSUMER_PORT)],
@@ -295,10 +331,29 @@ impl MeshPair {
         pair
     }
 
-    fn collect(&mut self, block: &MeshBlock) {
-        self.in_flight.extend(sent_packets(&block.tx_events));
-        self.in_flight.extend(sent_packets(&block.events));
-        self.acks.extend(block.written_acks.iter().cloned());
+    fn log_app_hash(&mut self, end: End) {
+        let (name, chain) = match end {
+            End::Consumer => ("consumer", &self.consumer),
+            End::Provider => ("provider", &self.provider),
+        };
+        let entry = format!(
+            "{name} {} {}",
+            chain.height,
+            hex::encode(&chain.last_app_hash)
+        );
+        self.app_hashes.push(entry);
+    }
+
+    /// Takes note of what a block on `end` sent and acknowledged, for the relay.
+    fn collect(&mut self, end: End, block: &MeshBlock) {
+        self.log_app_hash(end);
+        let sent = sent_packets(&block.tx_events)
+            .into_iter()
+            .chain(sent_packets(&block.events));
+        self.in_flight.extend(sent.map(|p| (end.other(), p)));
+        let acks = block.written_acks.iter().cloned();
+        self.acks
+            .extend(acks.map(|(packet, ack)| (end.other(), packet, ack)));
     }
 
     pub async fn consumer_block_with(&mut self, txs: Vec<Vec<u8>>, steps: Vec<Step>) -> MeshBlock {
@@ -314,7 +369,7 @@ impl MeshPair {
     ) -> MeshBlock {
         let votes = self.consumer_votes.clone();
         let block = self.consumer.mesh_block(txs, votes, evidence, steps).await;
-        self.collect(&block);
+        self.collect(End::Consumer, &block);
         block
     }
 
@@ -330,7 +385,7 @@ impl MeshPair {
         steps: Vec<Step>,
     ) -> MeshBlock {
         let block = self.provider.mesh_block(txs, vec![], evidence, steps).await;
-        self.collect(&block);
+        self.collect(End::Provider, &block);
         block
     }
 
@@ -358,15 +413,16 @@ impl MeshPair {
                 let mut steps = vec![];
                 let (packets, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.in_flight)
                     .into_iter()
-                    .partition(|p| end_of_port(&p.port_id_on_b) == end);
+                    .partition(|(to, _)| *to == end);
                 self.in_flight = rest;
+                let packets: Vec<Packet> = packets.into_iter().map(|(_, p)| p).collect();
                 self.delivered.extend(packets.iter().cloned());
                 steps.extend(packets.into_iter().map(Step::Recv));
                 let (acks, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.acks)
                     .into_iter()
-                    .partition(|(p, _)| end_of_port(&p.port_id_on_a) == end);
+                    .partition(|(to, _, _)| *to == end);
                 self.acks = rest;
-                steps.extend(acks.into_iter().map(|(p, a)| Step::AckPacket(p, a)));
+                steps.extend(acks.into_iter().map(|(_, p, a)| Step::AckPacket(p, a)));
                 match end {
                     End::Consumer => self.consumer_block_with(vec![], steps).await,
                     End::Provider => self.provider_block_with(vec![], steps).await,
@@ -426,8 +482,7 @@ pub fn double_sign(index: usize, height: u64, power: u64) -> Misbehavior {
 }
 
 /// A provider chain with one validator whose external staking accepts the consumer's channel.
-async fn provider_chain(terms: ProviderTerms) -> TestChain {
-    let accounts = (0..4).map(Account::random).collect();
+async fn provider_chain(terms: ProviderTerms, accounts: Vec<Account>) -> TestChain {
     let (chain, _) = super::staking::staked_chain_with(accounts, 1, 10, |genesis| {
         genesis.external_staking.consumers = vec![Consumer {
             id: CONSUMER.into(),

@@ -1,7 +1,10 @@
 //! Chains with staking validators, and the staking messages tests send.
 
 use cosmos_sdk_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
-use cosmos_sdk_proto::cosmos::staking::v1beta1::{MsgDelegate, MsgUndelegate};
+use cosmos_sdk_proto::cosmos::staking::v1beta1::{
+    CommissionRates, Description, MsgBeginRedelegate, MsgCreateValidator, MsgDelegate,
+    MsgEditValidator, MsgUndelegate,
+};
 use cosmos_sdk_proto::Any;
 use prost::{Message, Name};
 use rmesh_core::Address;
@@ -150,4 +153,77 @@ pub fn unjail_msg(operator: &str) -> Any {
         type_url: MsgUnjail::type_url(),
         value: msg.encode_to_vec(),
     }
+}
+
+pub fn redelegate_msg(delegator: &str, source: &str, destination: &str, amount: u128) -> Any {
+    super::packed(MsgBeginRedelegate {
+        delegator_address: delegator.into(),
+        validator_src_address: valoper(source),
+        validator_dst_address: valoper(destination),
+        amount: coin(amount),
+    })
+}
+
+/// A decimal in the SDK's proto form: its 18-place atomics as an integer.
+pub fn atomics(decimal: &str) -> String {
+    decimal
+        .parse::<rmesh_core::Decimal>()
+        .unwrap()
+        .atomics()
+        .to_string()
+}
+
+/// Test consensus key `index` as a validator's pubkey `Any`.
+pub fn ed25519_pubkey(index: usize) -> Any {
+    let key = cosmos_sdk_proto::cosmos::crypto::ed25519::PubKey {
+        key: consensus_key(index).to_vec(),
+    };
+    super::packed(key)
+}
+
+/// `operator`'s `MsgCreateValidator` with test consensus key `key_index`, self-bonding
+/// `self_bond` (commission 10%, at most 20%, changing by at most 1% a day).
+pub fn new_validator(operator: &str, key_index: usize, self_bond: u128) -> MsgCreateValidator {
+    MsgCreateValidator {
+        description: Some(Description {
+            moniker: format!("validator-{key_index}"),
+            ..Default::default()
+        }),
+        commission: Some(CommissionRates {
+            rate: atomics("0.1"),
+            max_rate: atomics("0.2"),
+            max_change_rate: atomics("0.01"),
+        }),
+        min_self_delegation: "1".into(),
+        validator_address: valoper(operator),
+        pubkey: Some(ed25519_pubkey(key_index)),
+        value: coin(self_bond),
+        ..Default::default()
+    }
+}
+
+/// [`new_validator`] as a tx message.
+pub fn create_validator_msg(operator: &str, key_index: usize, self_bond: u128) -> Any {
+    super::packed(new_validator(operator, key_index, self_bond))
+}
+
+/// `operator`'s `MsgEditValidator` that changes nothing.
+pub fn unchanged_validator(operator: &str) -> MsgEditValidator {
+    MsgEditValidator {
+        description: None,
+        validator_address: valoper(operator),
+        commission_rate: String::new(),
+        min_self_delegation: String::new(),
+    }
+}
+
+/// `operator` renames its validator, changing nothing else.
+pub fn edit_validator_msg(operator: &str, moniker: &str) -> Any {
+    super::packed(MsgEditValidator {
+        description: Some(Description {
+            moniker: moniker.into(),
+            ..Default::default()
+        }),
+        ..unchanged_validator(operator)
+    })
 }

@@ -19,44 +19,98 @@ pub const KEPT_VERSIONS: usize = 1_000;
 /// `KEPT_VERSIONS` snapshots are kept here as they are committed.
 #[derive(Clone)]
 pub struct Committed {
+    kept: Arc<Kept>,
+}
+
+struct Kept {
     storage: Storage,
-    history: Arc<RwLock<BTreeMap<u64, Snapshot>>>,
+    /// The substores whose versions `record_substore_versions` records, in its order.
+    substores: &'static [&'static str],
+    history: RwLock<BTreeMap<u64, Snapshot>>,
+}
+
+impl Kept {
+    fn insert(&self, snapshots: Vec<Snapshot>) {
+        let Ok(mut kept) = self.history.write() else {
+            return;
+        };
+        for snapshot in snapshots {
+            kept.entry(snapshot.version()).or_insert(snapshot);
+        }
+        while kept.len() > KEPT_VERSIONS {
+            kept.pop_first();
+        }
+    }
+
+    fn newest_kept(&self) -> Option<u64> {
+        let kept = self.history.read().ok()?;
+        kept.last_key_value().map(|(version, _)| *version)
+    }
+
+    /// The state committed at `version` (older than `latest`), from cnidarium's cache or reopened
+    /// at the substore versions recorded for it.
+    async fn reopen(&self, latest: &Snapshot, version: u64) -> Option<Snapshot> {
+        if let Some(snapshot) = self.storage.snapshot(version) {
+            return Some(snapshot);
+        }
+        let recorded = latest
+            .nonverifiable_get_raw(&substore_versions_key(version))
+            .await
+            .ok()??;
+        let versions = decode_versions(self.substores, &recorded)?;
+        self.storage.snapshot_at(version, &versions)
+    }
+
+    /// Keeps `snapshot` and every version committed between the newest kept one and it: the
+    /// commit channel holds only the newest commit, so a follower that falls behind (a loaded
+    /// node committing fast) would otherwise leave holes queries cannot read.
+    async fn follow(&self, snapshot: Snapshot) {
+        let version = snapshot.version();
+        let mut snapshots = Vec::new();
+        if let Some(newest) = self.newest_kept() {
+            let oldest_wanted = version.saturating_sub(KEPT_VERSIONS as u64 - 1);
+            for missed in newest.saturating_add(1).max(oldest_wanted)..version {
+                snapshots.extend(self.reopen(&snapshot, missed).await);
+            }
+        }
+        snapshots.push(snapshot);
+        self.insert(snapshots);
+    }
 }
 
 impl Committed {
     /// Follows `storage`'s commits; needs a tokio runtime. The follower stops when the last
     /// clone of this value is dropped (so the database can be closed) or the storage closes.
-    pub fn new(storage: Storage) -> Self {
-        let history = Arc::new(RwLock::new(BTreeMap::new()));
-        let watched = Arc::downgrade(&history);
+    /// `substores` are those whose versions consensus records with `record_substore_versions`.
+    pub fn new(storage: Storage, substores: &'static [&'static str]) -> Self {
         let mut commits = storage.subscribe();
+        let kept = Arc::new(Kept {
+            storage,
+            substores,
+            history: RwLock::new(BTreeMap::new()),
+        });
+        let watched = Arc::downgrade(&kept);
         tokio::spawn(async move {
             while commits.changed().await.is_ok() {
                 let snapshot = commits.borrow_and_update().clone();
-                let Some(history) = watched.upgrade() else {
+                let Some(kept) = watched.upgrade() else {
                     break;
                 };
-                let Ok(mut kept) = history.write() else {
-                    break;
-                };
-                kept.insert(snapshot.version(), snapshot);
-                while kept.len() > KEPT_VERSIONS {
-                    kept.pop_first();
-                }
+                kept.follow(snapshot).await;
             }
         });
-        Committed { storage, history }
+        Committed { kept }
     }
 
     pub fn storage(&self) -> &Storage {
-        &self.storage
+        &self.kept.storage
     }
 
     /// Reopens the last `KEPT_VERSIONS` committed versions, as they were kept before the node
     /// stopped, from the substore versions `record_substore_versions` wrote for each. Returns
     /// how many were reopened.
-    pub async fn restore_history(&self, substores: &[&str]) -> usize {
-        let latest = self.storage.latest_snapshot();
+    pub async fn restore_history(&self) -> usize {
+        let latest = self.kept.storage.latest_snapshot();
         let newest = latest.version();
         if newest == u64::MAX {
             return 0;
@@ -64,39 +118,22 @@ impl Committed {
         let oldest = newest.saturating_sub(KEPT_VERSIONS as u64 - 1);
         let mut restored = Vec::new();
         for version in oldest..newest {
-            let Ok(Some(recorded)) = latest
-                .nonverifiable_get_raw(&substore_versions_key(version))
-                .await
-            else {
-                continue;
-            };
-            let Some(versions) = decode_versions(substores, &recorded) else {
-                continue;
-            };
-            if let Some(snapshot) = self.storage.snapshot_at(version, &versions) {
-                restored.push(snapshot);
-            }
+            restored.extend(self.kept.reopen(&latest, version).await);
         }
         let count = restored.len();
-        if let Ok(mut kept) = self.history.write() {
-            for snapshot in restored {
-                kept.entry(snapshot.version()).or_insert(snapshot);
-            }
-            while kept.len() > KEPT_VERSIONS {
-                kept.pop_first();
-            }
-        }
+        self.kept.insert(restored);
         count
     }
 
     pub fn latest(&self) -> Snapshot {
-        self.storage.latest_snapshot()
+        self.kept.storage.latest_snapshot()
     }
 
     /// The state committed at `version`, if still kept.
     pub fn snapshot(&self, version: u64) -> Option<Snapshot> {
-        self.storage.snapshot(version).or_else(|| {
-            self.history
+        self.kept.storage.snapshot(version).or_else(|| {
+            self.kept
+                .history
                 .read()
                 .ok()
                 .and_then(|kept| kept.get(&version).cloned())

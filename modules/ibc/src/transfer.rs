@@ -303,6 +303,25 @@ impl<S: StateWrite> Module for TransferModule<'_, S> {
         ics20::on_chan_open_ack_validate(self, port, channel, version).map_err(channel_error)
     }
 
+    // No one may close an ICS-20 channel (ibc-go refuses too): vouchers can only go home over
+    // the channel that minted them, so a closed one strands them for good. The router's
+    // defaults accept, so both steps say no here.
+    fn on_chan_close_init_validate(
+        &self,
+        port: &PortId,
+        channel: &ChannelId,
+    ) -> Result<(), ChannelError> {
+        ics20::on_chan_close_init_validate(self, port, channel).map_err(channel_error)
+    }
+
+    fn on_chan_close_init_execute(
+        &mut self,
+        port: &PortId,
+        channel: &ChannelId,
+    ) -> Result<ModuleExtras, ChannelError> {
+        ics20::on_chan_close_init_execute(self, port, channel).map_err(channel_error)
+    }
+
     fn on_recv_packet_execute(
         &mut self,
         packet: &Packet,
@@ -348,5 +367,22 @@ impl<S: StateWrite> Module for TransferModule<'_, S> {
     ) -> (ModuleExtras, Result<(), ChannelError>) {
         let (extras, result) = ics20::on_timeout_packet_execute(self, packet, relayer);
         (extras, result.map_err(channel_error))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use cnidarium::{StateDelta, TempStorage};
+
+    use super::*;
+
+    #[tokio::test]
+    async fn no_one_may_start_closing_an_ics20_channel() {
+        let storage = TempStorage::new().await.unwrap();
+        let mut state = StateDelta::new(storage.latest_snapshot());
+        let mut module = TransferModule::new(TxStore::new(&mut state), "rmesh".into());
+        let (port, channel) = (PortId::transfer(), ChannelId::new(0));
+        assert!(module.on_chan_close_init_validate(&port, &channel).is_err());
+        assert!(module.on_chan_close_init_execute(&port, &channel).is_err());
     }
 }
