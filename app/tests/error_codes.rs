@@ -102,6 +102,7 @@ const PINNED: &[(&str, &[(&str, u32)])] = &[
             ("SelfDelegationTooLowToUnjail", 7),
             ("ValidatorTombstoned", 9),
             ("InvalidGenesis", 10),
+            ("ArithmeticOverflow", 11),
         ],
     ),
     (
@@ -123,7 +124,11 @@ const PINNED: &[(&str, &[(&str, u32)])] = &[
     ),
     (
         "virtual_staking",
-        &[("NotAuthority", 2), ("InvalidParams", 3)],
+        &[
+            ("NotAuthority", 2),
+            ("InvalidParams", 3),
+            ("ArithmeticOverflow", 4),
+        ],
     ),
     (
         "converter",

@@ -67,7 +67,10 @@ impl Distribution {
             minted.add(&Coin::new(params.block_provision, denom))?;
             state.mint(&module, &minted).await?;
         }
-        let total = Decimal::from_integer(fees + params.block_provision).map_err(math)?;
+        let paid = fees.checked_add(params.block_provision).ok_or_else(|| {
+            SdkError::Internal("reward arithmetic: fees plus the block provision overflow".into())
+        })?;
+        let total = Decimal::from_integer(paid).map_err(math)?;
         let tax = total.checked_mul(params.community_tax).map_err(math)?;
         let for_validators = total.saturating_sub(tax);
         let total_power: u128 = last_commit

@@ -79,15 +79,21 @@ async fn handle_signature<S: StateWrite, H: StakingHooks>(
         ..SigningInfo::default()
     });
     let index = info.index_offset % params.signed_blocks_window;
-    info.index_offset += 1;
+    info.index_offset = info
+        .index_offset
+        .checked_add(1)
+        .ok_or(SlashingError::ArithmeticOverflow("signing window index"))?;
     let missed = !signed;
     if state.missed_at(consensus, index).await? != missed {
         state.put_missed(consensus, index, missed)?;
-        if signed {
-            info.missed_blocks_counter -= 1;
+        // The counter equals the missed marks in the window; a mark flips only with it.
+        let counter = info.missed_blocks_counter;
+        info.missed_blocks_counter = if signed {
+            counter.checked_sub(1)
         } else {
-            info.missed_blocks_counter += 1;
+            counter.checked_add(1)
         }
+        .ok_or(SlashingError::ArithmeticOverflow("missed blocks counter"))?;
     }
     if !signed {
         let address = operator_text(state, &validator.operator).await?;
@@ -97,7 +103,10 @@ async fn handle_signature<S: StateWrite, H: StakingHooks>(
             context.height,
         ));
     }
-    let warmed_up = context.height > info.start_height + params.signed_blocks_window;
+    let warmed_up = context.height
+        > info
+            .start_height
+            .saturating_add(params.signed_blocks_window);
     if warmed_up && info.missed_blocks_counter > params.max_missed() {
         // The infraction is the block CometBFT last ran with this power (updates lag two blocks).
         let infraction_height = context.height.saturating_sub(2);

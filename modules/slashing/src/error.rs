@@ -15,6 +15,8 @@ pub enum SlashingError {
     ValidatorTombstoned,
     #[error("invalid slashing genesis: {0}")]
     InvalidGenesis(String),
+    #[error("slashing arithmetic overflow: {0} (the signing info is inconsistent)")]
+    ArithmeticOverflow(&'static str),
 }
 
 rmesh_core::module_error_codes!(SlashingError in "slashing" {
@@ -24,4 +26,5 @@ rmesh_core::module_error_codes!(SlashingError in "slashing" {
     SelfDelegationTooLowToUnjail = 7,
     ValidatorTombstoned = 9,
     InvalidGenesis = 10,
+    ArithmeticOverflow = 11,
 });

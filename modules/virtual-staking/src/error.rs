@@ -6,9 +6,12 @@ pub enum VirtualStakingError {
     NotAuthority { authority: String, sender: String },
     #[error("invalid virtual-staking params: {0}")]
     InvalidParams(String),
+    #[error("virtual-staking arithmetic overflow: {0}")]
+    ArithmeticOverflow(&'static str),
 }
 
 rmesh_core::module_error_codes!(VirtualStakingError in "virtual_staking" {
     NotAuthority = 2,
     InvalidParams = 3,
+    ArithmeticOverflow = 4,
 });

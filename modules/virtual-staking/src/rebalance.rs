@@ -13,6 +13,7 @@ use rmesh_distribution::view::DistributionRead;
 use rmesh_staking::delegation::{add_stake, instant_undelegate, BONDED_POOL};
 use rmesh_staking::{BondStatus, StakingHooks, StakingRead};
 
+use crate::error::VirtualStakingError;
 use crate::event;
 use crate::limits::{self, Limits, ProviderRequest, Targets};
 use crate::provider_delegator;
@@ -142,10 +143,15 @@ async fn bond<S: StateWrite, H: StakingHooks>(
         .mint_virtual(&delegator, &Coin::new(amount, denom))
         .await?;
     add_stake::<S, H>(state, &delegator, operator, &delegator, amount).await?;
+    let after = now
+        .checked_add(amount)
+        .ok_or(VirtualStakingError::ArithmeticOverflow(
+            "a validator's virtual stake",
+        ))?;
     state.add_virtual_minted(amount).await?;
-    state.put_virtual_stake(provider, operator, now + amount)?;
+    state.put_virtual_stake(provider, operator, after)?;
     let validator = rmesh_staking::delegation::operator_text(state, operator).await?;
-    state.record(event::bond(provider, &validator, amount, now + amount));
+    state.record(event::bond(provider, &validator, amount, after));
     Ok(())
 }
 
@@ -162,9 +168,9 @@ async fn unbond<S: StateWrite, H: StakingHooks>(
     let delegator = provider_delegator(provider);
     let held = state.delegation(&delegator, operator).await?;
     let shares = match state.validator(operator).await? {
-        Some(validator) if target > 0 && !held.is_zero() => {
-            validator.shares_for_tokens(now - target)?.min(held)
-        }
+        Some(validator) if target > 0 && !held.is_zero() => validator
+            .shares_for_tokens(now.saturating_sub(target))?
+            .min(held),
         _ => held,
     };
     let full = shares == held;
@@ -187,15 +193,12 @@ async fn unbond<S: StateWrite, H: StakingHooks>(
     } else {
         now.saturating_sub(tokens)
     };
-    state.add_virtual_burned(now - remaining).await?;
+    // `remaining` is at most `now` by construction (saturating above).
+    let burned = now.saturating_sub(remaining);
+    state.add_virtual_burned(burned).await?;
     state.put_virtual_stake(provider, operator, remaining)?;
     let validator = rmesh_staking::delegation::operator_text(state, operator).await?;
-    state.record(event::unbond(
-        provider,
-        &validator,
-        now - remaining,
-        remaining,
-    ));
+    state.record(event::unbond(provider, &validator, burned, remaining));
     Ok(())
 }
 
@@ -240,7 +243,7 @@ pub async fn on_validator_slashed<S: StateWrite>(
             .delegation(&provider_delegator(&provider), operator)
             .await?;
         let worth = validator.tokens_for_shares(shares)?.min(recorded);
-        let lost = recorded - worth;
+        let lost = recorded.saturating_sub(worth); // worth is capped at recorded
         if lost > 0 {
             state.reclassify_virtual(&Coin::new(lost, &denom)).await?;
             state.add_virtual_burned(lost).await?;
