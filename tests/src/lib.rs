@@ -1226,6 +1226,22 @@ impl TestNet {
         Ok(())
     }
 
+    /// Node `i`'s latest block time, in Unix seconds.
+    pub fn chain_time(&self, i: usize) -> Result<i64> {
+        rpc::chain_time(self.nodes[i].rpc_addr())
+    }
+
+    /// Waits until node `i` has committed a block whose time is at least `unix_seconds`: what a
+    /// test waiting out an unbonding, a jailing or a packet timeout needs, instead of a sleep
+    /// that is too short on a loaded machine and too long on an idle one.
+    pub fn wait_for_chain_time(&self, i: usize, unix_seconds: i64) -> Result<()> {
+        wait_until(
+            &format!("node{i}'s block time to reach {unix_seconds}"),
+            WAIT,
+            || Ok(self.chain_time(i)? >= unix_seconds),
+        )
+    }
+
     /// Waits for `n` more blocks on node `i`.
     pub fn wait_blocks(&self, i: usize, n: u64) -> Result<u64> {
         let h = self.height(i)?;

@@ -176,6 +176,18 @@ pub fn block_time(addr: SocketAddr, height: u64) -> Result<String> {
         .ok_or_else(|| anyhow!("no time in {header}"))
 }
 
+/// The time of the latest committed block, in Unix seconds: the clock the state machine judges
+/// unbondings, jailings and packet timeouts by.
+pub fn chain_time(addr: SocketAddr) -> Result<i64> {
+    let status = call(addr, "status", json!({}))?;
+    let text = status["sync_info"]["latest_block_time"]
+        .as_str()
+        .ok_or_else(|| anyhow!("no latest_block_time in {status}"))?;
+    let time = tendermint::Time::parse_from_rfc3339(text)
+        .map_err(|e| anyhow!("latest_block_time {text:?}: {e}"))?;
+    Ok(time.unix_timestamp())
+}
+
 /// (address, voting power) of every validator at `height` (latest if None).
 pub fn validators(addr: SocketAddr, height: Option<u64>) -> Result<Vec<(String, u64)>> {
     let mut params = json!({"per_page": "100"});

@@ -4,8 +4,6 @@
 //! unbonding, rewards, refusals, an error ack, a timeout and a zero cap, each asserted on both
 //! chains.
 
-use std::time::Duration;
-
 use anyhow::Result;
 use rmesh_e2e::mesh::{MeshPair, MeshTerms, CONSUMER, PROVIDER};
 use rmesh_e2e::{as_u128, balance_of, wait_until, WAIT};
@@ -70,7 +68,9 @@ fn eighty_million_cross_staked_becomes_thirty_six_million_of_power_and_unstaking
 
     let refused = pair.provider_tx_refused("alice", &["vault", "unbond", "30000000"])?;
     assert!(refused.contains("only 20000000"), "{refused}");
-    std::thread::sleep(Duration::from_secs(20));
+    let release_at = as_u128(&stake["unbondings"][0]["release_at"]).expect("a release time");
+    pair.provider
+        .wait_for_chain_time(0, i64::try_from(release_at)? + 1)?;
     pair.provider_tx(
         "alice",
         &["external-staking", "withdraw-unbonded", CONSUMER],
@@ -204,7 +204,10 @@ fn a_stake_the_consumer_never_receives_times_out_and_is_rolled_back() -> Result<
     stake_remote(&pair, "alice", "10000000")?;
     assert_eq!(pair.lien("alice", HOLDER)?, 10_000_000);
     assert_eq!(pair.pending_txs()?.len(), 1);
-    std::thread::sleep(Duration::from_secs(12));
+    // The packet times out by the consumer's clock: let it pass the provider's time of sending
+    // plus the timeout before the relayer comes back.
+    let sent_at = pair.provider.chain_time(0)?;
+    pair.consumer.wait_for_chain_time(0, sent_at + 8 + 1)?;
     pair.hermes.start()?;
     pair.wait_settled()?;
     assert_eq!(pair.lien("alice", HOLDER)?, 0, "rolled back by the timeout");

@@ -81,7 +81,10 @@ fn hermes_opens_a_transfer_channel_and_tokens_go_there_and_back_and_timeouts_ref
     hermes.stop();
     transfer(&hermes, (A, B), "250", "urmesh", &relayer, 2)?;
     assert_eq!(balance_of(&a, &escrow()?, "urmesh")?, 1150);
-    std::thread::sleep(std::time::Duration::from_secs(4));
+    // Hermes set the timeout 2 s past B's clock: B must pass it before Hermes returns, which
+    // then relays a timeout.
+    let sent_at = b.chain_time(0)?;
+    b.wait_for_chain_time(0, sent_at + 2 + 1)?;
     hermes.start()?;
     wait_until("the timed-out 250 refunded from the escrow", WAIT, || {
         Ok(balance_of(&a, &escrow()?, "urmesh")? == 900)
