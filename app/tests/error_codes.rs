@@ -180,6 +180,7 @@ const PINNED: &[(&str, &[(&str, u32)])] = &[
             ("NoRewards", 11),
             ("InvalidAmount", 12),
             ("WrongRewardDenom", 13),
+            ("ArithmeticOverflow", 14),
         ],
     ),
 ];

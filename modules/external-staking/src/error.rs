@@ -5,6 +5,8 @@ use rmesh_mesh_wire::WireError;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ExternalStakingError {
+    #[error("external-staking arithmetic overflow: {0}")]
+    ArithmeticOverflow(&'static str),
     #[error("unknown consumer {0:?}")]
     UnknownConsumer(String),
     #[error("consumer {0:?} already exists")]
@@ -56,4 +58,5 @@ rmesh_core::module_error_codes!(ExternalStakingError in "external_staking" {
     NoRewards = 11,
     InvalidAmount = 12,
     WrongRewardDenom = 13,
+    ArithmeticOverflow = 14,
 });

@@ -140,15 +140,16 @@ async fn commit<S: StateWrite>(
     match &tx.kind {
         PendingKind::Stake => {
             let (mut record, mut pool) = settled(state, consumer, &tx.validator, &tx.owner).await?;
-            record.amount += tx.amount;
-            pool.total += tx.amount;
+            let overflow = || ExternalStakingError::ArithmeticOverflow("stake amount");
+            record.amount = record.amount.checked_add(tx.amount).ok_or_else(overflow)?;
+            pool.total = pool.total.checked_add(tx.amount).ok_or_else(overflow)?;
             state.put_stake(consumer, &tx.validator, &tx.owner, &record)?;
             state.put_pool(consumer, &tx.validator, &pool)
         }
         PendingKind::Unstake => {
             let (mut record, mut pool) = settled(state, consumer, &tx.validator, &tx.owner).await?;
             let amount = tx.amount.min(record.amount);
-            record.amount -= amount;
+            record.amount -= amount; // at most the amount, by the line above
             record.unstaking = record.unstaking.saturating_sub(tx.amount);
             pool.total = pool.total.saturating_sub(amount);
             let status = state

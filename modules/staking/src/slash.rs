@@ -7,6 +7,7 @@ use rmesh_bank::BankWrite;
 use rmesh_core::{Address, BlockContextExt, Coin, Coins, Decimal, SdkError};
 
 use crate::delegation::{pool_for, NOT_BONDED_POOL};
+use crate::error::StakingError;
 use crate::hooks::{SlashRecord, StakingHooks};
 use crate::validator::{mul_div, Validator};
 use crate::view::{StakingRead, StakingWrite};
@@ -53,8 +54,9 @@ pub async fn slash<S: StateWrite, H: StakingHooks>(
             slash_unbondings(state, operator, infraction_height, fraction).await?;
         let from_redelegations =
             slash_redelegations::<S, H>(state, operator, infraction_height, fraction).await?;
-        burned += from_unbondings + from_redelegations;
-        remaining = remaining.saturating_sub(from_unbondings + from_redelegations);
+        let from_entries = add_burned(from_unbondings, from_redelegations)?;
+        burned = add_burned(burned, from_entries)?;
+        remaining = remaining.saturating_sub(from_entries);
     }
     let from_validator = remaining.min(validator.tokens);
     if from_validator > 0 {
@@ -69,7 +71,7 @@ pub async fn slash<S: StateWrite, H: StakingHooks>(
     state.put_validator(&validator).await?;
     H::after_validator_modified(state, &validator).await?;
     burn_from(state, &pool_for(validator.status), from_validator).await?;
-    burned += from_validator;
+    burned = add_burned(burned, from_validator)?;
     let record = SlashRecord {
         operator: *operator,
         infraction_height,
@@ -99,8 +101,8 @@ async fn slash_unbondings<S: StateWrite + ?Sized>(
                 continue;
             }
             let cut = fraction_of(fraction, entry.initial_balance)?.min(entry.balance);
-            entry.balance -= cut;
-            total += cut;
+            entry.balance -= cut; // at most the balance, by the line above
+            total = add_burned(total, cut)?;
         }
         state.put_unbonding(&delegator, operator, &entries)?;
     }
@@ -145,7 +147,7 @@ async fn slash_redelegations<S: StateWrite, H: StakingHooks>(
                 H::after_delegation_modified(state, &delegator, &destination).await?;
             }
             burn_from(state, &pool_for(target.status), tokens).await?;
-            total += tokens;
+            total = add_burned(total, tokens)?;
         }
     }
     Ok(total)
@@ -186,4 +188,11 @@ pub async fn self_bond<S: StateWrite + ?Sized>(
         .delegation(&validator.operator, &validator.operator)
         .await?;
     validator.tokens_for_shares(shares)
+}
+
+/// A running total of burned tokens: bounded by the supply, checked all the same.
+fn add_burned(total: u128, more: u128) -> Result<u128, SdkError> {
+    total
+        .checked_add(more)
+        .ok_or_else(|| StakingError::ArithmeticOverflow("slashed tokens".into()).into())
 }

@@ -175,7 +175,10 @@ impl Validator {
         } else {
             self.tokens_for_shares(shares)?
         };
-        self.tokens -= tokens;
+        self.tokens = self
+            .tokens
+            .checked_sub(tokens)
+            .ok_or_else(|| overflow("shares worth more than the validator's tokens"))?;
         self.delegator_shares = remaining;
         Ok(tokens)
     }
