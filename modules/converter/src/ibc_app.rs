@@ -53,8 +53,10 @@ impl<'a, S: StateWrite> ConverterModule<'a, S> {
 
     /// The provider whose connection this is, if it has no channel yet.
     fn provider_on(&self, connection: &ConnectionId) -> Result<String, ChannelError> {
-        let state = self.store.0.borrow();
-        let providers = run(state.all_providers()).map_err(app_error)?;
+        let providers = self
+            .store
+            .read(|state| run(state.all_providers()))
+            .map_err(app_error)?;
         let provider = providers
             .into_iter()
             .find(|p| p.connection_id.as_deref() == Some(connection.as_str()))
@@ -69,8 +71,8 @@ impl<'a, S: StateWrite> ConverterModule<'a, S> {
     }
 
     fn provider_of(&self, channel: &ChannelId) -> Result<String, ChannelError> {
-        let state = self.store.0.borrow();
-        run(state.provider_of_channel(channel.as_str()))
+        self.store
+            .read(|state| run(state.provider_of_channel(channel.as_str())))
             .map_err(app_error)?
             .ok_or_else(|| refuse(format!("{channel} belongs to no provider")))
     }
@@ -79,11 +81,15 @@ impl<'a, S: StateWrite> ConverterModule<'a, S> {
     fn sent_packet(&self, packet: &Packet) -> Result<(String, u64), ChannelError> {
         let provider = self.provider_of(&packet.chan_id_on_a)?;
         let key = state_key::sent(packet.chan_id_on_a.as_str(), packet.seq_on_a.value());
-        let mut state = self.store.0.borrow_mut();
-        let id = run(state.get_json::<u64>(&key))
+        let id = self
+            .store
+            .write(|state| {
+                let id = run(state.get_json::<u64>(&key))?;
+                state.delete_key(key)?;
+                Ok(id)
+            })
             .map_err(app_error)?
             .ok_or_else(|| refuse(format!("no record of packet {}", packet.seq_on_a)))?;
-        state.delete_key(key).map_err(app_error)?;
         Ok((provider, id))
     }
 
@@ -123,9 +129,8 @@ impl<S: StateWrite> Module for ConverterModule<'_, S> {
         _version: &Version,
     ) -> Result<(ModuleExtras, Version), ChannelError> {
         let provider = self.provider_on(Self::first_hop(hops)?)?;
-        let mut state = self.store.0.borrow_mut();
-        state
-            .put_json(state_key::opening_channel(channel.as_str()), &provider)
+        self.store
+            .write(|state| state.put_json(state_key::opening_channel(channel.as_str()), &provider))
             .map_err(app_error)?;
         Ok((ModuleExtras::empty(), Version::new(VERSION.to_string())))
     }
@@ -165,8 +170,9 @@ impl<S: StateWrite> Module for ConverterModule<'_, S> {
         version: &Version,
     ) -> Result<(), ChannelError> {
         check_version(version)?;
-        let state = self.store.0.borrow();
-        run(state.get_json::<String>(&state_key::opening_channel(channel.as_str())))
+        let key = state_key::opening_channel(channel.as_str());
+        self.store
+            .read(|state| run(state.get_json::<String>(&key)))
             .map_err(app_error)?
             .map(|_| ())
             .ok_or_else(|| refuse(format!("{channel} was not opened for a provider")))
@@ -180,17 +186,24 @@ impl<S: StateWrite> Module for ConverterModule<'_, S> {
         _version: &Version,
     ) -> Result<ModuleExtras, ChannelError> {
         let key = state_key::opening_channel(channel.as_str());
-        let mut state = self.store.0.borrow_mut();
-        let provider: String = run(state.get_json(&key))
-            .map_err(app_error)?
-            .ok_or_else(|| refuse(format!("{channel} was not opened for a provider")))?;
-        state.delete_key(key).map_err(app_error)?;
-        run(Converter::on_channel_open(
-            &mut **state,
-            &provider,
-            channel.as_str(),
-        ))
-        .map_err(app_error)?;
+        let opened = self
+            .store
+            .write(|state| {
+                let Some(provider) = run(state.get_json::<String>(&key))? else {
+                    return Ok(false);
+                };
+                state.delete_key(key)?;
+                run(Converter::on_channel_open(
+                    state,
+                    &provider,
+                    channel.as_str(),
+                ))?;
+                Ok(true)
+            })
+            .map_err(app_error)?;
+        if !opened {
+            return Err(refuse(format!("{channel} was not opened for a provider")));
+        }
         Ok(ModuleExtras::empty())
     }
 
@@ -211,8 +224,9 @@ impl<S: StateWrite> Module for ConverterModule<'_, S> {
         _port: &PortId,
         channel: &ChannelId,
     ) -> Result<(), ChannelError> {
-        let state = self.store.0.borrow();
-        run(state.get_json::<String>(&state_key::authority_close(channel.as_str())))
+        let key = state_key::authority_close(channel.as_str());
+        self.store
+            .read(|state| run(state.get_json::<String>(&key)))
             .map_err(app_error)?
             .map(|_| ())
             .ok_or_else(|| refuse("only the chain authority may close a mesh-security channel"))
@@ -225,8 +239,9 @@ impl<S: StateWrite> Module for ConverterModule<'_, S> {
         _port: &PortId,
         channel: &ChannelId,
     ) -> Result<ModuleExtras, ChannelError> {
-        let mut state = self.store.0.borrow_mut();
-        run(Converter::on_channel_close(&mut **state, channel.as_str())).map_err(app_error)?;
+        self.store
+            .write(|state| run(Converter::on_channel_close(state, channel.as_str())))
+            .map_err(app_error)?;
         Ok(ModuleExtras::empty())
     }
 
@@ -237,8 +252,9 @@ impl<S: StateWrite> Module for ConverterModule<'_, S> {
         _port: &PortId,
         channel: &ChannelId,
     ) -> Result<ModuleExtras, ChannelError> {
-        let mut state = self.store.0.borrow_mut();
-        run(Converter::on_channel_close(&mut **state, channel.as_str())).map_err(app_error)?;
+        self.store
+            .write(|state| run(Converter::on_channel_close(state, channel.as_str())))
+            .map_err(app_error)?;
         Ok(ModuleExtras::empty())
     }
 
@@ -248,10 +264,10 @@ impl<S: StateWrite> Module for ConverterModule<'_, S> {
         _relayer: &Signer,
     ) -> (ModuleExtras, Option<Acknowledgement>) {
         let ack = match self.provider_of(&packet.chan_id_on_b) {
-            Ok(provider) => {
-                let mut state = self.store.0.borrow_mut();
-                run(on_recv_packet(&mut **state, &provider, &packet.data))
-            }
+            Ok(provider) => self
+                .store
+                .write(|state| Ok(run(on_recv_packet(state, &provider, &packet.data))))
+                .unwrap_or_else(|err| crate::packet::error_ack(&err.to_string())),
             Err(err) => crate::packet::error_ack(&err.to_string()),
         };
         (ModuleExtras::empty(), Some(acknowledgement(ack)))
@@ -273,14 +289,10 @@ impl<S: StateWrite> Module for ConverterModule<'_, S> {
         _relayer: &Signer,
     ) -> (ModuleExtras, Result<(), ChannelError>) {
         let result = self.sent_packet(packet).and_then(|(provider, id)| {
-            let mut state = self.store.0.borrow_mut();
-            run(outbox::on_acknowledgement(
-                &mut **state,
-                &provider,
-                id,
-                acknowledgement.as_bytes(),
-            ))
-            .map_err(app_error)
+            let ack = acknowledgement.as_bytes();
+            self.store
+                .write(|state| run(outbox::on_acknowledgement(state, &provider, id, ack)))
+                .map_err(app_error)
         });
         (ModuleExtras::empty(), result)
     }
@@ -299,8 +311,9 @@ impl<S: StateWrite> Module for ConverterModule<'_, S> {
         _relayer: &Signer,
     ) -> (ModuleExtras, Result<(), ChannelError>) {
         let result = self.sent_packet(packet).and_then(|(provider, id)| {
-            let mut state = self.store.0.borrow_mut();
-            run(outbox::on_timeout(&mut **state, &provider, id)).map_err(app_error)
+            self.store
+                .write(|state| run(outbox::on_timeout(state, &provider, id)))
+                .map_err(app_error)
         });
         (ModuleExtras::empty(), result)
     }

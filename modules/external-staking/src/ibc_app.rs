@@ -58,8 +58,14 @@ impl<'a, S: StateWrite> ExternalStakingModule<'a, S> {
         let connection = hops
             .first()
             .ok_or_else(|| refuse("a mesh-security channel needs a connection"))?;
-        let state = self.store.0.borrow();
-        let consumers = run(state.all_consumers()).map_err(app_error)?;
+        let (consumers, opening) = self
+            .store
+            .read(|state| {
+                let consumers = run(state.all_consumers())?;
+                let opening = run(state.prefix_entries(state_key::OPENING_PREFIX))?;
+                Ok((consumers, opening))
+            })
+            .map_err(app_error)?;
         let consumer = consumers
             .into_iter()
             .find(|c| c.connection_id == connection.as_str())
@@ -76,7 +82,6 @@ impl<'a, S: StateWrite> ExternalStakingModule<'a, S> {
                 consumer.id
             )));
         }
-        let opening = run(state.prefix_entries(state_key::OPENING_PREFIX)).map_err(app_error)?;
         let in_handshake = opening
             .iter()
             .any(|(_, id)| serde_json::from_slice::<String>(id).ok() == Some(consumer.id.clone()));
@@ -90,26 +95,23 @@ impl<'a, S: StateWrite> ExternalStakingModule<'a, S> {
     }
 
     fn consumer_of(&self, channel: &ChannelId) -> Result<String, ChannelError> {
-        let state = self.store.0.borrow();
-        run(state.consumer_of_channel(channel.as_str()))
+        self.store
+            .read(|state| run(state.consumer_of_channel(channel.as_str())))
             .map_err(app_error)?
             .ok_or_else(|| refuse(format!("{channel} belongs to no consumer")))
     }
 
     fn outcome(&self, packet: &Packet, succeeded: bool) -> Result<(), ChannelError> {
-        let mut state = self.store.0.borrow_mut();
-        run(on_outcome(
-            &mut **state,
-            packet.chan_id_on_a.as_str(),
-            packet.seq_on_a.value(),
-            succeeded,
-        ))
-        .map_err(app_error)
+        let (channel, sequence) = (packet.chan_id_on_a.as_str(), packet.seq_on_a.value());
+        self.store
+            .write(|state| run(on_outcome(state, channel, sequence, succeeded)))
+            .map_err(app_error)
     }
 
     fn opening(&self, channel: &ChannelId) -> Result<String, ChannelError> {
-        let state = self.store.0.borrow();
-        run(state.get_json::<String>(&state_key::opening_channel(channel.as_str())))
+        let key = state_key::opening_channel(channel.as_str());
+        self.store
+            .read(|state| run(state.get_json::<String>(&key)))
             .map_err(app_error)?
             .ok_or_else(|| refuse(format!("{channel} is not in a handshake with a consumer")))
     }
@@ -167,9 +169,8 @@ impl<S: StateWrite> Module for ExternalStakingModule<'_, S> {
         _counterparty_version: &Version,
     ) -> Result<(ModuleExtras, Version), ChannelError> {
         let consumer = self.consumer_for(hops, counterparty)?;
-        let mut state = self.store.0.borrow_mut();
-        state
-            .put_json(state_key::opening_channel(channel.as_str()), &consumer)
+        self.store
+            .write(|state| state.put_json(state_key::opening_channel(channel.as_str()), &consumer))
             .map_err(app_error)?;
         Ok((ModuleExtras::empty(), Version::new(VERSION.to_string())))
     }
@@ -198,16 +199,16 @@ impl<S: StateWrite> Module for ExternalStakingModule<'_, S> {
         channel: &ChannelId,
     ) -> Result<ModuleExtras, ChannelError> {
         let consumer = self.opening(channel)?;
-        let mut state = self.store.0.borrow_mut();
-        state
-            .delete_key(state_key::opening_channel(channel.as_str()))
+        self.store
+            .write(|state| {
+                state.delete_key(state_key::opening_channel(channel.as_str()))?;
+                run(ExternalStaking::on_channel_open(
+                    state,
+                    &consumer,
+                    channel.as_str(),
+                ))
+            })
             .map_err(app_error)?;
-        run(ExternalStaking::on_channel_open(
-            &mut **state,
-            &consumer,
-            channel.as_str(),
-        ))
-        .map_err(app_error)?;
         Ok(ModuleExtras::empty())
     }
 
@@ -230,8 +231,10 @@ impl<S: StateWrite> Module for ExternalStakingModule<'_, S> {
         channel: &ChannelId,
     ) -> Result<(), ChannelError> {
         let consumer = self.consumer_of(channel)?;
-        let state = self.store.0.borrow();
-        let record = run(state.existing_consumer(&consumer)).map_err(app_error)?;
+        let record = self
+            .store
+            .read(|state| run(state.existing_consumer(&consumer)))
+            .map_err(app_error)?;
         if record.refuse_close_confirm {
             return Err(refuse(REFERENCE_CLOSE_REFUSAL));
         }
@@ -244,12 +247,9 @@ impl<S: StateWrite> Module for ExternalStakingModule<'_, S> {
         _port: &PortId,
         channel: &ChannelId,
     ) -> Result<ModuleExtras, ChannelError> {
-        let mut state = self.store.0.borrow_mut();
-        run(ExternalStaking::on_channel_close(
-            &mut **state,
-            channel.as_str(),
-        ))
-        .map_err(app_error)?;
+        self.store
+            .write(|state| run(ExternalStaking::on_channel_close(state, channel.as_str())))
+            .map_err(app_error)?;
         Ok(ModuleExtras::empty())
     }
 
@@ -259,10 +259,10 @@ impl<S: StateWrite> Module for ExternalStakingModule<'_, S> {
         _relayer: &Signer,
     ) -> (ModuleExtras, Option<Acknowledgement>) {
         let ack = match self.consumer_of(&packet.chan_id_on_b) {
-            Ok(consumer) => {
-                let mut state = self.store.0.borrow_mut();
-                run(on_recv_packet(&mut **state, &consumer, &packet.data))
-            }
+            Ok(consumer) => self
+                .store
+                .write(|state| Ok(run(on_recv_packet(state, &consumer, &packet.data))))
+                .unwrap_or_else(|err| error_ack(&err.to_string())),
             Err(err) => error_ack(&err.to_string()),
         };
         (ModuleExtras::empty(), Some(acknowledgement(ack)))

@@ -28,7 +28,10 @@ pub trait IbcStore {
 }
 
 /// The state a tx executes on, shared by the core context and the applications of one message.
-pub struct TxStore<'a, S: StateWrite>(pub Rc<RefCell<&'a mut S>>);
+/// It is reached only through [`read`](Self::read) and [`write`](Self::write): a callback that
+/// re-entered the store while it is borrowed gets an error, never the RefCell's panic inside
+/// FinalizeBlock.
+pub struct TxStore<'a, S: StateWrite>(Rc<RefCell<&'a mut S>>);
 
 impl<S: StateWrite> Clone for TxStore<'_, S> {
     fn clone(&self) -> Self {
@@ -36,53 +39,67 @@ impl<S: StateWrite> Clone for TxStore<'_, S> {
     }
 }
 
+fn reentered() -> SdkError {
+    SdkError::Internal("the tx's state is already borrowed: an IBC callback re-entered it".into())
+}
+
 impl<'a, S: StateWrite> TxStore<'a, S> {
     pub fn new(state: &'a mut S) -> Self {
         TxStore(Rc::new(RefCell::new(state)))
     }
 
+    /// Runs `f` on the state, read-only.
+    pub fn read<R>(&self, f: impl FnOnce(&S) -> Result<R, SdkError>) -> Result<R, SdkError> {
+        let state = self.0.try_borrow().map_err(|_| reentered())?;
+        f(&state)
+    }
+
+    /// Runs `f` on the state; what it writes is the tx's.
+    pub fn write<R>(&self, f: impl FnOnce(&mut S) -> Result<R, SdkError>) -> Result<R, SdkError> {
+        let mut state = self.0.try_borrow_mut().map_err(|_| reentered())?;
+        f(&mut state)
+    }
+
     pub fn balance(&self, address: &Address, denom: &str) -> Result<u128, SdkError> {
-        let state = self.0.borrow();
-        run(state.balance(address, denom))
+        self.read(|state| run(state.balance(address, denom)))
     }
 
     pub fn send(&self, from: &Address, to: &Address, coins: &Coins) -> Result<(), SdkError> {
-        let mut state = self.0.borrow_mut();
-        run(state.send(from, to, coins))
+        self.write(|state| run(state.send(from, to, coins)))
     }
 
     pub fn mint(&self, to: &Address, coins: &Coins) -> Result<(), SdkError> {
-        let mut state = self.0.borrow_mut();
-        run(state.mint(to, coins))
+        self.write(|state| run(state.mint(to, coins)))
     }
 
     pub fn burn(&self, from: &Address, coins: &Coins) -> Result<(), SdkError> {
-        let mut state = self.0.borrow_mut();
-        run(state.burn(from, coins))
+        self.write(|state| run(state.burn(from, coins)))
     }
 }
 
 impl<S: StateWrite> IbcStore for TxStore<'_, S> {
     fn get(&self, key: &str) -> Result<Option<Vec<u8>>, SdkError> {
-        let state = self.0.borrow();
-        run(state.get_bytes(key))
+        self.read(|state| run(state.get_bytes(key)))
     }
 
     fn keys_under(&self, prefix: &str) -> Result<Vec<String>, SdkError> {
-        let state = self.0.borrow();
-        run(state.prefix_keys_while(prefix, |_| true))
+        self.read(|state| run(state.prefix_keys_while(prefix, |_| true)))
     }
 
     fn put(&self, key: String, value: Vec<u8>) -> Result<(), SdkError> {
-        self.0.borrow_mut().put_bytes(key, value)
+        self.write(|state| state.put_bytes(key, value))
     }
 
     fn delete(&self, key: String) -> Result<(), SdkError> {
-        self.0.borrow_mut().delete_key(key)
+        self.write(|state| state.delete_key(key))
     }
 
     fn record(&self, event: Event) {
-        self.0.borrow_mut().record(event);
+        // ibc-rs emits events outside any callback, so the state is free here.
+        let _ = self.write(|state| {
+            state.record(event);
+            Ok(())
+        });
     }
 }
 
@@ -130,4 +147,26 @@ impl IbcStore for SnapshotStore {
     }
 
     fn record(&self, _event: Event) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use cnidarium::{StateDelta, TempStorage};
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_callback_that_reenters_the_tx_state_gets_an_error_instead_of_a_panic() {
+        let storage = TempStorage::new().await.unwrap();
+        let mut state = StateDelta::new(storage.latest_snapshot());
+        let store = TxStore::new(&mut state);
+        let inner = store.clone();
+        let nested = store.write(|_| inner.read(|_| Ok(())));
+        assert!(matches!(nested, Err(SdkError::Internal(_))), "{nested:?}");
+        let nested = store.read(|_| inner.put("key".into(), vec![1]));
+        assert!(matches!(nested, Err(SdkError::Internal(_))), "{nested:?}");
+        // Outside any callback the store is free again.
+        store.put("key".into(), vec![1]).unwrap();
+        assert_eq!(store.get("key").unwrap(), Some(vec![1]));
+    }
 }
