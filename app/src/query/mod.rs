@@ -399,4 +399,19 @@ mod tests {
             assert!(owners.contains(module), "{module} serves no query");
         }
     }
+
+    #[tokio::test]
+    async fn grpc_serves_exactly_the_services_abci_query_routes_to() {
+        let storage = cnidarium::TempStorage::new().await.unwrap();
+        let mempool = Mempool::new(storage.clone(), vec![], VerifiedSignatures::new());
+        let router = QueryRouter::new(storage.clone(), &AppConfig::default(), mempool);
+        let routed: std::collections::BTreeSet<&str> = router
+            .route_owners()
+            .filter_map(|(path, _)| path.trim_start_matches('/').split_once('/'))
+            .map(|(service, _)| service)
+            .collect();
+        let served: std::collections::BTreeSet<&str> =
+            grpc::served_names(&router.services).into_iter().collect();
+        assert_eq!(routed, served);
+    }
 }
