@@ -76,7 +76,7 @@ impl Bench {
             let ack = on_recv_packet(&mut state, provider, data).await;
             assert_eq!(ack, SUCCESS, "{}", String::from_utf8_lossy(&ack));
         }
-        close_block(&mut state, height).await.unwrap();
+        close_block(&mut state, &header).await.unwrap();
         let staged = self.storage.prepare_commit(state).await.unwrap();
         let finalize = started.elapsed();
         let started = Instant::now();

@@ -9,6 +9,7 @@ pub mod genesis;
 pub mod hooks;
 pub mod ibc;
 pub mod keyring;
+pub mod modules;
 pub mod node;
 pub mod query;
 pub mod tx;

@@ -166,7 +166,7 @@ impl ConsensusState {
             let outcome = run_tx(&mut state, tx, &ExecMode::Deliver).await;
             tx_results.push(exec_tx_result(outcome));
         }
-        let (updates, end_events) = block::close_block(&mut state, req.height.value()).await?;
+        let (updates, end_events) = block::close_block(&mut state, &header).await?;
         events.extend(end_events);
         let staged = self
             .storage

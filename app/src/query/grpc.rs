@@ -26,50 +26,59 @@ use super::QueryRouter;
 use crate::error::CliError;
 use crate::node::state::committed_height;
 
+/// The gRPC servers over `services`, each with the `Services` field behind it: one list that both
+/// the reflection names and the served set come from.
+macro_rules! grpc_servers {
+    ($callback:ident!($($args:tt)*)) => {
+        $callback!($($args)* [
+            AuthServer(auth),
+            BankServer(bank),
+            StakingServer(staking),
+            SlashingServer(slashing),
+            DistributionServer(distribution),
+            TxServer(tx),
+            TendermintServer(node),
+            NodeServer(node),
+            VirtualStakingServer(virtual_staking),
+            ConverterServer(converter),
+            ExternalStakingServer(external_staking),
+            VaultServer(vault),
+            ClientServer(ibc),
+            ConnectionServer(ibc),
+            ChannelServer(ibc),
+            TransferServer(ibc),
+        ])
+    };
+}
+
+/// Every served gRPC service's name, without building a server.
+macro_rules! names_of {
+    ($services:ident [$($server:ident($field:ident)),* $(,)?]) => {
+        vec![$(name_of(&$server::from_arc($services.$field.clone()))),*]
+    };
+}
+
+macro_rules! serve_all {
+    ($builder:ident, $services:ident [$($server:ident($field:ident)),* $(,)?]) => {
+        $builder$(.add_service($server::from_arc($services.$field.clone())))*
+    };
+}
+
+/// The name of every gRPC service `serve` serves (reflection aside).
+pub fn served_names(services: &super::Services) -> Vec<&'static str> {
+    grpc_servers!(names_of!(services))
+}
+
 pub async fn serve(router: QueryRouter, address: &str) -> Result<(), CliError> {
     let address = address
         .parse()
         .map_err(|e| CliError::Input(format!("invalid gRPC address {address}: {e}")))?;
     let services = router.services.clone();
-    let auth = AuthServer::from_arc(services.auth);
-    let bank = BankServer::from_arc(services.bank);
-    let staking = StakingServer::from_arc(services.staking);
-    let slashing = SlashingServer::from_arc(services.slashing);
-    let distribution = DistributionServer::from_arc(services.distribution);
-    let tx = TxServer::from_arc(services.tx);
-    let tendermint = TendermintServer::from_arc(services.node.clone());
-    let node = NodeServer::from_arc(services.node);
-    let virtual_staking = VirtualStakingServer::from_arc(services.virtual_staking);
-    let converter = ConverterServer::from_arc(services.converter);
-    let external_staking = ExternalStakingServer::from_arc(services.external_staking);
-    let vault = VaultServer::from_arc(services.vault);
-    let client = ClientServer::from_arc(services.ibc.clone());
-    let connection = ConnectionServer::from_arc(services.ibc.clone());
-    let channel = ChannelServer::from_arc(services.ibc.clone());
-    let transfer = TransferServer::from_arc(services.ibc);
     // Reflection advertises exactly these: the descriptor sets also hold services nobody serves
     // here (the ABCI service among the imports).
-    let served = [
-        name_of(&auth),
-        name_of(&bank),
-        name_of(&staking),
-        name_of(&slashing),
-        name_of(&distribution),
-        name_of(&tx),
-        name_of(&tendermint),
-        name_of(&node),
-        name_of(&virtual_staking),
-        name_of(&converter),
-        name_of(&external_staking),
-        name_of(&vault),
-        name_of(&client),
-        name_of(&connection),
-        name_of(&channel),
-        name_of(&transfer),
-        REFLECTION_SERVICE,
-    ];
-    let reflection = served
+    let reflection = served_names(&services)
         .into_iter()
+        .chain([REFLECTION_SERVICE])
         .fold(
             tonic_reflection::server::Builder::configure()
                 .register_encoded_file_descriptor_set(rmesh_proto::FILE_DESCRIPTOR_SET)
@@ -83,25 +92,10 @@ pub async fn serve(router: QueryRouter, address: &str) -> Result<(), CliError> {
         requested_height(request.metadata(), committed_height(&storage))?;
         Ok(request)
     });
-    Server::builder()
+    let builder = Server::builder()
         .layer(height_check)
-        .add_service(reflection)
-        .add_service(auth)
-        .add_service(bank)
-        .add_service(staking)
-        .add_service(slashing)
-        .add_service(distribution)
-        .add_service(tx)
-        .add_service(tendermint)
-        .add_service(node)
-        .add_service(virtual_staking)
-        .add_service(converter)
-        .add_service(external_staking)
-        .add_service(vault)
-        .add_service(client)
-        .add_service(connection)
-        .add_service(channel)
-        .add_service(transfer)
+        .add_service(reflection);
+    grpc_servers!(serve_all!(builder, services))
         .serve(address)
         .await
         .map_err(|e| CliError::Other(format!("gRPC server on {address} stopped: {e}")))

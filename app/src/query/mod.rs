@@ -53,7 +53,8 @@ use tx_service::TxService;
 type Handler =
     Arc<dyn Fn(Vec<u8>, u64) -> BoxFuture<'static, Result<Vec<u8>, Status>> + Send + Sync>;
 
-/// The services, shared by the gRPC server and the `abci_query` routes.
+/// The services, shared by the gRPC server and the `abci_query` routes. A module's service is
+/// under the module's name (see `crate::modules`); `tx` and `node` are the node's own.
 #[derive(Clone)]
 pub struct Services {
     pub auth: Arc<AuthQuery>,
@@ -75,7 +76,8 @@ pub struct QueryRouter {
     pub storage: Storage,
     committed: Committed,
     pub services: Services,
-    routes: Arc<BTreeMap<&'static str, Handler>>,
+    /// Each `abci_query` path with the name of the service (field of `Services`) answering it.
+    routes: Arc<BTreeMap<&'static str, (&'static str, Handler)>>,
 }
 
 /// A tonic request carrying the height an `abci_query` asked for (0 = latest).
@@ -90,8 +92,8 @@ fn at_height<T>(message: T, height: u64) -> tonic::Request<T> {
 }
 
 macro_rules! routes {
-    ($map:expr, $service:expr, $api:path, { $($path:literal => $method:ident),* $(,)? }) => {$(
-        let service = $service.clone();
+    ($map:expr, $services:ident.$owner:ident, $api:path, { $($path:literal => $method:ident),* $(,)? }) => {$(
+        let service = $services.$owner.clone();
         let handler: Handler = Arc::new(move |data: Vec<u8>, height: u64| {
             let service = service.clone();
             Box::pin(async move {
@@ -101,7 +103,7 @@ macro_rules! routes {
                 Ok(response.get_ref().encode_to_vec())
             })
         });
-        $map.insert($path, handler);
+        $map.insert($path, (stringify!($owner), handler));
     )*};
 }
 
@@ -128,7 +130,7 @@ impl QueryRouter {
                 config.minimum_gas_prices.clone(),
             )),
         };
-        let mut map: BTreeMap<&'static str, Handler> = BTreeMap::new();
+        let mut map: BTreeMap<&'static str, (&'static str, Handler)> = BTreeMap::new();
         routes!(map, services.auth, AuthApi, {
             "/cosmos.auth.v1beta1.Query/Accounts" => accounts,
             "/cosmos.auth.v1beta1.Query/Account" => account,
@@ -277,6 +279,11 @@ impl QueryRouter {
         }
     }
 
+    /// Each `abci_query` path with the service answering it: a module's name or a node service.
+    pub fn route_owners(&self) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
+        self.routes.iter().map(|(path, (owner, _))| (*path, *owner))
+    }
+
     /// Reopens the committed versions queries kept before the node last stopped.
     pub async fn restore_history(&self) -> usize {
         self.committed.restore_history().await
@@ -296,7 +303,7 @@ impl QueryRouter {
         if let Some(substore) = store_path(path) {
             return self.store_query(substore, data, height, prove).await;
         }
-        let handler = self
+        let (_, handler) = self
             .routes
             .get(path)
             .ok_or_else(|| Status::unimplemented(format!("unknown query path {path}")))?;
@@ -363,5 +370,48 @@ fn proof_ops(key: &[u8], substore: &str, proofs: Vec<ics23::CommitmentProof>) ->
                 data: proof.encode_to_vec(),
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rmesh_auth::VerifiedSignatures;
+
+    /// The services that belong to the node rather than to a module of `crate::modules`.
+    const NODE_SERVICES: [&str; 2] = ["tx", "node"];
+
+    #[tokio::test]
+    async fn every_query_route_is_served_by_a_declared_module_or_the_node() {
+        let storage = cnidarium::TempStorage::new().await.unwrap();
+        let mempool = Mempool::new(storage.clone(), vec![], VerifiedSignatures::new());
+        let router = QueryRouter::new(storage.clone(), &AppConfig::default(), mempool);
+        let mut owners = std::collections::BTreeSet::new();
+        for (path, owner) in router.route_owners() {
+            assert!(
+                crate::modules::is_declared(owner) || NODE_SERVICES.contains(&owner),
+                "{path} is answered by {owner}, neither a declared module nor the node"
+            );
+            owners.insert(owner);
+        }
+        // Every module the app declares answers queries (ICS-20 and IBC core are `ibc`'s).
+        for module in crate::modules::MODULES {
+            assert!(owners.contains(module), "{module} serves no query");
+        }
+    }
+
+    #[tokio::test]
+    async fn grpc_serves_exactly_the_services_abci_query_routes_to() {
+        let storage = cnidarium::TempStorage::new().await.unwrap();
+        let mempool = Mempool::new(storage.clone(), vec![], VerifiedSignatures::new());
+        let router = QueryRouter::new(storage.clone(), &AppConfig::default(), mempool);
+        let routed: std::collections::BTreeSet<&str> = router
+            .route_owners()
+            .filter_map(|(path, _)| path.trim_start_matches('/').split_once('/'))
+            .map(|(service, _)| service)
+            .collect();
+        let served: std::collections::BTreeSet<&str> =
+            grpc::served_names(&router.services).into_iter().collect();
+        assert_eq!(routed, served);
     }
 }

@@ -40,63 +40,85 @@ pub struct CheckedMsg {
     pub signers: Vec<Address>,
 }
 
-/// The one list of message handlers: every dispatch, and the list of accepted type URLs, come
-/// from it. IBC messages (relayed core messages and ICS-20 transfers) are all served by
-/// `IbcHandler`.
+/// The one list of message handlers, grouped by the module (as named in `crate::modules`) that
+/// owns them: every dispatch, and the list of accepted type URLs, come from it. A group whose
+/// module the app does not declare is never dispatched to. IBC messages (relayed core messages
+/// and ICS-20 transfers) are all served by `IbcHandler`.
 macro_rules! message_handlers {
     ($callback:ident!($($args:tt)*)) => {
         $callback!($($args)* [
-            SendHandler, MultiSendHandler,
-            CreateValidatorHandler<AppHooks>, EditValidatorHandler<AppHooks>,
-            DelegateHandler<AppHooks>, UndelegateHandler<AppHooks>, RedelegateHandler<AppHooks>,
-            CancelUnbondingHandler<AppHooks>,
-            UnjailHandler<AppHooks>,
-            WithdrawRewardsHandler, WithdrawCommissionHandler, SetWithdrawAddressHandler,
-            AddProviderHandler, UpdateProviderHandler, SetPriceHandler, RemoveProviderHandler,
-            CloseChannelHandler,
-            UpdateParamsHandler,
-            BondHandler, UnbondHandler, StakeLocalHandler<AppHooks>, UnstakeLocalHandler<AppHooks>,
-            WithdrawLocalRewardsHandler,
-            StakeRemoteHandler, UnstakeHandler, WithdrawUnbondedHandler,
-            external::WithdrawRewardsHandler,
-            IbcHandler<client::MsgCreateClient, AppIbcModules>,
-            IbcHandler<client::MsgUpdateClient, AppIbcModules>,
-            IbcHandler<client::MsgUpgradeClient, AppIbcModules>,
-            IbcHandler<client::MsgSubmitMisbehaviour, AppIbcModules>,
-            IbcHandler<connection::MsgConnectionOpenInit, AppIbcModules>,
-            IbcHandler<connection::MsgConnectionOpenTry, AppIbcModules>,
-            IbcHandler<connection::MsgConnectionOpenAck, AppIbcModules>,
-            IbcHandler<connection::MsgConnectionOpenConfirm, AppIbcModules>,
-            IbcHandler<channel::MsgChannelOpenInit, AppIbcModules>,
-            IbcHandler<channel::MsgChannelOpenTry, AppIbcModules>,
-            IbcHandler<channel::MsgChannelOpenAck, AppIbcModules>,
-            IbcHandler<channel::MsgChannelOpenConfirm, AppIbcModules>,
-            IbcHandler<channel::MsgChannelCloseInit, AppIbcModules>,
-            IbcHandler<channel::MsgChannelCloseConfirm, AppIbcModules>,
-            IbcHandler<channel::MsgRecvPacket, AppIbcModules>,
-            IbcHandler<channel::MsgAcknowledgement, AppIbcModules>,
-            IbcHandler<channel::MsgTimeout, AppIbcModules>,
-            IbcHandler<channel::MsgTimeoutOnClose, AppIbcModules>,
-            IbcHandler<transfer::MsgTransfer, AppIbcModules>,
+            bank: [SendHandler, MultiSendHandler],
+            staking: [
+                CreateValidatorHandler<AppHooks>, EditValidatorHandler<AppHooks>,
+                DelegateHandler<AppHooks>, UndelegateHandler<AppHooks>,
+                RedelegateHandler<AppHooks>, CancelUnbondingHandler<AppHooks>,
+            ],
+            slashing: [UnjailHandler<AppHooks>],
+            distribution: [WithdrawRewardsHandler, WithdrawCommissionHandler, SetWithdrawAddressHandler],
+            converter: [
+                AddProviderHandler, UpdateProviderHandler, SetPriceHandler, RemoveProviderHandler,
+                CloseChannelHandler,
+            ],
+            virtual_staking: [UpdateParamsHandler],
+            vault: [
+                BondHandler, UnbondHandler, StakeLocalHandler<AppHooks>,
+                UnstakeLocalHandler<AppHooks>, WithdrawLocalRewardsHandler,
+            ],
+            external_staking: [
+                StakeRemoteHandler, UnstakeHandler, WithdrawUnbondedHandler,
+                external::WithdrawRewardsHandler,
+            ],
+            ibc: [
+                IbcHandler<client::MsgCreateClient, AppIbcModules>,
+                IbcHandler<client::MsgUpdateClient, AppIbcModules>,
+                IbcHandler<client::MsgUpgradeClient, AppIbcModules>,
+                IbcHandler<client::MsgSubmitMisbehaviour, AppIbcModules>,
+                IbcHandler<connection::MsgConnectionOpenInit, AppIbcModules>,
+                IbcHandler<connection::MsgConnectionOpenTry, AppIbcModules>,
+                IbcHandler<connection::MsgConnectionOpenAck, AppIbcModules>,
+                IbcHandler<connection::MsgConnectionOpenConfirm, AppIbcModules>,
+                IbcHandler<channel::MsgChannelOpenInit, AppIbcModules>,
+                IbcHandler<channel::MsgChannelOpenTry, AppIbcModules>,
+                IbcHandler<channel::MsgChannelOpenAck, AppIbcModules>,
+                IbcHandler<channel::MsgChannelOpenConfirm, AppIbcModules>,
+                IbcHandler<channel::MsgChannelCloseInit, AppIbcModules>,
+                IbcHandler<channel::MsgChannelCloseConfirm, AppIbcModules>,
+                IbcHandler<channel::MsgRecvPacket, AppIbcModules>,
+                IbcHandler<channel::MsgAcknowledgement, AppIbcModules>,
+                IbcHandler<channel::MsgTimeout, AppIbcModules>,
+                IbcHandler<channel::MsgTimeoutOnClose, AppIbcModules>,
+                IbcHandler<transfer::MsgTransfer, AppIbcModules>,
+            ],
         ])
     };
 }
 
-/// Calls `$call::<Handler, _>($args)` for the handler of `$any`'s type URL.
+/// Calls `$call::<Handler, _>($args)` for the handler of `$any`'s type URL, among the groups of
+/// declared modules only (decided at compile time).
 macro_rules! dispatch_to {
-    ($any:expr, $call:ident $args:tt [$($handler:ty),* $(,)?]) => {{
+    ($any:expr, $call:ident $args:tt [$($module:ident: [$($handler:ty),* $(,)?]),* $(,)?]) => {{
         let url = $any.type_url.as_str();
-        $(if is_type_url::<<$handler as MsgHandler>::Msg>(url) {
-            return $call::<$handler, _> $args .await;
+        $({
+            const DECLARED: bool = crate::modules::is_declared(stringify!($module));
+            if DECLARED {
+                $(if is_type_url::<<$handler as MsgHandler>::Msg>(url) {
+                    return $call::<$handler, _> $args .await;
+                })*
+            }
         })*
         Err(SdkError::TxDecode(format!("unable to resolve type URL {url}")))
     }};
 }
 
+/// The type URLs of the groups of declared modules.
 macro_rules! type_urls_of {
-    ([$($handler:ty),* $(,)?]) => {
-        vec![$(<$handler as MsgHandler>::Msg::type_url()),*]
-    };
+    ([$($module:ident: [$($handler:ty),* $(,)?]),* $(,)?]) => {{
+        let mut urls = Vec::new();
+        $(if crate::modules::is_declared(stringify!($module)) {
+            $(urls.push(<$handler as MsgHandler>::Msg::type_url());)*
+        })*
+        urls
+    }};
 }
 
 /// Whether `url` is `/package.Name` of `M`, without building the string.
@@ -149,4 +171,77 @@ pub async fn check<S: StateRead>(state: &S, any: &Any) -> Result<CheckedMsg, Sdk
 /// Executes the message and returns its response, packed for `TxMsgData`.
 pub async fn execute<S: StateWrite>(state: &mut S, any: &Any) -> Result<Any, SdkError> {
     message_handlers!(dispatch_to!(any, execute_with(state, any)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cnidarium::{StateDelta, TempStorage};
+    use cosmos_sdk_proto::cosmos::bank::v1beta1::MsgSend;
+    use rmesh_core::AbciCode;
+
+    macro_rules! module_names_of {
+        ([$($module:ident: [$($handler:ty),* $(,)?]),* $(,)?]) => {
+            vec![$(stringify!($module)),*]
+        };
+    }
+
+    macro_rules! handler_count_of {
+        ([$($module:ident: [$($handler:ty),* $(,)?]),* $(,)?]) => {
+            [$($(stringify!($handler)),*),*].len()
+        };
+    }
+
+    /// The bank's send handler, routed as if the bank were not one of the app's modules.
+    async fn check_without_bank<S: StateRead>(
+        state: &S,
+        any: &Any,
+    ) -> Result<CheckedMsg, SdkError> {
+        dispatch_to!(any, signers_with(state, any) [not_in_the_app: [SendHandler]])
+    }
+
+    async fn check_with_bank<S: StateRead>(state: &S, any: &Any) -> Result<CheckedMsg, SdkError> {
+        dispatch_to!(any, signers_with(state, any) [bank: [SendHandler]])
+    }
+
+    fn send() -> Any {
+        let msg = MsgSend {
+            from_address: "cosmos1invalid".into(),
+            to_address: "cosmos1invalid".into(),
+            amount: vec![],
+        };
+        Any {
+            type_url: MsgSend::type_url(),
+            value: msg.encode_to_vec(),
+        }
+    }
+
+    fn is_unresolved(result: &Result<CheckedMsg, SdkError>) -> bool {
+        matches!(result, Err(e @ SdkError::TxDecode(log))
+            if e.code() == 2 && log.starts_with("unable to resolve type URL"))
+    }
+
+    #[tokio::test]
+    async fn a_message_of_a_module_the_app_does_not_declare_is_refused_as_unresolvable() {
+        let storage = TempStorage::new().await.unwrap();
+        let state = StateDelta::new(storage.latest_snapshot());
+        assert!(is_unresolved(&check_without_bank(&state, &send()).await));
+        // The same handler in a declared module's group is reached (and judges the message).
+        assert!(!is_unresolved(&check_with_bank(&state, &send()).await));
+    }
+
+    #[test]
+    fn every_handler_group_of_the_router_is_a_declared_module() {
+        for module in message_handlers!(module_names_of!()) {
+            assert!(
+                crate::modules::is_declared(module),
+                "the router holds handlers of {module}, which the app does not declare"
+            );
+        }
+        assert_eq!(
+            accepted_type_urls().len(),
+            message_handlers!(handler_count_of!()),
+            "every handler's type URL is accepted"
+        );
+    }
 }

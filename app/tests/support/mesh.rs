@@ -244,7 +244,7 @@ impl TestChain {
                 }
             }
         }
-        let (updates, events) = close_block(&mut state, self.height).await.unwrap();
+        let (updates, events) = close_block(&mut state, &header).await.unwrap();
         block.updates = updates;
         block.events.extend(events);
         let root = self.storage.commit(state).await.unwrap();

@@ -12,7 +12,7 @@ use crate::view::AccountWrite;
 pub struct Auth;
 
 #[async_trait]
-impl Component for Auth {
+impl<A> Component<A> for Auth {
     const GENESIS_KEY: &'static str = "auth";
     type Genesis = GenesisState;
 

@@ -14,7 +14,7 @@ use crate::FEE_COLLECTOR;
 pub struct Bank;
 
 #[async_trait]
-impl Component for Bank {
+impl<A> Component<A> for Bank {
     const GENESIS_KEY: &'static str = "bank";
     type Genesis = GenesisState;
 

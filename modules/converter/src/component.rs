@@ -4,8 +4,8 @@
 
 use async_trait::async_trait;
 use cnidarium::StateWrite;
-use rmesh_core::{Component, SdkError};
-use rmesh_ibc::AppModules;
+use rmesh_core::{BlockHeader, Component, SdkError};
+use rmesh_ibc::{AppModules, IbcApp};
 use rmesh_staking::StakingHooks;
 use rmesh_virtual_staking::VirtualStaking;
 
@@ -19,7 +19,7 @@ use crate::view::{ConverterRead, ConverterWrite};
 pub struct Converter;
 
 #[async_trait]
-impl Component for Converter {
+impl<A: IbcApp> Component<A> for Converter {
     const GENESIS_KEY: &'static str = "converter";
     type Genesis = GenesisState;
 
@@ -41,6 +41,22 @@ impl Component for Converter {
             state.put_provider(&provider)?;
         }
         Ok(())
+    }
+
+    /// The epoch, before staking computes the validator set from the stake it moves.
+    async fn end_block<S: StateWrite>(
+        state: &mut S,
+        _header: &BlockHeader<'_>,
+    ) -> Result<(), SdkError> {
+        Converter::end_block::<S, A::Hooks, A::IbcModules>(state).await
+    }
+
+    /// This block's validator news, once staking fixed the set.
+    async fn after_validator_set<S: StateWrite>(
+        state: &mut S,
+        _header: &BlockHeader<'_>,
+    ) -> Result<(), SdkError> {
+        Converter::after_validator_set(state).await
     }
 }
 

@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use cnidarium::StateWrite;
 use rmesh_bank::{BankRead, BankWrite, FEE_COLLECTOR};
-use rmesh_core::{Address, Coin, Coins, Component, Decimal, SdkError};
+use rmesh_core::{Address, BlockHeader, Coin, Coins, Component, Decimal, SdkError};
 use rmesh_staking::StakingRead;
 use tendermint::abci::types::CommitInfo;
 
@@ -17,7 +17,7 @@ use crate::DISTRIBUTION_ACCOUNT;
 pub struct Distribution;
 
 #[async_trait]
-impl Component for Distribution {
+impl<A> Component<A> for Distribution {
     const GENESIS_KEY: &'static str = "distribution";
     type Genesis = GenesisState;
 
@@ -41,6 +41,14 @@ impl Component for Distribution {
             }
         }
         Ok(())
+    }
+
+    /// The last commit's fees and provision, to its validators by power.
+    async fn begin_block<S: StateWrite>(
+        state: &mut S,
+        header: &BlockHeader<'_>,
+    ) -> Result<(), SdkError> {
+        Distribution::begin_block(state, header.last_commit).await
     }
 }
 

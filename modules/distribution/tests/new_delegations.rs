@@ -55,7 +55,7 @@ async fn chain(storage: &TempStorage, validators: u8) -> StateDelta<cnidarium::S
             ..Params::default()
         })
         .unwrap();
-    Distribution::init_chain(&mut state, Default::default())
+    <Distribution as Component<()>>::init_chain(&mut state, Default::default())
         .await
         .unwrap();
     for index in 0..3 {

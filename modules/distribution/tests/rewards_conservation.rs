@@ -93,7 +93,7 @@ proptest! {
             let context = |height: u64| BlockContext { chain_id: "prop".into(), height, time_seconds: 1_700_000_000 + height as i64 * 5, time_nanos: 0 };
             state.put_block_context(context(height));
             state.put_staking_params(&Params { unbonding_time_seconds: 30, ..Params::default() }).unwrap();
-            Distribution::init_chain(&mut state, Default::default()).await.unwrap();
+            <Distribution as Component<()>>::init_chain(&mut state, Default::default()).await.unwrap();
             let provision = 1_000_000u128;
             let (mut minted, mut paid_in_fees) = (0u128, 0u128);
             for index in 0..3u8 {

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use cnidarium::StateWrite;
-use rmesh_core::{Component, SdkError, StoreWrite};
+use rmesh_core::{BlockHeader, Component, SdkError, StoreWrite};
 use rmesh_vault::{VaultRead, VaultWrite};
 
 use crate::error::ExternalStakingError;
@@ -14,7 +14,7 @@ use crate::view::{ExternalStakingRead, ExternalStakingWrite};
 pub struct ExternalStaking;
 
 #[async_trait]
-impl Component for ExternalStaking {
+impl<A> Component<A> for ExternalStaking {
     const GENESIS_KEY: &'static str = "external_staking";
     type Genesis = GenesisState;
 
@@ -47,6 +47,14 @@ impl Component for ExternalStaking {
             state.put_consumer(&consumer)?;
         }
         Ok(())
+    }
+
+    /// Burns what the vault cut from our liens, after the vault's own upkeep.
+    async fn after_validator_set<S: StateWrite>(
+        state: &mut S,
+        _header: &BlockHeader<'_>,
+    ) -> Result<(), SdkError> {
+        ExternalStaking::end_block(state).await
     }
 }
 

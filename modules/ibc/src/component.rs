@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use cnidarium::StateWrite;
-use rmesh_core::{BlockContextExt, Component, SdkError};
+use rmesh_core::{BlockContextExt, BlockHeader, Component, SdkError};
 use rmesh_staking::StakingRead;
 use serde::{Deserialize, Serialize};
 
@@ -17,7 +17,7 @@ pub struct Ibc;
 pub struct GenesisState {}
 
 #[async_trait]
-impl Component for Ibc {
+impl<A> Component<A> for Ibc {
     const GENESIS_KEY: &'static str = "ibc";
     type Genesis = GenesisState;
 
@@ -27,6 +27,18 @@ impl Component for Ibc {
     ) -> Result<(), SdkError> {
         let chain_id = state.block_context().chain_id.clone();
         put_chain_id(state, &chain_id)
+    }
+
+    async fn begin_block<S: StateWrite>(
+        state: &mut S,
+        header: &BlockHeader<'_>,
+    ) -> Result<(), SdkError> {
+        Ibc::begin_block(
+            state,
+            &header.previous_app_hash,
+            header.next_validators_hash,
+        )
+        .await
     }
 }
 

@@ -20,5 +20,5 @@ pub use context::IbcContext;
 pub use error::IbcError;
 pub use host::Host;
 pub use msg::{IbcHandler, IbcMessage};
-pub use router::{AppModules, TransferOnly};
+pub use router::{AppModules, IbcApp, TransferOnly};
 pub use send::send_packet;

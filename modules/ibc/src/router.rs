@@ -20,6 +20,12 @@ pub trait AppModules: Send + Sync + 'static {
     ) -> Vec<(PortId, Box<dyn Module + 'a>)>;
 }
 
+/// What an app tells the modules that drive IBC: its applications besides ICS-20. Implemented
+/// by the app's one wiring type, the `A` of `rmesh_core::Component<A>`.
+pub trait IbcApp: rmesh_staking::StakingApp {
+    type IbcModules: AppModules;
+}
+
 /// A chain whose only IBC application is ICS-20.
 pub struct TransferOnly;
 

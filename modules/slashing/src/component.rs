@@ -3,10 +3,10 @@
 
 use async_trait::async_trait;
 use cnidarium::StateWrite;
-use rmesh_core::{BlockContextExt, Component, Decimal, SdkError};
+use rmesh_core::{BlockContextExt, BlockHeader, Component, Decimal, SdkError};
 use rmesh_staking::delegation::operator_text;
 use rmesh_staking::slash::{jail, slash};
-use rmesh_staking::{StakingHooks, StakingRead};
+use rmesh_staking::{StakingApp, StakingHooks, StakingRead};
 use tendermint::abci::types::{CommitInfo, Misbehavior, MisbehaviorKind};
 
 use crate::error::SlashingError;
@@ -19,7 +19,7 @@ pub struct Slashing;
 pub const JAILED_FOREVER: u64 = u64::MAX;
 
 #[async_trait]
-impl Component for Slashing {
+impl<A: StakingApp> Component<A> for Slashing {
     const GENESIS_KEY: &'static str = "slashing";
     type Genesis = GenesisState;
 
@@ -32,6 +32,14 @@ impl Component for Slashing {
             .validate()
             .map_err(|e| SlashingError::InvalidGenesis(format!("params: {e}")))?;
         state.put_slashing_params(&genesis.params)
+    }
+
+    /// Liveness from the last commit, then double-sign evidence.
+    async fn begin_block<S: StateWrite>(
+        state: &mut S,
+        header: &BlockHeader<'_>,
+    ) -> Result<(), SdkError> {
+        Slashing::begin_block::<S, A::Hooks>(state, header.last_commit, header.misbehavior).await
     }
 }
 

@@ -5,12 +5,14 @@ use async_trait::async_trait;
 use base64::Engine;
 use cnidarium::StateWrite;
 use rmesh_auth::AccountRead;
-use rmesh_core::{Address, BlockContextExt, Component, SdkError, StoreRead, StoreWrite};
+use rmesh_core::{
+    Address, BlockContextExt, BlockHeader, Component, SdkError, StoreRead, StoreWrite,
+};
 
 use crate::delegation::{self, move_tokens, BONDED_POOL, NOT_BONDED_POOL};
 use crate::error::StakingError;
 use crate::genesis::{GenesisState, GenesisValidator};
-use crate::hooks::{NoHooks, StakingHooks};
+use crate::hooks::{NoHooks, StakingApp, StakingHooks};
 use crate::state_key;
 use crate::validator::{BondStatus, Commission, Description, Validator};
 use crate::view::{StakingRead, StakingWrite};
@@ -25,8 +27,19 @@ pub struct PowerUpdate {
     pub power: u64,
 }
 
+/// Where `end_block` leaves the block's validator set changes for the app to hand to CometBFT:
+/// ephemeral, so they never reach the committed state.
+const POWER_UPDATES: &str = "staking/power_updates";
+
+/// The validator set changes of this block's `end_block`, removed so they are reported once.
+pub fn take_power_updates<S: StateWrite>(state: &mut S) -> Vec<PowerUpdate> {
+    let updates = state.object_get(POWER_UPDATES).unwrap_or_default();
+    state.object_delete(POWER_UPDATES);
+    updates
+}
+
 #[async_trait]
-impl Component for Staking {
+impl<A: StakingApp> Component<A> for Staking {
     const GENESIS_KEY: &'static str = "staking";
     type Genesis = GenesisState;
 
@@ -44,6 +57,16 @@ impl Component for Staking {
             let validator = genesis_validator(entry, operator)?;
             create_validator::<S, NoHooks>(state, validator, entry.self_bond).await?;
         }
+        Ok(())
+    }
+
+    /// The new validator set, left for the app with `take_power_updates`.
+    async fn end_block<S: StateWrite>(
+        state: &mut S,
+        _header: &BlockHeader<'_>,
+    ) -> Result<(), SdkError> {
+        let updates = Staking::end_block::<S, A::Hooks>(state).await?;
+        state.object_put(POWER_UPDATES, updates);
         Ok(())
     }
 }

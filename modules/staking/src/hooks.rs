@@ -159,3 +159,15 @@ both!(
 pub struct NoHooks;
 
 impl StakingHooks for NoHooks {}
+
+/// What an app tells the modules that react to staking: its subscribers, in order. The app's
+/// one wiring type implements it (and the other crates' app traits) and is the `A` of
+/// `rmesh_core::Component<A>`.
+pub trait StakingApp: Send + Sync + 'static {
+    type Hooks: StakingHooks;
+}
+
+/// An app whose staking has no subscribers, for tests of a module on its own.
+impl StakingApp for NoHooks {
+    type Hooks = NoHooks;
+}

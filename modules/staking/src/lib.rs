@@ -16,7 +16,7 @@ pub mod view;
 
 pub use component::Staking;
 pub use error::StakingError;
-pub use hooks::{NoHooks, SlashRecord, StakingHooks};
+pub use hooks::{NoHooks, SlashRecord, StakingApp, StakingHooks};
 pub use params::Params;
 pub use validator::{BondStatus, Validator};
 pub use view::{StakingRead, StakingWrite};

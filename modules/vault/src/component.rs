@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 use async_trait::async_trait;
 use cnidarium::{StateRead, StateWrite};
 use rmesh_auth::AccountRead;
-use rmesh_core::{Component, SdkError};
-use rmesh_staking::StakingHooks;
+use rmesh_core::{BlockHeader, Component, SdkError};
+use rmesh_staking::{StakingApp, StakingHooks};
 
 use crate::error::VaultError;
 use crate::genesis::{GenesisAccount, GenesisLien, GenesisState};
@@ -17,7 +17,7 @@ use crate::view::{VaultRead, VaultWrite};
 pub struct Vault;
 
 #[async_trait]
-impl Component for Vault {
+impl<A: StakingApp> Component<A> for Vault {
     const GENESIS_KEY: &'static str = "vault";
     type Genesis = GenesisState;
 
@@ -54,6 +54,14 @@ impl Component for Vault {
             state.put_vault_account(&owner, &account).await?;
         }
         Ok(())
+    }
+
+    /// Local-staking upkeep, after staking paid this block's matured unbondings.
+    async fn after_validator_set<S: StateWrite>(
+        state: &mut S,
+        _header: &BlockHeader<'_>,
+    ) -> Result<(), SdkError> {
+        Vault::end_block::<S, A::Hooks>(state).await
     }
 }
 
@@ -104,7 +112,9 @@ mod tests {
 
         let storage = TempStorage::new().await.unwrap();
         let mut state = StateDelta::new(storage.latest_snapshot());
-        Vault::init_chain(&mut state, genesis).await.unwrap();
+        <Vault as Component<rmesh_staking::NoHooks>>::init_chain(&mut state, genesis)
+            .await
+            .unwrap();
         let owner = state.format_address(&Address([3; 20])).await.unwrap();
         let text = format!(
             r#"{{"accounts":[{{"owner":"{owner}","collateral":"200","liens":[
@@ -112,7 +122,7 @@ mod tests {
                 {{"holder":"external/osmo","amount":"100","slashable":"0.1"}}]}}]}}"#
         );
         let genesis: GenesisState = serde_json::from_str(&text).unwrap();
-        Vault::init_chain(&mut state, genesis.clone())
+        <Vault as Component<rmesh_staking::NoHooks>>::init_chain(&mut state, genesis.clone())
             .await
             .unwrap();
         let exported = Vault::export_genesis(&state).await.unwrap();
@@ -141,7 +151,9 @@ mod tests {
                 }],
             }],
         };
-        let err = Vault::init_chain(&mut state, genesis).await.unwrap_err();
+        let err = <Vault as Component<rmesh_staking::NoHooks>>::init_chain(&mut state, genesis)
+            .await
+            .unwrap_err();
         assert!(
             err.to_string().starts_with("invalid vault genesis: "),
             "{err}"

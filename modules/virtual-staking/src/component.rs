@@ -13,7 +13,7 @@ use crate::view::{EpochState, VirtualStakingRead, VirtualStakingWrite};
 pub struct VirtualStaking;
 
 #[async_trait]
-impl Component for VirtualStaking {
+impl<A> Component<A> for VirtualStaking {
     const GENESIS_KEY: &'static str = "virtual_staking";
     type Genesis = GenesisState;
 
