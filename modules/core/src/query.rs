@@ -66,12 +66,15 @@ impl Kept {
     /// node committing fast) would otherwise leave holes queries cannot read.
     async fn follow(&self, snapshot: Snapshot) {
         let version = snapshot.version();
+        let oldest_wanted = version.saturating_sub(KEPT_VERSIONS as u64 - 1);
+        // With nothing kept yet (the follower's first wake), every version before this one may
+        // have been committed while it was not yet running.
+        let first_missed = self.newest_kept().map_or(oldest_wanted, |newest| {
+            newest.saturating_add(1).max(oldest_wanted)
+        });
         let mut snapshots = Vec::new();
-        if let Some(newest) = self.newest_kept() {
-            let oldest_wanted = version.saturating_sub(KEPT_VERSIONS as u64 - 1);
-            for missed in newest.saturating_add(1).max(oldest_wanted)..version {
-                snapshots.extend(self.reopen(&snapshot, missed).await);
-            }
+        for missed in first_missed..version {
+            snapshots.extend(self.reopen(&snapshot, missed).await);
         }
         snapshots.push(snapshot);
         self.insert(snapshots);
