@@ -16,7 +16,6 @@
 mod support;
 
 use std::collections::BTreeSet;
-use std::time::Duration;
 
 use cosmos_sdk_proto::cosmos::bank::v1beta1::{Input, MsgMultiSend, Output};
 use cosmos_sdk_proto::cosmos::distribution::v1beta1::{
@@ -24,12 +23,8 @@ use cosmos_sdk_proto::cosmos::distribution::v1beta1::{
 };
 use cosmos_sdk_proto::cosmos::staking::v1beta1::MsgCancelUnbondingDelegation;
 use cosmos_sdk_proto::Any;
-use ibc::clients::tendermint::types::{
-    AllowUpdate, ClientState as TmClientState, ConsensusState as TmConsensusState, TrustThreshold,
-};
-use ibc::core::client::types::Height;
+use ibc::clients::tendermint::types::ConsensusState as TmConsensusState;
 use ibc::core::commitment_types::commitment::CommitmentRoot;
-use ibc::core::host::types::identifiers::ChainId;
 use ibc::primitives::proto::Any as IbcAny;
 use ibc_proto::cosmos::base::v1beta1::Coin as IbcCoin;
 use ibc_proto::ibc::applications::transfer::v1::MsgTransfer;
@@ -235,23 +230,7 @@ fn raw_height(height: u64) -> Option<client::Height> {
 
 /// A 07-tendermint client of a chain `other-1` and its consensus state at height 1.
 fn tendermint_client() -> (IbcAny, IbcAny) {
-    let chain_id = ChainId::new("other-1").unwrap();
-    let height = Height::new(chain_id.revision_number(), 1).unwrap();
-    let client = TmClientState::new(
-        chain_id,
-        TrustThreshold::ONE_THIRD,
-        Duration::from_secs(14 * 24 * 3600),
-        Duration::from_secs(21 * 24 * 3600),
-        Duration::from_secs(40),
-        height,
-        rmesh_ibc::host::proof_specs(),
-        vec!["upgrade".into(), "upgradedIBCState".into()],
-        AllowUpdate {
-            after_expiry: true,
-            after_misbehaviour: true,
-        },
-    )
-    .unwrap();
+    let client = support::pair::tendermint_client("other-1");
     let consensus = TmConsensusState::new(
         CommitmentRoot::from_bytes(&[3; 32]),
         TestChain::time_of(1),

@@ -136,18 +136,12 @@ pub fn sent_packets(events: &[Event]) -> Vec<Packet> {
         .collect()
 }
 
-/// Writes the IBC records a finished handshake leaves on one chain for the mesh channel:
-/// a light client of the other chain (trusted from genesis time), an open connection and an
-/// open unordered channel on `port` to `counterparty_port`.
-pub fn seed_channel_end<S: StateWrite>(
-    state: &mut S,
-    port: &str,
-    counterparty_port: &str,
-) -> Result<(), rmesh_core::SdkError> {
-    let client_id: ClientId = CLIENT.parse().unwrap();
-    let chain_id = ChainId::new(super::CHAIN_ID).unwrap();
+/// A 07-tendermint client of `chain_id` trusted at its height 1, with the parameters Hermes
+/// gives rmesh's clients.
+pub fn tendermint_client(chain_id: &str) -> TmClientState {
+    let chain_id = ChainId::new(chain_id).unwrap();
     let height = Height::new(chain_id.revision_number(), 1).unwrap();
-    let client = TmClientState::new(
+    TmClientState::new(
         chain_id,
         TrustThreshold::ONE_THIRD,
         Duration::from_secs(14 * 24 * 3600),
@@ -161,7 +155,20 @@ pub fn seed_channel_end<S: StateWrite>(
             after_misbehaviour: true,
         },
     )
-    .unwrap();
+    .unwrap()
+}
+
+/// Writes the IBC records a finished handshake leaves on one chain for the mesh channel:
+/// a light client of the other chain (trusted from genesis time), an open connection and an
+/// open unordered channel on `port` to `counterparty_port`.
+pub fn seed_channel_end<S: StateWrite>(
+    state: &mut S,
+    port: &str,
+    counterparty_port: &str,
+) -> Result<(), rmesh_core::SdkError> {
+    let client_id: ClientId = CLIENT.parse().unwrap();
+    let client = tendermint_client(super::CHAIN_ID);
+    let height = client.latest_height;
     let consensus = TmConsensusState::new(
         CommitmentRoot::from_bytes(&[1; 32]),
         TestChain::time_of(0),
