@@ -230,7 +230,7 @@ pub async fn sign_and_send(
     let client = ChainClient::connect(&tx.node.node)?;
     let prefix = client.bech32_prefix().await?;
     let delegator = key.address(&prefix)?;
-    let operator = key.address(&format!("{prefix}valoper"))?;
+    let operator = key.address(&rmesh_core::address::operator_prefix(&prefix))?;
     let messages = build(delegator, operator)?;
     sign_and_broadcast(&client, &key, messages, tx).await
 }

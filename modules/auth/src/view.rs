@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 use cnidarium::{StateRead, StateWrite};
 use cosmos_sdk_proto::cosmos::auth::v1beta1::BaseAccount;
+use rmesh_core::address::operator_prefix;
 use rmesh_core::{Address, SdkError, StoreRead, StoreWrite};
 
 use crate::{params::Params, state_key};
@@ -44,6 +45,15 @@ pub trait AccountRead: StateRead {
 
     async fn format_address(&self, address: &Address) -> Result<String, SdkError> {
         Ok(address.to_bech32(&self.bech32_prefix().await?))
+    }
+
+    /// Parses a validator's operator address (`<prefix>valoper1...`).
+    async fn parse_operator(&self, text: &str) -> Result<Address, SdkError> {
+        Address::from_bech32(text, &operator_prefix(&self.bech32_prefix().await?))
+    }
+
+    async fn format_operator(&self, operator: &Address) -> Result<String, SdkError> {
+        Ok(operator.to_bech32(&operator_prefix(&self.bech32_prefix().await?)))
     }
 }
 

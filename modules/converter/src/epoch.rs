@@ -5,9 +5,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use cnidarium::StateWrite;
+use rmesh_auth::AccountRead;
 use rmesh_bank::BankWrite;
 use rmesh_core::{Address, Coin, Coins, SdkError};
-use rmesh_staking::delegation::operator_text;
 use rmesh_staking::{StakingHooks, StakingRead};
 use rmesh_virtual_staking::rebalance::{rebalance, withdraw_rewards};
 use rmesh_virtual_staking::{
@@ -68,7 +68,7 @@ async fn collect_rewards<S: StateWrite>(
     let mut rewards = Vec::with_capacity(paid.len());
     for (operator, amount) in paid {
         rewards.push(RewardInfo {
-            validator: operator_text(state, &operator).await?,
+            validator: state.format_operator(&operator).await?,
             reward: amount.to_string(),
         });
     }
@@ -107,7 +107,7 @@ async fn wind_down<S: StateWrite>(state: &mut S, provider: &Provider) -> Result<
             }
             let packet = ConsumerPacket::InternalUnstake {
                 delegator: delegator.clone(),
-                validator: operator_text(state, &operator).await?,
+                validator: state.format_operator(&operator).await?,
                 normalize_amount: WireCoin::new(provider.to_local(amount), &denom),
                 inverted_amount: WireCoin::new(amount, &provider.remote_denom),
             };

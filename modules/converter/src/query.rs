@@ -5,7 +5,6 @@ use rmesh_auth::AccountRead;
 use rmesh_core::query::{snapshot_for, status, Committed};
 use rmesh_core::SdkError;
 use rmesh_proto::converter::v1::{self as pb, query_server::Query};
-use rmesh_staking::delegation::operator_text;
 use rmesh_virtual_staking::VirtualStakingRead;
 use tonic::{Request, Response, Status};
 
@@ -61,7 +60,7 @@ async fn positions_proto(
         result.push(pb::Position {
             provider_id: provider.to_string(),
             delegator,
-            validator: operator_text(snapshot, &operator).await?,
+            validator: snapshot.format_operator(&operator).await?,
             amount: amount.to_string(),
         });
     }

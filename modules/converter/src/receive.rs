@@ -5,7 +5,6 @@ use rmesh_auth::AccountRead;
 use rmesh_bank::BankWrite;
 use rmesh_core::store::keep_overlay;
 use rmesh_core::{Address, Coin, Coins, SdkError};
-use rmesh_staking::delegation::parse_operator;
 use rmesh_staking::StakingRead;
 use rmesh_virtual_staking::VirtualStakingRead;
 
@@ -79,7 +78,7 @@ fn check_delegator(delegator: &str) -> Result<(), ConverterError> {
 
 /// A validator that may receive new stake: known, not jailed, not tombstoned.
 async fn stakeable_validator<S: StateWrite>(state: &S, text: &str) -> Result<Address, SdkError> {
-    let operator = parse_operator(state, text).await?;
+    let operator = state.parse_operator(text).await?;
     let unavailable = |why| ConverterError::ValidatorUnavailable(text.to_string(), why);
     let validator = state
         .validator(&operator)
@@ -141,7 +140,7 @@ async fn on_unstake<S: StateWrite>(
 ) -> Result<(), SdkError> {
     let amount = positive(unstake, &provider.remote_denom)?;
     check_delegator(delegator)?;
-    let operator = parse_operator(state, validator).await?;
+    let operator = state.parse_operator(validator).await?;
     if state.position(&provider.id, &operator, delegator).await? == 0 {
         return Err(ConverterError::NoPosition {
             provider: provider.id.clone(),
@@ -181,7 +180,7 @@ async fn on_burn<S: StateWrite>(
     let amount = positive(burn, &provider.remote_denom)?;
     let mut operators = Vec::with_capacity(validators.len());
     for text in validators {
-        operators.push(parse_operator(state, text).await?);
+        operators.push(state.parse_operator(text).await?);
     }
     let keys: Vec<String> = operators.iter().map(Address::to_hex).collect();
     let (distinct, remainder_to) = burn_targets(&keys).map_err(|_| {

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use base64::Engine;
 use cnidarium::{StateRead, StateWrite};
+use rmesh_auth::AccountRead;
 use rmesh_core::{Address, BlockContextExt, SdkError};
-use rmesh_staking::delegation::operator_text;
 use rmesh_staking::{BondStatus, SlashRecord, StakingRead};
 
 use crate::packet::{ConsumerPacket, SlashInfo, ValidatorEntry, ValsetUpdate, WireCoin};
@@ -64,7 +64,7 @@ async fn entry<S: StateRead + ?Sized>(
         return Ok(None);
     };
     Ok(Some(ValidatorEntry {
-        valoper: operator_text(state, operator).await?,
+        valoper: state.format_operator(operator).await?,
         pub_key: base64::engine::general_purpose::STANDARD.encode(validator.consensus_pubkey),
     }))
 }
@@ -75,7 +75,7 @@ async fn texts<S: StateRead + ?Sized>(
 ) -> Result<Vec<String>, SdkError> {
     let mut texts = Vec::new();
     for operator in operators {
-        texts.push(operator_text(state, operator).await?);
+        texts.push(state.format_operator(operator).await?);
     }
     Ok(texts)
 }
@@ -105,7 +105,7 @@ async fn common_update<S: StateRead + ?Sized>(
         if added && (bonded || !removed) {
             update.additions.extend(entry(state, operator).await?);
         } else if removed && !bonded {
-            update.removals.push(operator_text(state, operator).await?);
+            update.removals.push(state.format_operator(operator).await?);
         }
     }
     for operator in &changes.updated {
@@ -126,7 +126,7 @@ async fn slash_infos<S: StateRead + ?Sized>(
     for slash in slashes {
         let lost = slash.losses.get(&provider.id).copied().unwrap_or(0);
         infos.push(SlashInfo {
-            address: operator_text(state, &slash.record.operator).await?,
+            address: state.format_operator(&slash.record.operator).await?,
             infraction_height: slash.record.infraction_height,
             infraction_time: u64::try_from(slash.record.infraction_time_seconds).unwrap_or(0),
             power: slash.record.power,

@@ -84,6 +84,12 @@ pub fn validate_prefix(prefix: &str) -> Result<(), SdkError> {
     }
 }
 
+/// The bech32 prefix of validator operator addresses: the account prefix with `valoper`
+/// appended, as the SDK derives it.
+pub fn operator_prefix(account_prefix: &str) -> String {
+    format!("{account_prefix}valoper")
+}
+
 /// Every storage key of an account goes through this: one allocation, no formatter.
 fn hex_lower(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";

@@ -6,8 +6,8 @@ use cosmos_sdk_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
 use cosmos_sdk_proto::cosmos::distribution::v1beta1::{
     MsgWithdrawValidatorCommission, MsgWithdrawValidatorCommissionResponse,
 };
+use rmesh_auth::AccountRead;
 use rmesh_core::{Address, Decimal, EventBuilder, MsgHandler, SdkError};
-use rmesh_staking::delegation::parse_operator;
 use rmesh_staking::StakingRead;
 
 use crate::error::DistributionError;
@@ -30,14 +30,14 @@ impl MsgHandler for WithdrawCommissionHandler {
         state: &S,
         msg: &MsgWithdrawValidatorCommission,
     ) -> Result<Vec<Address>, SdkError> {
-        Ok(vec![parse_operator(state, &msg.validator_address).await?])
+        Ok(vec![state.parse_operator(&msg.validator_address).await?])
     }
 
     async fn execute<S: StateWrite>(
         state: &mut S,
         msg: &MsgWithdrawValidatorCommission,
     ) -> Result<MsgWithdrawValidatorCommissionResponse, SdkError> {
-        let operator = parse_operator(state, &msg.validator_address).await?;
+        let operator = state.parse_operator(&msg.validator_address).await?;
         let commission = state.accumulated_commission(&operator).await?;
         let whole = commission.floor();
         if whole == 0 {

@@ -8,7 +8,6 @@ use cosmos_sdk_proto::cosmos::distribution::v1beta1::{
 };
 use rmesh_auth::AccountRead;
 use rmesh_core::{Address, EventBuilder, MsgHandler, SdkError};
-use rmesh_staking::delegation::parse_operator;
 use rmesh_staking::StakingRead;
 
 use crate::f1;
@@ -37,7 +36,7 @@ impl MsgHandler for WithdrawRewardsHandler {
         msg: &MsgWithdrawDelegatorReward,
     ) -> Result<MsgWithdrawDelegatorRewardResponse, SdkError> {
         let delegator = state.parse_address(&msg.delegator_address).await?;
-        let operator = parse_operator(state, &msg.validator_address).await?;
+        let operator = state.parse_operator(&msg.validator_address).await?;
         let paid = f1::withdraw_rewards(state, &delegator, &operator).await?;
         // The delegation keeps earning from a fresh start.
         f1::initialize_delegation(state, &delegator, &operator).await?;

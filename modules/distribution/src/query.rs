@@ -7,7 +7,6 @@ use cosmos_sdk_proto::cosmos::distribution::v1beta1::{self as pb, query_server::
 use rmesh_auth::AccountRead;
 use rmesh_core::query::{snapshot_for, status, Committed};
 use rmesh_core::{Address, Decimal, SdkError};
-use rmesh_staking::delegation::parse_operator;
 use rmesh_staking::StakingRead;
 use tonic::{Request, Response, Status};
 
@@ -50,7 +49,7 @@ async fn pending_rewards(
 }
 
 async fn operator_at(snapshot: &Snapshot, text: &str) -> Result<Address, Status> {
-    parse_operator(snapshot, text).await.map_err(status)
+    snapshot.parse_operator(text).await.map_err(status)
 }
 
 #[tonic::async_trait]
@@ -183,9 +182,7 @@ impl Query for DistributionQuery {
                 .map_err(status)?;
             total = total.checked_add(pending).unwrap_or(total);
             rewards.push(pb::DelegationDelegatorReward {
-                validator_address: rmesh_staking::delegation::operator_text(&snapshot, &operator)
-                    .await
-                    .map_err(status)?,
+                validator_address: snapshot.format_operator(&operator).await.map_err(status)?,
                 reward: dec_coins(&snapshot, pending).await.map_err(status)?,
             });
         }
@@ -206,11 +203,7 @@ impl Query for DistributionQuery {
             .map_err(status)?;
         let mut validators = Vec::new();
         for (operator, _) in snapshot.delegations_of(&delegator).await.map_err(status)? {
-            validators.push(
-                rmesh_staking::delegation::operator_text(&snapshot, &operator)
-                    .await
-                    .map_err(status)?,
-            );
+            validators.push(snapshot.format_operator(&operator).await.map_err(status)?);
         }
         Ok(Response::new(pb::QueryDelegatorValidatorsResponse {
             validators,

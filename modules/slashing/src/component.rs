@@ -3,8 +3,8 @@
 
 use async_trait::async_trait;
 use cnidarium::StateWrite;
+use rmesh_auth::AccountRead;
 use rmesh_core::{BlockContextExt, BlockHeader, Component, Decimal, SdkError};
-use rmesh_staking::delegation::operator_text;
 use rmesh_staking::slash::{jail, slash};
 use rmesh_staking::{StakingApp, StakingHooks, StakingRead};
 use tendermint::abci::types::{CommitInfo, Misbehavior, MisbehaviorKind};
@@ -104,7 +104,7 @@ async fn handle_signature<S: StateWrite, H: StakingHooks>(
         .ok_or(SlashingError::ArithmeticOverflow("missed blocks counter"))?;
     }
     if !signed {
-        let address = operator_text(state, &validator.operator).await?;
+        let address = state.format_operator(&validator.operator).await?;
         state.record(crate::event::liveness(
             &address,
             info.missed_blocks_counter,
@@ -136,7 +136,7 @@ async fn handle_signature<S: StateWrite, H: StakingHooks>(
         info.missed_blocks_counter = 0;
         info.index_offset = 0;
         state.clear_missed(consensus).await?;
-        let address = operator_text(state, &validator.operator).await?;
+        let address = state.format_operator(&validator.operator).await?;
         state.record(crate::event::slash(
             &address,
             power,
@@ -186,7 +186,7 @@ async fn handle_double_sign<S: StateWrite, H: StakingHooks>(
     if let Some(tombstoned) = state.validator(&validator.operator).await? {
         H::after_validator_tombstoned(state, &tombstoned).await?;
     }
-    let address = operator_text(state, &validator.operator).await?;
+    let address = state.format_operator(&validator.operator).await?;
     state.record(crate::event::slash(
         &address,
         power,

@@ -6,8 +6,8 @@ use std::marker::PhantomData;
 use async_trait::async_trait;
 use cnidarium::{StateRead, StateWrite};
 use cosmos_sdk_proto::cosmos::slashing::v1beta1::{MsgUnjail, MsgUnjailResponse};
+use rmesh_auth::AccountRead;
 use rmesh_core::{Address, BlockContextExt, MsgHandler, SdkError};
-use rmesh_staking::delegation::parse_operator;
 use rmesh_staking::slash::{self_bond, unjail};
 use rmesh_staking::{StakingHooks, StakingRead};
 
@@ -27,14 +27,14 @@ impl<H: StakingHooks> MsgHandler for UnjailHandler<H> {
     }
 
     async fn signers<S: StateRead>(state: &S, msg: &MsgUnjail) -> Result<Vec<Address>, SdkError> {
-        Ok(vec![parse_operator(state, &msg.validator_addr).await?])
+        Ok(vec![state.parse_operator(&msg.validator_addr).await?])
     }
 
     async fn execute<S: StateWrite>(
         state: &mut S,
         msg: &MsgUnjail,
     ) -> Result<MsgUnjailResponse, SdkError> {
-        let operator = parse_operator(state, &msg.validator_addr).await?;
+        let operator = state.parse_operator(&msg.validator_addr).await?;
         let mut validator = state
             .validator(&operator)
             .await?

@@ -131,7 +131,7 @@ pub async fn create_validator<S: StateWrite, H: StakingHooks>(
     state.put_validator(&validator).await?;
     H::after_validator_created(state, &validator).await?;
     delegation::delegate::<S, H>(state, &operator, &operator, self_bond).await?;
-    let text = delegation::operator_text(state, &operator).await?;
+    let text = state.format_operator(&operator).await?;
     state.record(crate::event::create_validator(
         &text,
         &self_bond.to_string(),
@@ -187,7 +187,7 @@ async fn complete_unbondings<S: StateWrite>(state: &mut S) -> Result<(), SdkErro
             let amount: u128 = matured.iter().map(|entry| entry.balance).sum();
             move_tokens(state, &Address::module(NOT_BONDED_POOL), &delegator, amount).await?;
             state.put_unbonding(&delegator, &operator, &pending)?;
-            let validator = delegation::operator_text(state, &operator).await?;
+            let validator = state.format_operator(&operator).await?;
             let delegator_text = state.format_address(&delegator).await?;
             state.record(crate::event::complete_unbonding(
                 &validator,

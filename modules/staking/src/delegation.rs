@@ -25,20 +25,6 @@ pub fn pool_for(status: BondStatus) -> Address {
     }
 }
 
-pub async fn operator_text<S: cnidarium::StateRead + ?Sized>(
-    state: &S,
-    operator: &Address,
-) -> Result<String, SdkError> {
-    Ok(operator.to_bech32(&format!("{}valoper", state.bech32_prefix().await?)))
-}
-
-pub async fn parse_operator<S: cnidarium::StateRead + ?Sized>(
-    state: &S,
-    text: &str,
-) -> Result<Address, SdkError> {
-    Address::from_bech32(text, &format!("{}valoper", state.bech32_prefix().await?))
-}
-
 pub async fn existing_validator<S: cnidarium::StateRead + ?Sized>(
     state: &S,
     operator: &Address,
@@ -107,7 +93,7 @@ pub async fn delegate<S: StateWrite, H: StakingHooks>(
 ) -> Result<Decimal, SdkError> {
     let shares = add_stake::<S, H>(state, delegator, operator, delegator, amount).await?;
     let (validator_text, delegator_text) = (
-        operator_text(state, operator).await?,
+        state.format_operator(operator).await?,
         state.format_address(delegator).await?,
     );
     let coins = bond_coins(state, amount).await?.to_string();
@@ -217,7 +203,7 @@ pub async fn undelegate<S: StateWrite, H: StakingHooks>(
     state.put_unbonding(delegator, operator, &entries)?;
     state.put_marker(state_key::unbonding_queue(completion, delegator, operator))?;
     let (validator_text, delegator_text) = (
-        operator_text(state, operator).await?,
+        state.format_operator(operator).await?,
         state.format_address(delegator).await?,
     );
     let coins = bond_coins(state, tokens).await?.to_string();
@@ -298,8 +284,8 @@ pub async fn redelegate<S: StateWrite, H: StakingHooks>(
         ))?;
     }
     let (source_text, destination_text) = (
-        operator_text(state, source).await?,
-        operator_text(state, destination).await?,
+        state.format_operator(source).await?,
+        state.format_operator(destination).await?,
     );
     let delegator_text = state.format_address(delegator).await?;
     let coins = bond_coins(state, tokens).await?.to_string();

@@ -10,7 +10,7 @@ use cosmos_sdk_proto::cosmos::staking::v1beta1::{
 use rmesh_auth::AccountRead;
 use rmesh_core::{Address, MsgHandler, SdkError};
 
-use crate::delegation::{add_stake, existing_validator, parse_operator, NOT_BONDED_POOL};
+use crate::delegation::{add_stake, existing_validator, NOT_BONDED_POOL};
 use crate::error::StakingError;
 use crate::hooks::StakingHooks;
 use crate::msg::bond_amount;
@@ -46,7 +46,7 @@ impl<H: StakingHooks> MsgHandler for CancelUnbondingHandler<H> {
         msg: &MsgCancelUnbondingDelegation,
     ) -> Result<MsgCancelUnbondingDelegationResponse, SdkError> {
         let delegator = state.parse_address(&msg.delegator_address).await?;
-        let operator = parse_operator(state, &msg.validator_address).await?;
+        let operator = state.parse_operator(&msg.validator_address).await?;
         let amount = bond_amount(state, msg.amount.as_ref()).await?;
         let validator = existing_validator(state, &operator).await?;
         if validator.jailed {

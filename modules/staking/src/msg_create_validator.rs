@@ -7,10 +7,10 @@ use cnidarium::{StateRead, StateWrite};
 use cosmos_sdk_proto::cosmos::crypto::ed25519::PubKey;
 use cosmos_sdk_proto::cosmos::staking::v1beta1::{MsgCreateValidator, MsgCreateValidatorResponse};
 use prost::Message;
+use rmesh_auth::AccountRead;
 use rmesh_core::{Address, BlockContextExt, MsgHandler, SdkError};
 
 use crate::component::create_validator;
-use crate::delegation::parse_operator;
 use crate::error::StakingError;
 use crate::hooks::StakingHooks;
 use crate::msg::{bond_amount, decimal_from_proto, parse_amount};
@@ -74,14 +74,14 @@ impl<H: StakingHooks> MsgHandler for CreateValidatorHandler<H> {
         state: &S,
         msg: &MsgCreateValidator,
     ) -> Result<Vec<Address>, SdkError> {
-        Ok(vec![parse_operator(state, &msg.validator_address).await?])
+        Ok(vec![state.parse_operator(&msg.validator_address).await?])
     }
 
     async fn execute<S: StateWrite>(
         state: &mut S,
         msg: &MsgCreateValidator,
     ) -> Result<MsgCreateValidatorResponse, SdkError> {
-        let operator = parse_operator(state, &msg.validator_address).await?;
+        let operator = state.parse_operator(&msg.validator_address).await?;
         let rates = msg.commission.clone().unwrap_or_default();
         let commission = Commission {
             rate: decimal_from_proto(&rates.rate)?,

@@ -8,7 +8,7 @@ use cosmos_sdk_proto::cosmos::staking::v1beta1::{MsgDelegate, MsgDelegateRespons
 use rmesh_auth::AccountRead;
 use rmesh_core::{Address, MsgHandler, SdkError};
 
-use crate::delegation::{delegate, parse_operator};
+use crate::delegation::delegate;
 use crate::hooks::StakingHooks;
 use crate::msg::bond_amount;
 
@@ -36,7 +36,7 @@ impl<H: StakingHooks> MsgHandler for DelegateHandler<H> {
         msg: &MsgDelegate,
     ) -> Result<MsgDelegateResponse, SdkError> {
         let delegator = state.parse_address(&msg.delegator_address).await?;
-        let operator = parse_operator(state, &msg.validator_address).await?;
+        let operator = state.parse_operator(&msg.validator_address).await?;
         let amount = bond_amount(state, msg.amount.as_ref()).await?;
         delegate::<S, H>(state, &delegator, &operator, amount).await?;
         Ok(MsgDelegateResponse {})

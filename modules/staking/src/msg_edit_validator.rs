@@ -6,9 +6,10 @@ use std::marker::PhantomData;
 use async_trait::async_trait;
 use cnidarium::{StateRead, StateWrite};
 use cosmos_sdk_proto::cosmos::staking::v1beta1::{MsgEditValidator, MsgEditValidatorResponse};
+use rmesh_auth::AccountRead;
 use rmesh_core::{Address, BlockContextExt, MsgHandler, SdkError};
 
-use crate::delegation::{existing_validator, operator_text, parse_operator};
+use crate::delegation::existing_validator;
 use crate::error::StakingError;
 use crate::hooks::StakingHooks;
 use crate::msg::{decimal_from_proto, parse_amount};
@@ -40,14 +41,14 @@ impl<H: StakingHooks> MsgHandler for EditValidatorHandler<H> {
         state: &S,
         msg: &MsgEditValidator,
     ) -> Result<Vec<Address>, SdkError> {
-        Ok(vec![parse_operator(state, &msg.validator_address).await?])
+        Ok(vec![state.parse_operator(&msg.validator_address).await?])
     }
 
     async fn execute<S: StateWrite>(
         state: &mut S,
         msg: &MsgEditValidator,
     ) -> Result<MsgEditValidatorResponse, SdkError> {
-        let operator = parse_operator(state, &msg.validator_address).await?;
+        let operator = state.parse_operator(&msg.validator_address).await?;
         let mut validator = existing_validator(state, &operator).await?;
         if let Some(d) = &msg.description {
             edited(&mut validator.description.moniker, &d.moniker);
@@ -103,7 +104,7 @@ impl<H: StakingHooks> MsgHandler for EditValidatorHandler<H> {
         state.put_validator(&validator).await?;
         H::after_validator_modified(state, &validator).await?;
         H::after_validator_edited(state, &validator).await?;
-        let text = operator_text(state, &operator).await?;
+        let text = state.format_operator(&operator).await?;
         state.record(crate::event::edit_validator(&text));
         Ok(MsgEditValidatorResponse {})
     }

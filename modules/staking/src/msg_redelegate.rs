@@ -8,7 +8,7 @@ use cosmos_sdk_proto::cosmos::staking::v1beta1::{MsgBeginRedelegate, MsgBeginRed
 use rmesh_auth::AccountRead;
 use rmesh_core::{Address, MsgHandler, SdkError};
 
-use crate::delegation::{parse_operator, redelegate};
+use crate::delegation::redelegate;
 use crate::hooks::StakingHooks;
 use crate::msg::bond_amount;
 use crate::msg_undelegate::timestamp;
@@ -40,8 +40,8 @@ impl<H: StakingHooks> MsgHandler for RedelegateHandler<H> {
         msg: &MsgBeginRedelegate,
     ) -> Result<MsgBeginRedelegateResponse, SdkError> {
         let delegator = state.parse_address(&msg.delegator_address).await?;
-        let source = parse_operator(state, &msg.validator_src_address).await?;
-        let destination = parse_operator(state, &msg.validator_dst_address).await?;
+        let source = state.parse_operator(&msg.validator_src_address).await?;
+        let destination = state.parse_operator(&msg.validator_dst_address).await?;
         let amount = bond_amount(state, msg.amount.as_ref()).await?;
         let completion =
             redelegate::<S, H>(state, &delegator, &source, &destination, amount).await?;

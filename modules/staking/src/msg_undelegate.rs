@@ -8,7 +8,7 @@ use cosmos_sdk_proto::cosmos::staking::v1beta1::{MsgUndelegate, MsgUndelegateRes
 use rmesh_auth::AccountRead;
 use rmesh_core::{Address, MsgHandler, SdkError};
 
-use crate::delegation::{parse_operator, undelegate};
+use crate::delegation::undelegate;
 use crate::hooks::StakingHooks;
 use crate::msg::bond_amount;
 
@@ -47,7 +47,7 @@ impl<H: StakingHooks> MsgHandler for UndelegateHandler<H> {
         msg: &MsgUndelegate,
     ) -> Result<MsgUndelegateResponse, SdkError> {
         let delegator = state.parse_address(&msg.delegator_address).await?;
-        let operator = parse_operator(state, &msg.validator_address).await?;
+        let operator = state.parse_operator(&msg.validator_address).await?;
         let amount = bond_amount(state, msg.amount.as_ref()).await?;
         let completion = undelegate::<S, H>(state, &delegator, &operator, amount).await?;
         Ok(MsgUndelegateResponse {

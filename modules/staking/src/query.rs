@@ -12,7 +12,7 @@ use rmesh_core::query::{snapshot_for, status, Committed};
 use rmesh_core::{Address, Decimal, SdkError};
 use tonic::{Request, Response, Status};
 
-use crate::delegation::{operator_text, parse_operator, BONDED_POOL, NOT_BONDED_POOL};
+use crate::delegation::{BONDED_POOL, NOT_BONDED_POOL};
 use crate::msg::decimal_to_proto;
 use crate::msg_create_validator::ED25519_TYPE_URL;
 use crate::msg_undelegate::timestamp;
@@ -39,7 +39,7 @@ fn page(total: usize) -> Option<PageResponse> {
 async fn validator_proto(snapshot: &Snapshot, v: &Validator) -> Result<pb::Validator, SdkError> {
     let commission = &v.commission;
     Ok(pb::Validator {
-        operator_address: operator_text(snapshot, &v.operator).await?,
+        operator_address: snapshot.format_operator(&v.operator).await?,
         consensus_pubkey: Some(cosmos_sdk_proto::Any {
             type_url: ED25519_TYPE_URL.into(),
             value: PubKey {
@@ -75,7 +75,7 @@ async fn validator_proto(snapshot: &Snapshot, v: &Validator) -> Result<pb::Valid
 }
 
 async fn validator_at(snapshot: &Snapshot, text: &str) -> Result<Validator, Status> {
-    let operator = parse_operator(snapshot, text).await.map_err(status)?;
+    let operator = snapshot.parse_operator(text).await.map_err(status)?;
     snapshot
         .validator(&operator)
         .await
@@ -99,7 +99,7 @@ async fn delegation_response(
     Ok(pb::DelegationResponse {
         delegation: Some(pb::Delegation {
             delegator_address: snapshot.format_address(delegator).await?,
-            validator_address: operator_text(snapshot, &validator.operator).await?,
+            validator_address: snapshot.format_operator(&validator.operator).await?,
             shares: decimal_to_proto(shares),
         }),
         balance: Some(bond_coin(snapshot, validator.tokens_for_shares(shares)?).await?),
@@ -114,7 +114,7 @@ async fn unbonding_proto(
 ) -> Result<pb::UnbondingDelegation, SdkError> {
     Ok(pb::UnbondingDelegation {
         delegator_address: snapshot.format_address(delegator).await?,
-        validator_address: operator_text(snapshot, operator).await?,
+        validator_address: snapshot.format_operator(operator).await?,
         entries: entries
             .iter()
             .map(|e| pb::UnbondingDelegationEntry {
@@ -251,7 +251,8 @@ impl Query for StakingQuery {
     ) -> Result<Response<pb::QueryUnbondingDelegationResponse>, Status> {
         let snapshot = snapshot_for(&self.storage, &request)?;
         let delegator = delegator_at(&snapshot, &request.get_ref().delegator_addr).await?;
-        let operator = parse_operator(&snapshot, &request.get_ref().validator_addr)
+        let operator = snapshot
+            .parse_operator(&request.get_ref().validator_addr)
             .await
             .map_err(status)?;
         let entries = snapshot
@@ -320,10 +321,12 @@ impl Query for StakingQuery {
         let snapshot = snapshot_for(&self.storage, &request)?;
         let req = request.get_ref();
         let delegator = delegator_at(&snapshot, &req.delegator_addr).await?;
-        let source = parse_operator(&snapshot, &req.src_validator_addr)
+        let source = snapshot
+            .parse_operator(&req.src_validator_addr)
             .await
             .map_err(status)?;
-        let destination = parse_operator(&snapshot, &req.dst_validator_addr)
+        let destination = snapshot
+            .parse_operator(&req.dst_validator_addr)
             .await
             .map_err(status)?;
         let entries = snapshot

@@ -17,9 +17,7 @@ use rmesh_bank::BankRead;
 use rmesh_core::{Address, BlockContextExt, Decimal, SdkError, StoreRead, StoreWrite};
 use rmesh_distribution::view::DistributionWrite;
 use rmesh_slashing::SlashingRead;
-use rmesh_staking::delegation::{
-    delegate, instant_undelegate, move_tokens, operator_text, undelegate,
-};
+use rmesh_staking::delegation::{delegate, instant_undelegate, move_tokens, undelegate};
 use rmesh_staking::{StakingHooks, StakingRead};
 
 use crate::error::VaultError;
@@ -248,7 +246,7 @@ pub async fn stake_local<S: StateWrite, H: StakingHooks>(
     validator: &Address,
     amount: u128,
 ) -> Result<u128, SdkError> {
-    let validator_text = operator_text(state, validator).await?;
+    let validator_text = state.format_operator(validator).await?;
     if state.validator(validator).await?.is_none() {
         return Err(VaultError::UnknownValidator(validator_text).into());
     }
@@ -298,7 +296,7 @@ pub async fn unstake_local<S: StateWrite, H: StakingHooks>(
     validator: &Address,
     amount: u128,
 ) -> Result<u64, SdkError> {
-    let validator_text = operator_text(state, validator).await?;
+    let validator_text = state.format_operator(validator).await?;
     let staked = state.local_delegation(owner, validator).await?;
     if amount > staked {
         return Err(VaultError::InsufficientLocalStake {
@@ -398,7 +396,7 @@ pub async fn complete_local_unbondings<S: StateWrite + ?Sized>(
         }
         let (owner_text, validator_text) = (
             state.format_address(&owner).await?,
-            operator_text(state, &validator).await?,
+            state.format_operator(&validator).await?,
         );
         state.record(event::local_unbonded(&owner_text, &validator_text, back));
     }
@@ -452,7 +450,7 @@ pub async fn settle_local_cuts<S: StateWrite, H: StakingHooks>(
             }
             let (owner_text, validator_text) = (
                 state.format_address(&owner).await?,
-                operator_text(state, &validator).await?,
+                state.format_operator(&validator).await?,
             );
             state.record(event::local_cut(
                 &owner_text,

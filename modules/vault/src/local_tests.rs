@@ -8,7 +8,6 @@ use rmesh_core::error::AbciCode;
 use rmesh_core::{Address, BlockContext, BlockContextWriteExt, Coin, Coins, Decimal, MsgHandler};
 use rmesh_proto::vault::v1::{self as pb, MsgStakeLocal, MsgUnstakeLocal};
 use rmesh_staking::component::create_validator;
-use rmesh_staking::delegation::operator_text;
 use rmesh_staking::validator::{Commission, Description, Validator};
 use rmesh_staking::{Params, Staking, StakingRead, StakingWrite};
 
@@ -91,7 +90,7 @@ async fn chain(storage: &TempStorage) -> State {
 async fn stake(state: &mut State, amount: &str) -> Result<(), rmesh_core::SdkError> {
     let msg = MsgStakeLocal {
         owner: state.format_address(&owner()).await.unwrap(),
-        validator: operator_text(state, &operator()).await.unwrap(),
+        validator: state.format_operator(&operator()).await.unwrap(),
         amount: amount.into(),
     };
     StakeLocalHandler::<VaultHooks>::execute(state, &msg)
@@ -102,7 +101,7 @@ async fn stake(state: &mut State, amount: &str) -> Result<(), rmesh_core::SdkErr
 async fn unstake(state: &mut State, amount: &str) -> Result<(), rmesh_core::SdkError> {
     let msg = MsgUnstakeLocal {
         owner: state.format_address(&owner()).await.unwrap(),
-        validator: operator_text(state, &operator()).await.unwrap(),
+        validator: state.format_operator(&operator()).await.unwrap(),
         amount: amount.into(),
     };
     UnstakeLocalHandler::<VaultHooks>::execute(state, &msg)
@@ -171,7 +170,7 @@ async fn stake_local_delegates_through_the_proxy_and_raises_the_validators_token
     assert_eq!(
         local_stakes_proto(&state, &owner()).await.unwrap(),
         vec![pb::LocalStake {
-            validator: operator_text(&state, &operator()).await.unwrap(),
+            validator: state.format_operator(&operator()).await.unwrap(),
             amount: "190".into(),
             unbondings: vec![],
         }]
@@ -201,7 +200,7 @@ async fn staking_with_an_unknown_validator_or_unstaking_more_than_is_staked_is_r
     let mut state = chain(&storage).await;
     let msg = MsgStakeLocal {
         owner: state.format_address(&owner()).await.unwrap(),
-        validator: operator_text(&state, &Address([1; 20])).await.unwrap(),
+        validator: state.format_operator(&Address([1; 20])).await.unwrap(),
         amount: "10".into(),
     };
     let err = StakeLocalHandler::<VaultHooks>::execute(&mut state, &msg)

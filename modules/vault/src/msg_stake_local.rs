@@ -7,7 +7,6 @@ use cnidarium::{StateRead, StateWrite};
 use rmesh_auth::AccountRead;
 use rmesh_core::{Address, MsgHandler, SdkError};
 use rmesh_proto::vault::v1::{MsgStakeLocal, MsgStakeLocalResponse};
-use rmesh_staking::delegation::parse_operator;
 use rmesh_staking::StakingHooks;
 
 use crate::local::stake_local;
@@ -37,7 +36,7 @@ impl<H: StakingHooks> MsgHandler for StakeLocalHandler<H> {
         msg: &MsgStakeLocal,
     ) -> Result<MsgStakeLocalResponse, SdkError> {
         let owner = state.parse_address(&msg.owner).await?;
-        let validator = parse_operator(state, &msg.validator).await?;
+        let validator = state.parse_operator(&msg.validator).await?;
         stake_local::<S, H>(state, &owner, &validator, positive_amount(&msg.amount)?).await?;
         Ok(MsgStakeLocalResponse {})
     }

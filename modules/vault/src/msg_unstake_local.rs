@@ -8,7 +8,6 @@ use cnidarium::{StateRead, StateWrite};
 use rmesh_auth::AccountRead;
 use rmesh_core::{Address, MsgHandler, SdkError};
 use rmesh_proto::vault::v1::{MsgUnstakeLocal, MsgUnstakeLocalResponse};
-use rmesh_staking::delegation::parse_operator;
 use rmesh_staking::StakingHooks;
 
 use crate::local::unstake_local;
@@ -38,7 +37,7 @@ impl<H: StakingHooks> MsgHandler for UnstakeLocalHandler<H> {
         msg: &MsgUnstakeLocal,
     ) -> Result<MsgUnstakeLocalResponse, SdkError> {
         let owner = state.parse_address(&msg.owner).await?;
-        let validator = parse_operator(state, &msg.validator).await?;
+        let validator = state.parse_operator(&msg.validator).await?;
         unstake_local::<S, H>(state, &owner, &validator, positive_amount(&msg.amount)?).await?;
         Ok(MsgUnstakeLocalResponse {})
     }

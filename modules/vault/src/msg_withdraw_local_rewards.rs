@@ -8,7 +8,6 @@ use rmesh_core::{Address, EventBuilder, MsgHandler, SdkError};
 use rmesh_distribution::f1;
 use rmesh_distribution::view::DistributionWrite;
 use rmesh_proto::vault::v1::{MsgWithdrawLocalRewards, MsgWithdrawLocalRewardsResponse};
-use rmesh_staking::delegation::parse_operator;
 
 use crate::error::VaultError;
 use crate::local::{local_proxy, LocalRead};
@@ -46,7 +45,7 @@ impl MsgHandler for WithdrawLocalRewardsHandler {
         let validators = if msg.validator.is_empty() {
             staked
         } else {
-            let validator = parse_operator(state, &msg.validator).await?;
+            let validator = state.parse_operator(&msg.validator).await?;
             if !staked.contains(&validator) {
                 return Err(VaultError::NoLocalStake(msg.validator.clone()).into());
             }

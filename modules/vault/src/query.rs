@@ -7,7 +7,6 @@ use rmesh_auth::AccountRead;
 use rmesh_core::query::{snapshot_for, status, Committed};
 use rmesh_core::{Address, SdkError};
 use rmesh_proto::vault::v1::{self as pb, query_server::Query};
-use rmesh_staking::delegation::operator_text;
 use tonic::{Request, Response, Status};
 
 use crate::liens::Collateral;
@@ -67,7 +66,7 @@ pub async fn local_stakes_proto<S: StateRead + ?Sized>(
     let mut stakes = Vec::new();
     for (validator, unbondings) in validators {
         stakes.push(pb::LocalStake {
-            validator: operator_text(state, &validator).await?,
+            validator: state.format_operator(&validator).await?,
             amount: state.local_worth(owner, &validator).await?.to_string(),
             unbondings,
         });

@@ -1,9 +1,9 @@
 //! `rmesh.virtualstaking.v1.Query`: params, the epoch clock, virtual stake and its supply.
 
+use rmesh_auth::AccountRead;
 use rmesh_core::query::{snapshot_for, status, Committed};
 use rmesh_core::SdkError;
 use rmesh_proto::virtualstaking::v1::{self as pb, query_server::Query};
-use rmesh_staking::delegation::{operator_text, parse_operator};
 use rmesh_staking::StakingRead;
 use tonic::{Request, Response, Status};
 
@@ -61,7 +61,7 @@ impl Query for VirtualStakingQuery {
         let snapshot = snapshot_for(&self.storage, &request)?;
         let wanted = match request.get_ref().validator.as_str() {
             "" => None,
-            text => Some(parse_operator(&snapshot, text).await.map_err(status)?),
+            text => Some(snapshot.parse_operator(text).await.map_err(status)?),
         };
         let mut delegations = Vec::new();
         let mut total = 0u128;
@@ -72,7 +72,7 @@ impl Query for VirtualStakingQuery {
             total += amount;
             delegations.push(pb::VirtualDelegation {
                 provider_id: provider,
-                validator: operator_text(&snapshot, &operator).await.map_err(status)?,
+                validator: snapshot.format_operator(&operator).await.map_err(status)?,
                 amount: amount.to_string(),
             });
         }

@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use cnidarium::StateWrite;
+use rmesh_auth::AccountRead;
 use rmesh_bank::{BankRead, BankWrite};
 use rmesh_core::decimal::mul_div_floor;
 use rmesh_core::{Address, Coin, Decimal, SdkError};
@@ -150,7 +151,7 @@ async fn bond<S: StateWrite, H: StakingHooks>(
         ))?;
     state.add_virtual_minted(amount).await?;
     state.put_virtual_stake(provider, operator, after)?;
-    let validator = rmesh_staking::delegation::operator_text(state, operator).await?;
+    let validator = state.format_operator(operator).await?;
     state.record(event::bond(provider, &validator, amount, after));
     Ok(())
 }
@@ -197,7 +198,7 @@ async fn unbond<S: StateWrite, H: StakingHooks>(
     let burned = now.saturating_sub(remaining);
     state.add_virtual_burned(burned).await?;
     state.put_virtual_stake(provider, operator, remaining)?;
-    let validator = rmesh_staking::delegation::operator_text(state, operator).await?;
+    let validator = state.format_operator(operator).await?;
     state.record(event::unbond(provider, &validator, burned, remaining));
     Ok(())
 }
