@@ -17,11 +17,12 @@ use ibc::core::router::types::module::ModuleExtras;
 use ibc::primitives::Signer;
 use rmesh_core::store::keep_overlay;
 use rmesh_core::{SdkError, StoreRead, StoreWrite};
-use rmesh_ibc::app::{acknowledgement, app_error, refuse};
+use rmesh_ibc::app::{app_error, receive_packet, refuse};
 use rmesh_ibc::store::{run, TxStore};
 
 use crate::component::Converter;
 use crate::outbox;
+use crate::packet::error_ack;
 use crate::receive::on_recv_packet;
 use crate::state_key;
 use crate::view::ConverterRead;
@@ -263,14 +264,10 @@ impl<S: StateWrite> Module for ConverterModule<'_, S> {
         packet: &Packet,
         _relayer: &Signer,
     ) -> (ModuleExtras, Option<Acknowledgement>) {
-        let ack = match self.provider_of(&packet.chan_id_on_b) {
-            Ok(provider) => self
-                .store
-                .write(|state| Ok(run(on_recv_packet(state, &provider, &packet.data))))
-                .unwrap_or_else(|err| crate::packet::error_ack(&err.to_string())),
-            Err(err) => crate::packet::error_ack(&err.to_string()),
-        };
-        (ModuleExtras::empty(), Some(acknowledgement(ack)))
+        let provider = self.provider_of(&packet.chan_id_on_b);
+        let receive =
+            |state: &mut S, provider: &str| run(on_recv_packet(state, provider, &packet.data));
+        receive_packet(&self.store, provider, receive, error_ack)
     }
 
     fn on_acknowledgement_packet_validate(

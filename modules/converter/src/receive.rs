@@ -1,9 +1,9 @@
 //! Packets from providers: each applied atomically and answered with the reference's ack.
 
-use cnidarium::{StateDelta, StateWrite};
+use cnidarium::StateWrite;
 use rmesh_auth::AccountRead;
 use rmesh_bank::BankWrite;
-use rmesh_core::store::keep_overlay;
+use rmesh_core::store::answer_atomically;
 use rmesh_core::{Address, Coin, Coins, SdkError};
 use rmesh_staking::StakingRead;
 use rmesh_virtual_staking::VirtualStakingRead;
@@ -20,14 +20,13 @@ use crate::CONVERTER_ACCOUNT;
 /// Applies a packet from `provider`'s channel and returns the ack. A failing packet leaves no
 /// trace: it runs in its own overlay, dropped on error.
 pub async fn on_recv_packet<S: StateWrite>(state: &mut S, provider: &str, data: &[u8]) -> Vec<u8> {
-    let mut overlay = StateDelta::new(&mut *state);
-    match apply_packet(&mut overlay, provider, data).await {
-        Ok(()) => {
-            keep_overlay(overlay);
-            success_ack()
-        }
-        Err(err) => error_ack(&err.to_string()),
-    }
+    answer_atomically(
+        state,
+        async |overlay| apply_packet(overlay, provider, data).await,
+        success_ack,
+        error_ack,
+    )
+    .await
 }
 
 async fn apply_packet<S: StateWrite>(

@@ -147,3 +147,23 @@ pub fn keep_overlay<S: StateWrite>(overlay: StateDelta<&mut S>) {
         parent.record(event);
     }
 }
+
+/// Runs `apply` in an overlay of `state` and keeps what it did only when it succeeds, so a
+/// failure leaves no trace; the outcome is answered either way, by `succeeded` or by `failed`
+/// with the error's text. This is how an IBC application takes a packet: the packet is received
+/// whatever happens, and its ack tells the sender whether it was applied.
+pub async fn answer_atomically<S: StateWrite, R>(
+    state: &mut S,
+    apply: impl AsyncFnOnce(&mut StateDelta<&mut S>) -> Result<(), SdkError>,
+    succeeded: impl FnOnce() -> R,
+    failed: impl FnOnce(&str) -> R,
+) -> R {
+    let mut overlay = StateDelta::new(&mut *state);
+    match apply(&mut overlay).await {
+        Ok(()) => {
+            keep_overlay(overlay);
+            succeeded()
+        }
+        Err(err) => failed(&err.to_string()),
+    }
+}

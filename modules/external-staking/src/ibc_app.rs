@@ -13,7 +13,7 @@ use ibc::core::router::module::Module;
 use ibc::core::router::types::module::ModuleExtras;
 use ibc::primitives::Signer;
 use rmesh_core::{StoreRead, StoreWrite};
-use rmesh_ibc::app::{acknowledgement, app_error, refuse};
+use rmesh_ibc::app::{app_error, receive_packet, refuse};
 use rmesh_ibc::store::{run, TxStore};
 use rmesh_mesh_wire::{ack_is_success, check_version, error_ack, VERSION};
 
@@ -258,14 +258,10 @@ impl<S: StateWrite> Module for ExternalStakingModule<'_, S> {
         packet: &Packet,
         _relayer: &Signer,
     ) -> (ModuleExtras, Option<Acknowledgement>) {
-        let ack = match self.consumer_of(&packet.chan_id_on_b) {
-            Ok(consumer) => self
-                .store
-                .write(|state| Ok(run(on_recv_packet(state, &consumer, &packet.data))))
-                .unwrap_or_else(|err| error_ack(&err.to_string())),
-            Err(err) => error_ack(&err.to_string()),
-        };
-        (ModuleExtras::empty(), Some(acknowledgement(ack)))
+        let consumer = self.consumer_of(&packet.chan_id_on_b);
+        let receive =
+            |state: &mut S, consumer: &str| run(on_recv_packet(state, consumer, &packet.data));
+        receive_packet(&self.store, consumer, receive, error_ack)
     }
 
     fn on_acknowledgement_packet_validate(

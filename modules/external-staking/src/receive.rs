@@ -1,9 +1,9 @@
 //! Packets from a consumer: each applied atomically and answered with the reference's ack.
 
-use cnidarium::{StateDelta, StateWrite};
+use cnidarium::StateWrite;
 use rmesh_auth::AccountRead;
 use rmesh_core::coin::parse_uint;
-use rmesh_core::store::keep_overlay;
+use rmesh_core::store::answer_atomically;
 use rmesh_core::SdkError;
 use rmesh_mesh_wire::{error_ack, success_ack, ConsumerPacket, WireCoin, WireError};
 use rmesh_staking::StakingRead;
@@ -19,14 +19,13 @@ use crate::view::{ExternalStakingRead, ExternalStakingWrite};
 /// Applies a packet from `consumer`'s channel and returns the ack. A failing packet leaves no
 /// trace: it runs in its own overlay, dropped on error.
 pub async fn on_recv_packet<S: StateWrite>(state: &mut S, consumer: &str, data: &[u8]) -> Vec<u8> {
-    let mut overlay = StateDelta::new(&mut *state);
-    match apply_packet(&mut overlay, consumer, data).await {
-        Ok(()) => {
-            keep_overlay(overlay);
-            success_ack()
-        }
-        Err(err) => error_ack(&err.to_string()),
-    }
+    answer_atomically(
+        state,
+        async |overlay| apply_packet(overlay, consumer, data).await,
+        success_ack,
+        error_ack,
+    )
+    .await
 }
 
 async fn apply_packet<S: StateWrite>(
