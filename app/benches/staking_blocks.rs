@@ -13,11 +13,10 @@ use cnidarium::{StateDelta, Storage};
 use cosmos_sdk_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
 use cosmos_sdk_proto::cosmos::staking::v1beta1::MsgDelegate;
 use cosmrs::crypto::secp256k1::SigningKey;
-use rmesh_auth::genesis::GenesisAccount;
-use rmesh_bank::genesis::Balance;
-use rmesh_bank::BankWrite;
+use rmesh_auth::GenesisAccount;
+use rmesh_bank::{Balance, BankWrite};
 use rmesh_core::{Address, BlockContext, BlockContextWriteExt, Coin, Coins};
-use rmesh_staking::delegation::{delegate, undelegate};
+use rmesh_staking::StakingWrite;
 use rmeshd::genesis::AppState;
 use rmeshd::hooks::AppHooks;
 use rmeshd::node::consensus::Consensus;
@@ -126,14 +125,10 @@ async fn main() {
             for index in 0..delegations {
                 let delegator = synthetic(index);
                 state.mint(&delegator, &coins(2_000_000)).await.unwrap();
-                delegate::<_, AppHooks>(
-                    state,
-                    &delegator,
-                    &operator(index % validators),
-                    1_000_000,
-                )
-                .await
-                .unwrap();
+                state
+                    .delegate::<AppHooks>(&delegator, &operator(index % validators), 1_000_000)
+                    .await
+                    .unwrap();
             }
         })
         .await;
@@ -173,14 +168,14 @@ async fn main() {
     bench
         .seed(15, async |state| {
             for index in 0..unbondings {
-                undelegate::<_, AppHooks>(
-                    state,
-                    &synthetic(index),
-                    &operator(index % validators),
-                    500_000,
-                )
-                .await
-                .unwrap();
+                state
+                    .undelegate::<AppHooks>(
+                        &synthetic(index),
+                        &operator(index % validators),
+                        500_000,
+                    )
+                    .await
+                    .unwrap();
             }
         })
         .await;

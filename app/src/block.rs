@@ -6,7 +6,7 @@
 use cnidarium::StateWrite;
 use rmesh_auth::AccountWrite;
 use rmesh_core::{BlockContext, BlockContextWriteExt, SdkError};
-use rmesh_staking::component::PowerUpdate;
+use rmesh_staking::PowerUpdate;
 use tendermint::abci::Event;
 
 pub use rmesh_core::BlockHeader;

@@ -4,6 +4,7 @@
 
 use cnidarium::{StateDelta, StateWrite};
 use rmesh_core::{BlockHeader, Component, SdkError};
+use rmesh_staking::StakingWrite;
 use tendermint::abci::Event;
 
 use crate::hooks::AppHooks;
@@ -75,14 +76,14 @@ macro_rules! app_modules {
         pub async fn end_block<S: StateWrite>(
             state: &mut S,
             header: &BlockHeader<'_>,
-        ) -> Result<(Vec<rmesh_staking::component::PowerUpdate>, Vec<Event>), SdkError> {
+        ) -> Result<(Vec<rmesh_staking::PowerUpdate>, Vec<Event>), SdkError> {
             let mut stage = StateDelta::new(&mut *state);
             $(<declared::$end as Component<RmeshApp>>::end_block(&mut stage, header).await?;)*
             $(
                 <declared::$after as Component<RmeshApp>>::after_validator_set(&mut stage, header)
                     .await?;
             )*
-            let updates = rmesh_staking::component::take_power_updates(&mut stage);
+            let updates = stage.take_power_updates();
             Ok((updates, stage.apply().1))
         }
 

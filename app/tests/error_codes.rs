@@ -763,11 +763,8 @@ async fn an_invalid_genesis_section_is_refused_naming_its_module() {
         genesis
             .auth
             .accounts
-            .push(rmesh_auth::genesis::GenesisAccount::new(
-                account.address.clone(),
-                0,
-            ));
-        genesis.bank.balances.push(rmesh_bank::genesis::Balance {
+            .push(rmesh_auth::GenesisAccount::new(account.address.clone(), 0));
+        genesis.bank.balances.push(rmesh_bank::Balance {
             address: account.address.clone(),
             coins: vec![rmesh_core::Coin::new(1, DENOM)],
         });

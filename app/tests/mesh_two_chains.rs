@@ -9,7 +9,7 @@ use prost::{Message, Name};
 use rmesh_bank::BankRead;
 use rmesh_converter::ConverterRead;
 use rmesh_core::Address;
-use rmesh_distribution::view::DistributionRead;
+use rmesh_distribution::DistributionRead;
 use rmesh_external_staking::ExternalStakingRead;
 use rmesh_proto::converter::v1::{MsgCloseChannel, MsgUpdateProvider};
 use rmesh_proto::externalstaking::v1::MsgWithdrawRewards;

@@ -5,10 +5,10 @@
 
 use std::time::{Duration, Instant};
 
-use rmesh_auth::genesis::GenesisAccount;
-use rmesh_bank::genesis::Balance;
+use rmesh_auth::GenesisAccount;
+use rmesh_bank::Balance;
 use rmesh_core::{Address, Coin};
-use rmesh_staking::genesis::GenesisValidator;
+use rmesh_staking::GenesisValidator;
 use rmeshd::genesis::AppState;
 use rmeshd::node::consensus::Consensus;
 use tendermint::v0_38::abci::{request, response, ConsensusRequest, ConsensusResponse};

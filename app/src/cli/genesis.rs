@@ -1,8 +1,8 @@
 use std::path::Path;
 
 use clap::Subcommand;
-use rmesh_auth::genesis::GenesisAccount;
-use rmesh_bank::genesis::Balance;
+use rmesh_auth::GenesisAccount;
+use rmesh_bank::Balance;
 use rmesh_core::{Address, Coins};
 
 use crate::error::CliError;
@@ -151,7 +151,7 @@ pub fn run(home: &Path, command: GenesisCommand) -> Result<(), CliError> {
                 state
                     .staking
                     .validators
-                    .push(rmesh_staking::genesis::GenesisValidator {
+                    .push(rmesh_staking::GenesisValidator {
                         operator: address,
                         consensus_pubkey: pubkey,
                         moniker,

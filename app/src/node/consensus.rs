@@ -23,8 +23,7 @@ use rmesh_auth::{
 };
 use rmesh_bank::BankRead;
 use rmesh_core::Address;
-use rmesh_staking::component::PowerUpdate;
-use rmesh_staking::Staking;
+use rmesh_staking::{PowerUpdate, Staking};
 use tendermint::{validator, vote, PublicKey};
 
 use super::read_cache::{self, CachedSnapshot};

@@ -6,7 +6,7 @@ use rmesh_converter::outbox::{on_acknowledgement, on_timeout, take_unsent};
 use rmesh_converter::receive::on_recv_packet;
 use rmesh_converter::{Converter, Provider, ProviderStatus};
 use rmesh_proto::converter::v1::OutgoingPacket;
-use rmesh_staking::component::PowerUpdate;
+use rmesh_staking::{PowerUpdate, StakingWrite};
 use rmeshd::block::{begin_block, close_block, BlockHeader};
 use rmeshd::genesis::AppState;
 use rmeshd::tx::{run_tx, ExecMode};
@@ -231,16 +231,16 @@ impl TestChain {
                     let power =
                         validator.power(state.staking_params().await.unwrap().power_reduction);
                     let time = TestChain::time_of(self.height).unix_timestamp();
-                    rmesh_staking::slash::slash::<_, rmeshd::hooks::AppHooks>(
-                        &mut state,
-                        &operator,
-                        self.height,
-                        time,
-                        power,
-                        fraction,
-                    )
-                    .await
-                    .unwrap();
+                    state
+                        .slash_validator::<rmeshd::hooks::AppHooks>(
+                            &operator,
+                            self.height,
+                            time,
+                            power,
+                            fraction,
+                        )
+                        .await
+                        .unwrap();
                 }
             }
         }

@@ -8,7 +8,7 @@ use cosmos_sdk_proto::cosmos::staking::v1beta1::{
 use cosmos_sdk_proto::Any;
 use prost::{Message, Name};
 use rmesh_core::Address;
-use rmesh_staking::genesis::GenesisValidator;
+use rmesh_staking::GenesisValidator;
 use tendermint::validator::Update;
 
 use super::{TestChain, DENOM};
@@ -123,7 +123,7 @@ pub fn undelegate_msg(delegator: &str, operator: &str, amount: u128) -> Any {
 
 /// The CometBFT address of test validator `index`.
 pub fn consensus_address(index: usize) -> [u8; 20] {
-    rmesh_staking::validator::consensus_address(&consensus_key(index))
+    rmesh_staking::consensus_address(&consensus_key(index))
 }
 
 /// A last-commit vote of validator `index`.

@@ -18,7 +18,7 @@ use cnidarium::{StateDelta, StateWrite};
 use ibc_proto::ibc::core::channel::v1::MsgChannelCloseInit;
 use rmesh_core::store::keep_overlay;
 use rmesh_core::{Address, BlockContextExt, MsgHandler, SdkError, StoreWrite};
-use rmesh_distribution::view::DistributionWrite;
+use rmesh_distribution::DistributionWrite;
 use rmesh_ibc::{AppModules, IbcHandler};
 use rmesh_virtual_staking::VirtualStakingRead;
 

@@ -9,9 +9,8 @@ use rmesh_auth::AccountRead;
 use rmesh_bank::BankWrite;
 use rmesh_core::{Address, Coin, Coins, SdkError};
 use rmesh_staking::{StakingHooks, StakingRead};
-use rmesh_virtual_staking::rebalance::{rebalance, withdraw_rewards};
 use rmesh_virtual_staking::{
-    provider_delegator, ProviderRequest, VirtualStaking, VirtualStakingRead,
+    provider_delegator, ProviderRequest, VirtualStaking, VirtualStakingRead, VirtualStakingWrite,
 };
 
 use crate::event::converter as event;
@@ -32,7 +31,7 @@ pub async fn end_epoch<S: StateWrite, H: StakingHooks>(state: &mut S) -> Result<
             requests.push(request_of(state, provider).await?);
         }
     }
-    rebalance::<S, H>(state, &requests).await?;
+    state.rebalance::<H>(&requests).await?;
     for provider in &providers {
         // The authority's channel close removes its provider itself (`close::advance`).
         if provider.status == ProviderStatus::Closing && provider.channel_close.is_none() {
@@ -48,7 +47,7 @@ async fn collect_rewards<S: StateWrite>(
     state: &mut S,
     provider: &Provider,
 ) -> Result<(), SdkError> {
-    let paid = withdraw_rewards(state, &provider.id).await?;
+    let paid = state.withdraw_virtual_rewards(&provider.id).await?;
     let total: u128 = paid.iter().map(|(_, amount)| amount).sum();
     if total == 0 {
         return Ok(());

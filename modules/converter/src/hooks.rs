@@ -7,7 +7,6 @@ use async_trait::async_trait;
 use cnidarium::StateWrite;
 use rmesh_core::SdkError;
 use rmesh_staking::{BondStatus, SlashRecord, StakingHooks, Validator};
-use rmesh_virtual_staking::rebalance::on_validator_slashed;
 use rmesh_virtual_staking::VirtualStakingWrite;
 
 use crate::positions;
@@ -91,7 +90,7 @@ impl StakingHooks for ConverterHooks {
         state: &mut S,
         record: &SlashRecord,
     ) -> Result<(), SdkError> {
-        on_validator_slashed(state, &record.operator).await?;
+        state.on_validator_slashed(&record.operator).await?;
         let mut losses = BTreeMap::new();
         for provider in state.all_providers().await? {
             let lost =

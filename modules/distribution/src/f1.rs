@@ -113,7 +113,7 @@ pub async fn initialize_delegation<S: StateWrite>(
     };
     let previous_period = current.period - 1;
     change_references(state, operator, previous_period, true).await?;
-    let validator = rmesh_staking::delegation::existing_validator(state, operator).await?;
+    let validator = state.existing_validator(operator).await?;
     let shares = state.delegation(delegator, operator).await?;
     let info = StartingInfo {
         previous_period,

@@ -10,7 +10,7 @@ use rmesh_auth::AccountRead;
 use rmesh_core::{Address, EventBuilder, MsgHandler, SdkError};
 use rmesh_staking::StakingRead;
 
-use crate::f1;
+use crate::view::DistributionWrite;
 
 pub struct WithdrawRewardsHandler;
 
@@ -37,9 +37,9 @@ impl MsgHandler for WithdrawRewardsHandler {
     ) -> Result<MsgWithdrawDelegatorRewardResponse, SdkError> {
         let delegator = state.parse_address(&msg.delegator_address).await?;
         let operator = state.parse_operator(&msg.validator_address).await?;
-        let paid = f1::withdraw_rewards(state, &delegator, &operator).await?;
-        // The delegation keeps earning from a fresh start.
-        f1::initialize_delegation(state, &delegator, &operator).await?;
+        let paid = state
+            .withdraw_delegation_rewards(&delegator, &operator)
+            .await?;
         let denom = state.staking_params().await?.bond_denom;
         state.record(
             EventBuilder::new("withdraw_rewards")

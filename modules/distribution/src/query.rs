@@ -1,7 +1,7 @@
 //! `cosmos.distribution.v1beta1.Query`. Pending rewards are computed on a throwaway overlay of
 //! the snapshot, exactly as a withdrawal now would compute them.
 
-use cnidarium::{Snapshot, StateDelta};
+use cnidarium::Snapshot;
 use cosmos_sdk_proto::cosmos::base::v1beta1::DecCoin;
 use cosmos_sdk_proto::cosmos::distribution::v1beta1::{self as pb, query_server::Query};
 use rmesh_auth::AccountRead;
@@ -10,7 +10,6 @@ use rmesh_core::{Address, Decimal, SdkError};
 use rmesh_staking::StakingRead;
 use tonic::{Request, Response, Status};
 
-use crate::f1;
 use crate::view::DistributionRead;
 
 pub struct DistributionQuery {
@@ -33,19 +32,6 @@ async fn dec_coins(snapshot: &Snapshot, amount: Decimal) -> Result<Vec<DecCoin>,
         denom,
         amount: amount.atomics().to_string(),
     }])
-}
-
-async fn pending_rewards(
-    snapshot: &Snapshot,
-    delegator: &Address,
-    operator: &Address,
-) -> Result<Decimal, SdkError> {
-    let mut overlay = StateDelta::new(snapshot.clone());
-    if overlay.starting_info(delegator, operator).await?.is_none() {
-        return Ok(Decimal::ZERO);
-    }
-    let ending = f1::increment_period(&mut overlay, operator).await?;
-    f1::rewards_until(&overlay, delegator, operator, ending).await
 }
 
 async fn operator_at(snapshot: &Snapshot, text: &str) -> Result<Address, Status> {
@@ -79,7 +65,8 @@ impl Query for DistributionQuery {
             .accumulated_commission(&operator)
             .await
             .map_err(status)?;
-        let self_rewards = pending_rewards(&snapshot, &operator, &operator)
+        let self_rewards = snapshot
+            .pending_rewards(&operator, &operator)
             .await
             .map_err(status)?;
         Ok(Response::new(pb::QueryValidatorDistributionInfoResponse {
@@ -157,7 +144,8 @@ impl Query for DistributionQuery {
             .await
             .map_err(status)?;
         let operator = operator_at(&snapshot, &request.get_ref().validator_address).await?;
-        let rewards = pending_rewards(&snapshot, &delegator, &operator)
+        let rewards = snapshot
+            .pending_rewards(&delegator, &operator)
             .await
             .map_err(status)?;
         Ok(Response::new(pb::QueryDelegationRewardsResponse {
@@ -177,7 +165,8 @@ impl Query for DistributionQuery {
         let mut rewards = Vec::new();
         let mut total = Decimal::ZERO;
         for (operator, _) in snapshot.delegations_of(&delegator).await.map_err(status)? {
-            let pending = pending_rewards(&snapshot, &delegator, &operator)
+            let pending = snapshot
+                .pending_rewards(&delegator, &operator)
                 .await
                 .map_err(status)?;
             total = total.checked_add(pending).unwrap_or(total);

@@ -1,12 +1,12 @@
 //! Typed access to reward records. Amounts are bond-denom tokens with 18 decimals.
 
 use async_trait::async_trait;
-use cnidarium::{StateRead, StateWrite};
+use cnidarium::{StateDelta, StateRead, StateWrite};
 use rmesh_core::{Address, Decimal, SdkError, StoreRead, StoreWrite};
 use serde::{Deserialize, Serialize};
 
 use crate::params::Params;
-use crate::state_key;
+use crate::{f1, state_key};
 
 /// Rewards of the validator's open period, waiting to be folded into a historical ratio.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -93,6 +93,24 @@ pub trait DistributionRead: StateRead {
         Ok(events)
     }
 
+    /// What a delegation has earned and not withdrawn, exactly as a withdrawal now would
+    /// compute it: the validator's open period is closed on an overlay that is then dropped.
+    async fn pending_rewards(
+        &self,
+        delegator: &Address,
+        operator: &Address,
+    ) -> Result<Decimal, SdkError>
+    where
+        Self: Sized,
+    {
+        let mut overlay = StateDelta::new(self);
+        if overlay.starting_info(delegator, operator).await?.is_none() {
+            return Ok(Decimal::ZERO);
+        }
+        let ending = f1::increment_period(&mut overlay, operator).await?;
+        f1::rewards_until(&overlay, delegator, operator, ending).await
+    }
+
     /// Where a delegator's rewards go: its chosen address, or itself.
     async fn withdraw_address(&self, delegator: &Address) -> Result<Address, SdkError> {
         match self
@@ -146,12 +164,28 @@ pub trait DistributionWrite: StateWrite {
         coins.add(&rmesh_core::Coin::new(amount, denom))?;
         self.send(from, &Address::module(crate::DISTRIBUTION_ACCOUNT), &coins)
             .await?;
-        let added = Decimal::from_integer(amount).map_err(crate::f1::math)?;
+        let added = Decimal::from_integer(amount).map_err(f1::math)?;
         let pool = self.community_pool().await?;
         let pool = pool
             .checked_add(added)
             .ok_or_else(|| SdkError::Internal("community pool overflow".into()))?;
         self.put_community_pool(pool)
+    }
+
+    /// Pays a delegation's rewards to its withdraw address (the SDK's
+    /// WithdrawDelegationRewards); the delegation keeps earning from a fresh start. Returns the
+    /// tokens paid.
+    async fn withdraw_delegation_rewards(
+        &mut self,
+        delegator: &Address,
+        operator: &Address,
+    ) -> Result<u128, SdkError>
+    where
+        Self: Sized,
+    {
+        let paid = f1::withdraw_rewards(self, delegator, operator).await?;
+        f1::initialize_delegation(self, delegator, operator).await?;
+        Ok(paid)
     }
 
     fn put_current_rewards(

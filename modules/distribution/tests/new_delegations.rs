@@ -11,11 +11,8 @@ use common::votes;
 use proptest::prelude::*;
 use rmesh_bank::{BankRead, BankWrite};
 use rmesh_core::{Address, BlockContext, BlockContextWriteExt, Coin, Coins, Component, Decimal};
-use rmesh_distribution::view::DistributionRead;
-use rmesh_distribution::{f1, Distribution, DistributionHooks};
-use rmesh_staking::delegation::delegate;
-use rmesh_staking::validator::{Commission, Description, Validator};
-use rmesh_staking::{component::create_validator, Params, StakingRead, StakingWrite};
+use rmesh_distribution::{Distribution, DistributionHooks, DistributionRead};
+use rmesh_staking::{Commission, Description, Params, StakingRead, StakingWrite, Validator};
 
 const DENOM: &str = "urmesh";
 const SELF_BOND: u128 = 10_000_000;
@@ -78,7 +75,8 @@ async fn chain(storage: &TempStorage, validators: u8) -> StateDelta<cnidarium::S
             update_time_nanos: 0,
         };
         let validator = Validator::new(operator(index), key, Description::default(), commission, 1);
-        create_validator::<_, Hooks>(&mut state, validator, SELF_BOND)
+        state
+            .create_validator::<Hooks>(validator, SELF_BOND)
             .await
             .unwrap();
     }
@@ -119,19 +117,7 @@ async fn block<S: StateWrite>(state: &mut S, height: u64) -> BTreeMap<Address, D
 
 /// What the delegation has earned so far, as the rewards query computes it.
 async fn pending<S: StateWrite>(state: &mut S, delegator: &Address, operator: &Address) -> Decimal {
-    let mut overlay = StateDelta::new(&mut *state);
-    if overlay
-        .starting_info(delegator, operator)
-        .await
-        .unwrap()
-        .is_none()
-    {
-        return Decimal::ZERO;
-    }
-    let ending = f1::increment_period(&mut overlay, operator).await.unwrap();
-    f1::rewards_until(&overlay, delegator, operator, ending)
-        .await
-        .unwrap()
+    state.pending_rewards(delegator, operator).await.unwrap()
 }
 
 fn one_unit() -> Decimal {
@@ -157,7 +143,8 @@ async fn the_blocks_before_a_second_delegator_joins_pay_only_the_first_to_the_un
     assert!(earned_alone > Decimal::from_integer(4_000_000).unwrap());
 
     let newcomer = delegator(0);
-    delegate::<_, Hooks>(&mut state, &newcomer, &validator, 30_000_000)
+    state
+        .delegate::<Hooks>(&newcomer, &validator, 30_000_000)
         .await
         .unwrap();
     let first = pending(&mut state, &validator, &validator).await;
@@ -247,7 +234,7 @@ proptest! {
                     Op::Delegate { delegator: d, validator: v, amount } => {
                         // Adding to a delegation pays out what it earned so far.
                         let before = state.balance(&delegator(d), DENOM).await.unwrap();
-                        delegate::<_, Hooks>(&mut state, &delegator(d), &operator(v), amount)
+                        state.delegate::<Hooks>(&delegator(d), &operator(v), amount)
                             .await
                             .unwrap();
                         let after = state.balance(&delegator(d), DENOM).await.unwrap();

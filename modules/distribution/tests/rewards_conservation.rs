@@ -8,12 +8,10 @@ use common::votes;
 use proptest::prelude::*;
 use rmesh_bank::{BankRead, BankWrite, FEE_COLLECTOR};
 use rmesh_core::{Address, BlockContext, BlockContextWriteExt, Coin, Coins, Component, Decimal};
-use rmesh_distribution::view::DistributionRead;
-use rmesh_distribution::{f1, Distribution, DistributionHooks, DISTRIBUTION_ACCOUNT};
-use rmesh_staking::delegation::{delegate, undelegate};
-use rmesh_staking::slash::slash;
-use rmesh_staking::validator::{Commission, Description, Validator};
-use rmesh_staking::{component::create_validator, Params, StakingRead, StakingWrite};
+use rmesh_distribution::{
+    Distribution, DistributionHooks, DistributionRead, DistributionWrite, DISTRIBUTION_ACCOUNT,
+};
+use rmesh_staking::{Commission, Description, Params, StakingRead, StakingWrite, Validator};
 
 const DENOM: &str = "urmesh";
 type Hooks = DistributionHooks;
@@ -110,7 +108,7 @@ proptest! {
             Commission { rate: "0.1".parse().unwrap(), max_rate: Decimal::ONE, max_change_rate: Decimal::ONE, update_time_nanos: 0 },
             1,
         );
-                create_validator::<_, Hooks>(&mut state, validator, 10_000_000).await.unwrap();
+                state.create_validator::<Hooks>(validator, 10_000_000).await.unwrap();
             }
             for op in ops {
                 let mut attempt = StateDelta::new(&mut state);
@@ -126,15 +124,15 @@ proptest! {
                         Distribution::begin_block(&mut attempt, &commit).await
                     }
                     Op::Delegate { delegator: d, validator: v, amount } =>
-                        delegate::<_, Hooks>(&mut attempt, &delegator(d), &operator(v), amount).await.map(|_| ()),
+                        attempt.delegate::<Hooks>(&delegator(d), &operator(v), amount).await.map(|_| ()),
                     Op::Undelegate { delegator: d, validator: v, amount } =>
-                        undelegate::<_, Hooks>(&mut attempt, &delegator(d), &operator(v), amount).await.map(|_| ()),
+                        attempt.undelegate::<Hooks>(&delegator(d), &operator(v), amount).await.map(|_| ()),
                     Op::Withdraw { delegator: d, validator: v } =>
-                        f1::withdraw_rewards(&mut attempt, &delegator(d), &operator(v)).await.map(|_| ()),
+                        attempt.withdraw_delegation_rewards(&delegator(d), &operator(v)).await.map(|_| ()),
                     Op::Slash { validator, percent } => {
                         let fraction = Decimal::from_atomics(u128::from(percent) * 10_000_000_000_000_000);
                         let power = attempt.validator(&operator(validator)).await.unwrap().unwrap().power(1_000_000);
-                        slash::<_, Hooks>(&mut attempt, &operator(validator), height, 0, power, fraction).await.map(|_| ())
+                        attempt.slash_validator::<Hooks>(&operator(validator), height, 0, power, fraction).await.map(|_| ())
                     }
                 };
                 let block_failed = matches!(op, Op::Block { .. }) && result.is_err();

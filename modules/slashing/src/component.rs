@@ -5,8 +5,7 @@ use async_trait::async_trait;
 use cnidarium::StateWrite;
 use rmesh_auth::AccountRead;
 use rmesh_core::{BlockContextExt, BlockHeader, Component, Decimal, SdkError};
-use rmesh_staking::slash::{jail, slash};
-use rmesh_staking::{StakingApp, StakingHooks, StakingRead};
+use rmesh_staking::{StakingApp, StakingHooks, StakingRead, StakingWrite};
 use tendermint::abci::types::{CommitInfo, Misbehavior, MisbehaviorKind};
 
 use crate::error::SlashingError;
@@ -118,16 +117,16 @@ async fn handle_signature<S: StateWrite, H: StakingHooks>(
     if warmed_up && info.missed_blocks_counter > params.max_missed() {
         // The infraction is the block CometBFT last ran with this power (updates lag two blocks).
         let infraction_height = context.height.saturating_sub(2);
-        let burned = slash::<S, H>(
-            state,
-            &validator.operator,
-            infraction_height,
-            context.time_seconds,
-            power,
-            params.slash_fraction_downtime,
-        )
-        .await?;
-        jail::<S, H>(state, &validator.operator).await?;
+        let burned = state
+            .slash_validator::<H>(
+                &validator.operator,
+                infraction_height,
+                context.time_seconds,
+                power,
+                params.slash_fraction_downtime,
+            )
+            .await?;
+        state.jail::<H>(&validator.operator).await?;
         info.jailed_until_nanos = context.unix_nanos().saturating_add(
             params
                 .downtime_jail_duration_seconds
@@ -170,16 +169,16 @@ async fn handle_double_sign<S: StateWrite, H: StakingHooks>(
     }
     let fraction: Decimal = state.slashing_params().await?.slash_fraction_double_sign;
     let power = evidence.validator.power.value();
-    let burned = slash::<S, H>(
-        state,
-        &validator.operator,
-        evidence.height.value(),
-        evidence_time.seconds,
-        power,
-        fraction,
-    )
-    .await?;
-    jail::<S, H>(state, &validator.operator).await?;
+    let burned = state
+        .slash_validator::<H>(
+            &validator.operator,
+            evidence.height.value(),
+            evidence_time.seconds,
+            power,
+            fraction,
+        )
+        .await?;
+    state.jail::<H>(&validator.operator).await?;
     info.tombstoned = true;
     info.jailed_until_nanos = JAILED_FOREVER;
     state.put_signing_info(&consensus, &info)?;

@@ -8,8 +8,7 @@ use cnidarium::{StateRead, StateWrite};
 use cosmos_sdk_proto::cosmos::slashing::v1beta1::{MsgUnjail, MsgUnjailResponse};
 use rmesh_auth::AccountRead;
 use rmesh_core::{Address, BlockContextExt, MsgHandler, SdkError};
-use rmesh_staking::slash::{self_bond, unjail};
-use rmesh_staking::{StakingHooks, StakingRead};
+use rmesh_staking::{StakingHooks, StakingRead, StakingWrite};
 
 use crate::error::SlashingError;
 use crate::view::SlashingRead;
@@ -55,7 +54,7 @@ impl<H: StakingHooks> MsgHandler for UnjailHandler<H> {
             }
             .into());
         }
-        let held = self_bond(state, &validator).await?;
+        let held = state.self_bond(&validator).await?;
         if held < validator.min_self_delegation {
             return Err(SlashingError::SelfDelegationTooLowToUnjail {
                 self_bond: held,
@@ -63,7 +62,7 @@ impl<H: StakingHooks> MsgHandler for UnjailHandler<H> {
             }
             .into());
         }
-        unjail::<S, H>(state, &mut validator).await?;
+        state.unjail::<H>(&mut validator).await?;
         Ok(MsgUnjailResponse {})
     }
 }

@@ -29,14 +29,7 @@ pub struct PowerUpdate {
 
 /// Where `end_block` leaves the block's validator set changes for the app to hand to CometBFT:
 /// ephemeral, so they never reach the committed state.
-const POWER_UPDATES: &str = "staking/power_updates";
-
-/// The validator set changes of this block's `end_block`, removed so they are reported once.
-pub fn take_power_updates<S: StateWrite>(state: &mut S) -> Vec<PowerUpdate> {
-    let updates = state.object_get(POWER_UPDATES).unwrap_or_default();
-    state.object_delete(POWER_UPDATES);
-    updates
-}
+pub(crate) const POWER_UPDATES: &str = "staking/power_updates";
 
 #[async_trait]
 impl<A: StakingApp> Component<A> for Staking {
@@ -243,7 +236,7 @@ async fn apply_validator_set<S: StateWrite, H: StakingHooks>(
         .operators_by_power(params.max_validators as usize)
         .await?
     {
-        let mut validator = delegation::existing_validator(state, &operator).await?;
+        let mut validator = state.existing_validator(&operator).await?;
         let power = validator.power(params.power_reduction);
         if validator.status != BondStatus::Bonded {
             let pools = (
@@ -266,7 +259,7 @@ async fn apply_validator_set<S: StateWrite, H: StakingHooks>(
         }
     }
     for operator in last.into_keys() {
-        let validator = delegation::existing_validator(state, &operator).await?;
+        let validator = state.existing_validator(&operator).await?;
         state.put_last_power(&operator, 0)?;
         updates.push(PowerUpdate {
             consensus_pubkey: validator.consensus_pubkey,

@@ -25,16 +25,6 @@ pub fn pool_for(status: BondStatus) -> Address {
     }
 }
 
-pub async fn existing_validator<S: cnidarium::StateRead + ?Sized>(
-    state: &S,
-    operator: &Address,
-) -> Result<Validator, SdkError> {
-    state
-        .validator(operator)
-        .await?
-        .ok_or_else(|| StakingError::NoValidatorFound.into())
-}
-
 async fn bond_coins<S: StateWrite + ?Sized>(state: &S, amount: u128) -> Result<Coins, SdkError> {
     let denom = state.staking_params().await?.bond_denom;
     let mut coins = Coins::new();
@@ -67,7 +57,7 @@ pub async fn add_stake<S: StateWrite, H: StakingHooks>(
     from: &Address,
     tokens: u128,
 ) -> Result<Decimal, SdkError> {
-    let mut validator = existing_validator(state, operator).await?;
+    let mut validator = state.existing_validator(operator).await?;
     let held = state.delegation(delegator, operator).await?;
     if held.is_zero() {
         H::before_delegation_created(state, delegator, operator).await?;
@@ -139,7 +129,7 @@ async fn unbond_shares<S: StateWrite, H: StakingHooks>(
     operator: &Address,
     shares: Decimal,
 ) -> Result<(u128, Validator), SdkError> {
-    let mut validator = existing_validator(state, operator).await?;
+    let mut validator = state.existing_validator(operator).await?;
     H::before_delegation_modified(state, delegator, operator).await?;
     let held = state.delegation(delegator, operator).await?;
     let remaining = held
@@ -171,7 +161,7 @@ pub async fn undelegate<S: StateWrite, H: StakingHooks>(
     amount: u128,
 ) -> Result<u64, SdkError> {
     let params = state.staking_params().await?;
-    let validator = existing_validator(state, operator).await?;
+    let validator = state.existing_validator(operator).await?;
     let mut entries = state.unbonding(delegator, operator).await?;
     if entries.len() >= params.max_entries as usize {
         return Err(StakingError::MaxUnbondingDelegationEntries {

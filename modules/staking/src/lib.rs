@@ -1,24 +1,43 @@
 //! Proof of stake: validators, delegations, unbonding and redelegation, and the validator set
 //! CometBFT runs with.
 
-pub mod component;
-pub mod delegation;
-pub mod error;
-pub mod event;
-pub mod genesis;
-pub mod hooks;
-pub mod params;
-pub mod query;
-pub mod slash;
-pub mod state_key;
-pub mod validator;
-pub mod view;
+mod component;
+mod delegation;
+mod error;
+mod event;
+mod genesis;
+mod hooks;
+mod msg;
+mod msg_cancel_unbonding;
+mod msg_create_validator;
+mod msg_delegate;
+mod msg_edit_validator;
+mod msg_redelegate;
+mod msg_undelegate;
+mod params;
+mod query;
+mod slash;
+mod state_key;
+mod validator;
+mod view;
 
-pub use component::Staking;
+pub use component::{PowerUpdate, Staking};
+pub use delegation::{BONDED_POOL, NOT_BONDED_POOL};
 pub use error::StakingError;
+pub use genesis::{GenesisState, GenesisValidator};
 pub use hooks::{NoHooks, SlashRecord, StakingApp, StakingHooks};
+pub use msg_cancel_unbonding::CancelUnbondingHandler;
+pub use msg_create_validator::CreateValidatorHandler;
+pub use msg_delegate::DelegateHandler;
+pub use msg_edit_validator::EditValidatorHandler;
+pub use msg_redelegate::RedelegateHandler;
+pub use msg_undelegate::UndelegateHandler;
 pub use params::Params;
-pub use validator::{BondStatus, Validator};
+pub use query::StakingQuery;
+pub use validator::{
+    consensus_address, BondStatus, Commission, Description, RedelegationEntry, UnbondingEntry,
+    Validator,
+};
 pub use view::{StakingRead, StakingWrite};
 
 use rmesh_core::{SdkError, StoreWrite};
@@ -31,18 +50,3 @@ pub(crate) trait StoreWriteExt: StoreWrite {
 }
 
 impl<T: StoreWrite + ?Sized> StoreWriteExt for T {}
-
-pub mod msg;
-pub mod msg_cancel_unbonding;
-pub mod msg_create_validator;
-pub mod msg_delegate;
-pub mod msg_edit_validator;
-pub mod msg_redelegate;
-pub mod msg_undelegate;
-
-pub use msg_cancel_unbonding::CancelUnbondingHandler;
-pub use msg_create_validator::CreateValidatorHandler;
-pub use msg_delegate::DelegateHandler;
-pub use msg_edit_validator::EditValidatorHandler;
-pub use msg_redelegate::RedelegateHandler;
-pub use msg_undelegate::UndelegateHandler;

@@ -10,7 +10,7 @@ use cosmos_sdk_proto::cosmos::staking::v1beta1::{
 use rmesh_auth::AccountRead;
 use rmesh_core::{Address, MsgHandler, SdkError};
 
-use crate::delegation::{add_stake, existing_validator, NOT_BONDED_POOL};
+use crate::delegation::{add_stake, NOT_BONDED_POOL};
 use crate::error::StakingError;
 use crate::hooks::StakingHooks;
 use crate::msg::bond_amount;
@@ -48,7 +48,7 @@ impl<H: StakingHooks> MsgHandler for CancelUnbondingHandler<H> {
         let delegator = state.parse_address(&msg.delegator_address).await?;
         let operator = state.parse_operator(&msg.validator_address).await?;
         let amount = bond_amount(state, msg.amount.as_ref()).await?;
-        let validator = existing_validator(state, &operator).await?;
+        let validator = state.existing_validator(&operator).await?;
         if validator.jailed {
             return Err(StakingError::ValidatorJailed.into());
         }

@@ -9,7 +9,6 @@ use cosmos_sdk_proto::cosmos::staking::v1beta1::{MsgEditValidator, MsgEditValida
 use rmesh_auth::AccountRead;
 use rmesh_core::{Address, BlockContextExt, MsgHandler, SdkError};
 
-use crate::delegation::existing_validator;
 use crate::error::StakingError;
 use crate::hooks::StakingHooks;
 use crate::msg::{decimal_from_proto, parse_amount};
@@ -49,7 +48,7 @@ impl<H: StakingHooks> MsgHandler for EditValidatorHandler<H> {
         msg: &MsgEditValidator,
     ) -> Result<MsgEditValidatorResponse, SdkError> {
         let operator = state.parse_operator(&msg.validator_address).await?;
-        let mut validator = existing_validator(state, &operator).await?;
+        let mut validator = state.existing_validator(&operator).await?;
         if let Some(d) = &msg.description {
             edited(&mut validator.description.moniker, &d.moniker);
             edited(&mut validator.description.identity, &d.identity);

@@ -179,17 +179,6 @@ pub async fn unjail<S: StateWrite, H: StakingHooks>(
     H::after_validator_unjailed(state, validator).await
 }
 
-/// Tokens a delegation's shares are worth now, for self-delegation checks.
-pub async fn self_bond<S: StateWrite + ?Sized>(
-    state: &S,
-    validator: &Validator,
-) -> Result<u128, SdkError> {
-    let shares = state
-        .delegation(&validator.operator, &validator.operator)
-        .await?;
-    validator.tokens_for_shares(shares)
-}
-
 /// A running total of burned tokens: bounded by the supply, checked all the same.
 fn add_burned(total: u128, more: u128) -> Result<u128, SdkError> {
     total

@@ -146,12 +146,6 @@ pub fn validator_queue(completion_nanos: u64, operator: &Address) -> String {
     )
 }
 
-pub fn historical_info(height: u64) -> String {
-    format!("staking/historical/{height:020}")
-}
-
-pub const HISTORICAL_PREFIX: &str = "staking/historical/";
-
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -226,10 +220,5 @@ mod tests {
             validator_queue(42, &b),
             format!("staking/validator_queue/00000000000000000042/{hb}")
         );
-        assert_eq!(
-            historical_info(42),
-            "staking/historical/00000000000000000042"
-        );
-        assert_eq!(HISTORICAL_PREFIX, "staking/historical/");
     }
 }

@@ -6,9 +6,12 @@ use async_trait::async_trait;
 use cnidarium::{StateRead, StateWrite};
 use rmesh_core::{Address, Decimal, SdkError, StoreRead, StoreWrite};
 
+use crate::component::{self, PowerUpdate, POWER_UPDATES};
+use crate::error::StakingError;
+use crate::hooks::StakingHooks;
 use crate::params::Params;
-use crate::state_key;
 use crate::validator::{RedelegationEntry, UnbondingEntry, Validator};
+use crate::{delegation, slash, state_key};
 
 /// The two address segments that end a key like `.../<hex>/<hex>`.
 fn trailing_address(key: &str) -> Option<Address> {
@@ -30,6 +33,21 @@ pub trait StakingRead: StateRead {
 
     async fn validator(&self, operator: &Address) -> Result<Option<Validator>, SdkError> {
         self.get_json(&state_key::validator(operator)).await
+    }
+
+    /// The validator `operator`, refused as the SDK refuses an unknown validator.
+    async fn existing_validator(&self, operator: &Address) -> Result<Validator, SdkError> {
+        self.validator(operator)
+            .await?
+            .ok_or_else(|| StakingError::NoValidatorFound.into())
+    }
+
+    /// Tokens the operator's own delegation is worth now, for self-delegation checks.
+    async fn self_bond(&self, validator: &Validator) -> Result<u128, SdkError> {
+        let shares = self
+            .delegation(&validator.operator, &validator.operator)
+            .await?;
+        validator.tokens_for_shares(shares)
     }
 
     async fn validator_by_consensus(
@@ -190,6 +208,10 @@ pub trait StakingRead: StateRead {
 
 impl<T: StateRead + ?Sized> StakingRead for T {}
 
+/// Besides the stored records, the stake movements other modules start (virtual staking, the
+/// vault's local staking, slashing) go through here, so they keep staking's bookkeeping; `H` is
+/// the app's staking subscribers, told as for the same change made by a message (they take a
+/// sized state, hence `Self: Sized`).
 #[async_trait]
 pub trait StakingWrite: StateWrite {
     fn put_staking_params(&mut self, params: &Params) -> Result<(), SdkError> {
@@ -270,6 +292,145 @@ pub trait StakingWrite: StateWrite {
             self.put_json(key, &entries)?;
             self.put_bytes(index, vec![])
         }
+    }
+
+    /// The validator set changes of this block's `end_block`, removed so they are reported once.
+    fn take_power_updates(&mut self) -> Vec<PowerUpdate> {
+        let updates = self.object_get(POWER_UPDATES).unwrap_or_default();
+        self.object_delete(POWER_UPDATES);
+        updates
+    }
+
+    /// Registers a new validator and bonds its operator's self-delegation.
+    async fn create_validator<H: StakingHooks>(
+        &mut self,
+        validator: Validator,
+        self_bond: u128,
+    ) -> Result<(), SdkError>
+    where
+        Self: Sized,
+    {
+        component::create_validator::<Self, H>(self, validator, self_bond).await
+    }
+
+    /// Moves `amount` bond-denom tokens between two accounts (nothing for zero or one account).
+    async fn move_bond_tokens(
+        &mut self,
+        from: &Address,
+        to: &Address,
+        amount: u128,
+    ) -> Result<(), SdkError> {
+        delegation::move_tokens(self, from, to, amount).await
+    }
+
+    /// Adds `tokens` held at `from` to `delegator`'s stake with `operator`, for a module that
+    /// brings its own tokens (virtual staking mints them); returns the shares minted.
+    async fn add_stake<H: StakingHooks>(
+        &mut self,
+        delegator: &Address,
+        operator: &Address,
+        from: &Address,
+        tokens: u128,
+    ) -> Result<Decimal, SdkError>
+    where
+        Self: Sized,
+    {
+        delegation::add_stake::<Self, H>(self, delegator, operator, from, tokens).await
+    }
+
+    /// Bonds `amount` of the delegator's tokens to `operator`; returns the shares minted.
+    async fn delegate<H: StakingHooks>(
+        &mut self,
+        delegator: &Address,
+        operator: &Address,
+        amount: u128,
+    ) -> Result<Decimal, SdkError>
+    where
+        Self: Sized,
+    {
+        delegation::delegate::<Self, H>(self, delegator, operator, amount).await
+    }
+
+    /// Starts unbonding `amount` tokens; returns the completion time (unix nanos).
+    async fn undelegate<H: StakingHooks>(
+        &mut self,
+        delegator: &Address,
+        operator: &Address,
+        amount: u128,
+    ) -> Result<u64, SdkError>
+    where
+        Self: Sized,
+    {
+        delegation::undelegate::<Self, H>(self, delegator, operator, amount).await
+    }
+
+    /// Unbonds `shares` with no unbonding period and returns their tokens to the delegator at
+    /// once. Only for trusted modules (virtual staking, the vault), never for a user message.
+    async fn instant_undelegate<H: StakingHooks>(
+        &mut self,
+        delegator: &Address,
+        operator: &Address,
+        shares: Decimal,
+    ) -> Result<u128, SdkError>
+    where
+        Self: Sized,
+    {
+        delegation::instant_undelegate::<Self, H>(self, delegator, operator, shares).await
+    }
+
+    /// Moves `amount` tokens of stake from `source` to `destination` without unbonding;
+    /// returns when the redelegation matures (unix nanos).
+    async fn redelegate<H: StakingHooks>(
+        &mut self,
+        delegator: &Address,
+        source: &Address,
+        destination: &Address,
+        amount: u128,
+    ) -> Result<u64, SdkError>
+    where
+        Self: Sized,
+    {
+        delegation::redelegate::<Self, H>(self, delegator, source, destination, amount).await
+    }
+
+    /// Slashes `fraction` of the stake `operator` had at `infraction_height`, when it had
+    /// `power`, unbonding and redelegated stake included; returns what was burned in total.
+    async fn slash_validator<H: StakingHooks>(
+        &mut self,
+        operator: &Address,
+        infraction_height: u64,
+        infraction_time_seconds: i64,
+        power: u64,
+        fraction: Decimal,
+    ) -> Result<u128, SdkError>
+    where
+        Self: Sized,
+    {
+        slash::slash::<Self, H>(
+            self,
+            operator,
+            infraction_height,
+            infraction_time_seconds,
+            power,
+            fraction,
+        )
+        .await
+    }
+
+    /// Takes a validator out of the active set at the next end of block.
+    async fn jail<H: StakingHooks>(&mut self, operator: &Address) -> Result<(), SdkError>
+    where
+        Self: Sized,
+    {
+        slash::jail::<Self, H>(self, operator).await
+    }
+
+    /// Lets a jailed validator back into the running for the active set.
+    async fn unjail<H: StakingHooks>(&mut self, validator: &mut Validator) -> Result<(), SdkError>
+    where
+        Self: Sized,
+    {
+        slash::unjail::<Self, H>(self, validator).await
     }
 }
 

@@ -6,11 +6,9 @@ use cnidarium::{StateDelta, TempStorage};
 use proptest::prelude::*;
 use rmesh_bank::{BankRead, BankWrite};
 use rmesh_core::{Address, BlockContext, BlockContextWriteExt, Coin, Coins, Decimal};
-use rmesh_staking::delegation::{delegate, redelegate, undelegate, BONDED_POOL, NOT_BONDED_POOL};
-use rmesh_staking::slash::slash;
-use rmesh_staking::validator::{Commission, Description, Validator};
 use rmesh_staking::{
-    component::create_validator, NoHooks, Params, Staking, StakingRead, StakingWrite,
+    Commission, Description, NoHooks, Params, Staking, StakingRead, StakingWrite, Validator,
+    BONDED_POOL, NOT_BONDED_POOL,
 };
 
 const DENOM: &str = "urmesh";
@@ -110,7 +108,8 @@ async fn setup(state: &mut StateDelta<cnidarium::Snapshot>) {
             },
             1,
         );
-        create_validator::<_, NoHooks>(state, validator, 10_000_000)
+        state
+            .create_validator::<NoHooks>(validator, 10_000_000)
             .await
             .unwrap();
     }
@@ -179,15 +178,15 @@ proptest! {
                 let mut attempt = StateDelta::new(&mut state);
                 let result = match op {
                     Op::Delegate { delegator: d, validator: v, amount } =>
-                        delegate::<_, NoHooks>(&mut attempt, &delegator(d), &operator(v), amount).await.map(|_| ()),
+                        attempt.delegate::<NoHooks>(&delegator(d), &operator(v), amount).await.map(|_| ()),
                     Op::Undelegate { delegator: d, validator: v, amount } =>
-                        undelegate::<_, NoHooks>(&mut attempt, &delegator(d), &operator(v), amount).await.map(|_| ()),
+                        attempt.undelegate::<NoHooks>(&delegator(d), &operator(v), amount).await.map(|_| ()),
                     Op::Redelegate { delegator: d, from, to, amount } =>
-                        redelegate::<_, NoHooks>(&mut attempt, &delegator(d), &operator(from), &operator(to), amount).await.map(|_| ()),
+                        attempt.redelegate::<NoHooks>(&delegator(d), &operator(from), &operator(to), amount).await.map(|_| ()),
                     Op::Slash { validator, percent } => {
                         let fraction = Decimal::from_atomics(u128::from(percent) * 10_000_000_000_000_000);
                         let power = attempt.validator(&operator(validator)).await.unwrap().unwrap().power(1_000_000);
-                        slash::<_, NoHooks>(&mut attempt, &operator(validator), height.saturating_sub(1), 0, power, fraction)
+                        attempt.slash_validator::<NoHooks>(&operator(validator), height.saturating_sub(1), 0, power, fraction)
                             .await
                             .map(|_| ())
                     }

@@ -15,10 +15,9 @@ use cnidarium::{StateRead, StateWrite};
 use rmesh_auth::AccountRead;
 use rmesh_bank::BankRead;
 use rmesh_core::{Address, BlockContextExt, Decimal, SdkError, StoreRead, StoreWrite};
-use rmesh_distribution::view::DistributionWrite;
+use rmesh_distribution::DistributionWrite;
 use rmesh_slashing::SlashingRead;
-use rmesh_staking::delegation::{delegate, instant_undelegate, move_tokens, undelegate};
-use rmesh_staking::{StakingHooks, StakingRead};
+use rmesh_staking::{StakingHooks, StakingRead, StakingWrite};
 
 use crate::error::VaultError;
 use crate::event;
@@ -270,8 +269,10 @@ pub async fn stake_local<S: StateWrite, H: StakingHooks>(
     let proxy = local_proxy(owner);
     // The proxy cannot sign: its staking rewards go straight to the owner whenever they are paid.
     state.put_withdraw_address(&proxy, owner)?;
-    move_tokens(state, &Address::module(VAULT_ACCOUNT), &proxy, amount).await?;
-    delegate::<S, H>(state, &proxy, validator, amount).await?;
+    state
+        .move_bond_tokens(&Address::module(VAULT_ACCOUNT), &proxy, amount)
+        .await?;
+    state.delegate::<H>(&proxy, validator, amount).await?;
     let claim = state
         .local_delegation(owner, validator)
         .await?
@@ -307,7 +308,7 @@ pub async fn unstake_local<S: StateWrite, H: StakingHooks>(
         .into());
     }
     let proxy = local_proxy(owner);
-    let completes = undelegate::<S, H>(state, &proxy, validator, amount).await?;
+    let completes = state.undelegate::<H>(&proxy, validator, amount).await?;
     // Staking appended the entry; its balance is what the shares fetched (rounded down).
     let tokens = state
         .unbonding(&proxy, validator)
@@ -384,7 +385,9 @@ pub async fn complete_local_unbondings<S: StateWrite + ?Sized>(
         let recorded = state.get_amount(&record).await?;
         put_local_unbonding(state, &owner, &validator, completes, 0).await?;
         let back = recorded.min(state.balance(&proxy, &denom).await?);
-        move_tokens(state, &proxy, &Address::module(VAULT_ACCOUNT), back).await?;
+        state
+            .move_bond_tokens(&proxy, &Address::module(VAULT_ACCOUNT), back)
+            .await?;
         let release = (back - back.min(unbacked)).min(local_lien(state, &owner).await?);
         if release > 0 {
             state.release_lien(&owner, LOCAL_HOLDER, release).await?;
@@ -436,10 +439,14 @@ pub async fn settle_local_cuts<S: StateWrite, H: StakingHooks>(
             let tokens = if shares.is_zero() {
                 0
             } else {
-                instant_undelegate::<S, H>(state, &proxy, &validator, shares).await?
+                state
+                    .instant_undelegate::<H>(&proxy, &validator, shares)
+                    .await?
             };
             let returned = tokens.min(take);
-            move_tokens(state, &proxy, &Address::module(VAULT_ACCOUNT), returned).await?;
+            state
+                .move_bond_tokens(&proxy, &Address::module(VAULT_ACCOUNT), returned)
+                .await?;
             settle_delegation(state, &owner, &validator, staked - take).await?;
             // Rounding kept by staking is lost like a slash. That lowers the lien as well, so
             // the claims exceed it by the unit, which the sweep then treats as unbacked.

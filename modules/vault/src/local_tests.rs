@@ -7,9 +7,9 @@ use rmesh_bank::{BankRead, BankWrite};
 use rmesh_core::error::AbciCode;
 use rmesh_core::{Address, BlockContext, BlockContextWriteExt, Coin, Coins, Decimal, MsgHandler};
 use rmesh_proto::vault::v1::{self as pb, MsgStakeLocal, MsgUnstakeLocal};
-use rmesh_staking::component::create_validator;
-use rmesh_staking::validator::{Commission, Description, Validator};
-use rmesh_staking::{Params, Staking, StakingRead, StakingWrite};
+use rmesh_staking::{
+    Commission, Description, Params, Staking, StakingRead, StakingWrite, Validator,
+};
 
 use crate::local::{local_proxy, LocalRead, LOCAL_HOLDER};
 use crate::query::local_stakes_proto;
@@ -79,7 +79,8 @@ async fn chain(storage: &TempStorage) -> State {
         },
         1,
     );
-    create_validator::<_, VaultHooks>(&mut state, validator, 1_000)
+    state
+        .create_validator::<VaultHooks>(validator, 1_000)
         .await
         .unwrap();
     mint(&mut state, &owner(), 1_000).await;
@@ -123,16 +124,10 @@ async fn lien(state: &State, holder: &str) -> u128 {
 }
 
 async fn slash_ten_percent(state: &mut State, infraction_height: u64, power: u64) -> u128 {
-    rmesh_staking::slash::slash::<_, VaultHooks>(
-        state,
-        &operator(),
-        infraction_height,
-        START,
-        power,
-        ratio("0.1"),
-    )
-    .await
-    .unwrap()
+    state
+        .slash_validator::<VaultHooks>(&operator(), infraction_height, START, power, ratio("0.1"))
+        .await
+        .unwrap()
 }
 
 /// The vault account holds exactly the owner's collateral that is not staked locally, plus the

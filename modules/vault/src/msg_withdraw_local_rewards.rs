@@ -5,8 +5,7 @@ use async_trait::async_trait;
 use cnidarium::{StateRead, StateWrite};
 use rmesh_auth::AccountRead;
 use rmesh_core::{Address, EventBuilder, MsgHandler, SdkError};
-use rmesh_distribution::f1;
-use rmesh_distribution::view::DistributionWrite;
+use rmesh_distribution::DistributionWrite;
 use rmesh_proto::vault::v1::{MsgWithdrawLocalRewards, MsgWithdrawLocalRewardsResponse};
 
 use crate::error::VaultError;
@@ -55,8 +54,7 @@ impl MsgHandler for WithdrawLocalRewardsHandler {
         state.put_withdraw_address(&proxy, &owner)?;
         let mut paid = 0u128;
         for validator in &validators {
-            paid += f1::withdraw_rewards(state, &proxy, validator).await?;
-            f1::initialize_delegation(state, &proxy, validator).await?;
+            paid += state.withdraw_delegation_rewards(&proxy, validator).await?;
         }
         state.record(
             EventBuilder::new("vault_withdraw_local_rewards")

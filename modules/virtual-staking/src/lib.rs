@@ -3,24 +3,26 @@
 //! every epoch (unbonds before bonds), rewarded and slashed like any delegation. Tokens it mints
 //! stay out of the bank's total supply. The converter decides how much each provider asks for.
 
-pub mod component;
-pub mod error;
-pub mod event;
-pub mod genesis;
-pub mod limits;
-pub mod msg_update_params;
-pub mod params;
-pub mod query;
-pub mod rebalance;
-pub mod state_key;
-pub mod view;
+mod component;
+mod error;
+mod event;
+mod genesis;
+mod limits;
+mod msg_update_params;
+mod params;
+mod query;
+mod rebalance;
+mod state_key;
+mod view;
 
 pub use component::VirtualStaking;
 pub use error::VirtualStakingError;
+pub use genesis::GenesisState;
 pub use limits::ProviderRequest;
 pub use msg_update_params::UpdateParamsHandler;
 pub use params::Params;
-pub use view::{VirtualStakingRead, VirtualStakingWrite};
+pub use query::VirtualStakingQuery;
+pub use view::{EpochState, VirtualStakingRead, VirtualStakingWrite};
 
 use rmesh_core::Address;
 

@@ -10,9 +10,8 @@ use rmesh_auth::AccountRead;
 use rmesh_bank::{BankRead, BankWrite};
 use rmesh_core::decimal::mul_div_floor;
 use rmesh_core::{Address, Coin, Decimal, SdkError};
-use rmesh_distribution::view::DistributionRead;
-use rmesh_staking::delegation::{add_stake, instant_undelegate, BONDED_POOL};
-use rmesh_staking::{BondStatus, StakingHooks, StakingRead};
+use rmesh_distribution::{DistributionRead, DistributionWrite};
+use rmesh_staking::{BondStatus, StakingHooks, StakingRead, StakingWrite, BONDED_POOL};
 
 use crate::error::VirtualStakingError;
 use crate::event;
@@ -25,7 +24,7 @@ use crate::view::{VirtualStakingRead, VirtualStakingWrite};
 pub async fn rebalance<S: StateWrite, H: StakingHooks>(
     state: &mut S,
     requests: &[ProviderRequest],
-) -> Result<Targets, SdkError> {
+) -> Result<(), SdkError> {
     let current = state.all_virtual_stakes().await?;
     let eligible = eligible_requests(state, requests, &current).await?;
     let limits = chain_limits(state, &current).await?;
@@ -44,7 +43,7 @@ pub async fn rebalance<S: StateWrite, H: StakingHooks>(
             bond::<S, H>(state, provider, operator, now, target - now, &denom).await?;
         }
     }
-    Ok(targets)
+    Ok(())
 }
 
 fn amounts(
@@ -143,7 +142,9 @@ async fn bond<S: StateWrite, H: StakingHooks>(
     state
         .mint_virtual(&delegator, &Coin::new(amount, denom))
         .await?;
-    add_stake::<S, H>(state, &delegator, operator, &delegator, amount).await?;
+    state
+        .add_stake::<H>(&delegator, operator, &delegator, amount)
+        .await?;
     let after = now
         .checked_add(amount)
         .ok_or(VirtualStakingError::ArithmeticOverflow(
@@ -178,7 +179,9 @@ async fn unbond<S: StateWrite, H: StakingHooks>(
     let tokens = if shares.is_zero() {
         0
     } else {
-        instant_undelegate::<S, H>(state, &delegator, operator, shares).await?
+        state
+            .instant_undelegate::<H>(&delegator, operator, shares)
+            .await?
     };
     if tokens > 0 {
         state
@@ -215,8 +218,9 @@ pub async fn withdraw_rewards<S: StateWrite>(
         if state.starting_info(&delegator, &operator).await?.is_none() {
             continue;
         }
-        let amount = rmesh_distribution::f1::withdraw_rewards(state, &delegator, &operator).await?;
-        rmesh_distribution::f1::initialize_delegation(state, &delegator, &operator).await?;
+        let amount = state
+            .withdraw_delegation_rewards(&delegator, &operator)
+            .await?;
         if amount > 0 {
             paid.push((operator, amount));
         }

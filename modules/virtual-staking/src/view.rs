@@ -5,11 +5,13 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use cnidarium::{StateRead, StateWrite};
 use rmesh_core::{Address, SdkError, StoreRead, StoreWrite};
+use rmesh_staking::StakingHooks;
 use serde::{Deserialize, Serialize};
 
 use crate::error::VirtualStakingError;
+use crate::limits::ProviderRequest;
 use crate::params::Params;
-use crate::state_key;
+use crate::{rebalance, state_key};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EpochState {
@@ -139,6 +141,42 @@ pub trait VirtualStakingWrite: StateWrite {
 
     fn mark_tombstoned(&mut self, operator: &Address) -> Result<(), SdkError> {
         self.put_bytes(state_key::tombstoned(operator), vec![1])
+    }
+
+    /// Moves every virtual delegation to what `requests` ask for within the limits (the
+    /// converter's epoch); delegations no request names are unbonded.
+    async fn rebalance<H: StakingHooks>(
+        &mut self,
+        requests: &[ProviderRequest],
+    ) -> Result<(), SdkError>
+    where
+        Self: Sized,
+    {
+        rebalance::rebalance::<Self, H>(self, requests).await
+    }
+
+    /// Withdraws the rewards of `provider`'s virtual delegations into its delegator account and
+    /// returns them per validator (only non-zero amounts).
+    async fn withdraw_virtual_rewards(
+        &mut self,
+        provider: &str,
+    ) -> Result<Vec<(Address, u128)>, SdkError>
+    where
+        Self: Sized,
+    {
+        rebalance::withdraw_rewards(self, provider).await
+    }
+
+    /// After staking slashed `operator`: records what each provider's virtual delegation there
+    /// lost and returns it per provider, for the slash report.
+    async fn on_validator_slashed(
+        &mut self,
+        operator: &Address,
+    ) -> Result<Vec<(String, u128)>, SdkError>
+    where
+        Self: Sized,
+    {
+        rebalance::on_validator_slashed(self, operator).await
     }
 }
 

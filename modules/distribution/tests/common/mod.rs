@@ -1,6 +1,6 @@
 //! What the distribution tests share: a last commit in which every validator signs.
 
-use rmesh_staking::validator::Validator;
+use rmesh_staking::Validator;
 use tendermint::abci::types::{BlockSignatureInfo, CommitInfo, VoteInfo};
 use tendermint::block::BlockIdFlag;
 
