@@ -434,7 +434,7 @@ impl Chain {
             unbonding,
             Duration::from_secs(40),
             Height::new(1, height)?,
-            rmesh_ibc::host::proof_specs(),
+            rmesh_ibc::proof_specs(),
             vec!["upgrade".into(), "upgradedIBCState".into()],
             AllowUpdate {
                 after_expiry: true,
@@ -953,7 +953,7 @@ async fn main() -> Result<()> {
         acks == packet_count,
         "{packet_count} packets relayed but {acks} success acknowledgements written"
     );
-    let voucher = rmesh_ibc::transfer::voucher_denom(&format!("transfer/{CHANNEL}/{DENOM}"));
+    let voucher = rmesh_ibc::voucher_denom(&format!("transfer/{CHANNEL}/{DENOM}"));
     let credited = b.voucher_balance(&receiver, &voucher).await?;
     ensure!(
         credited == AMOUNT * packet_count as u128,

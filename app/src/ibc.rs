@@ -6,8 +6,7 @@ use ibc::core::host::types::identifiers::PortId;
 use ibc::core::router::module::Module;
 use rmesh_converter::ibc_app::{ConverterModule, PORT};
 use rmesh_external_staking::ibc_app::{ExternalStakingModule, PORT as PROVIDER_PORT};
-use rmesh_ibc::store::TxStore;
-use rmesh_ibc::{AppModules, Host};
+use rmesh_ibc::{AppModules, Host, TxStore};
 
 /// Each application's port with the module (as `crate::modules` names it) that owns it, in the
 /// order `AppIbcModules` binds them; a test holds the two to each other and to the module list.

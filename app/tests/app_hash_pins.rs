@@ -590,7 +590,7 @@ async fn scenario() -> (Vec<String>, Vec<(String, String, u32, String)>, Sent) {
     consumer_block_all_ok(&mut pair, txs).await;
     let unbonding_height = pair.consumer.height as i64;
     pair.relay().await;
-    let voucher = rmesh_ibc::transfer::voucher_denom(&format!("transfer/{CHANNEL}/{DENOM}"));
+    let voucher = rmesh_ibc::voucher_denom(&format!("transfer/{CHANNEL}/{DENOM}"));
     let receiver = address(&pair.provider.accounts[RECEIVER].address);
     let snapshot = pair.provider.storage.latest_snapshot();
     let received = snapshot.balance(&receiver, &voucher).await.unwrap();

@@ -831,7 +831,7 @@ async fn the_mesh_security_handshake_is_opened_by_us_on_the_providers_connection
     })
     .await;
     let mut state = cnidarium::StateDelta::new(chain.storage.latest_snapshot());
-    let store = rmesh_ibc::store::TxStore::new(&mut state);
+    let store = rmesh_ibc::TxStore::new(&mut state);
     let mut module = ConverterModule::new(store);
     let port = PortId::new(PORT.into()).unwrap();
     let channel = ChannelId::new(0);

@@ -83,7 +83,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Query(command) => query::run(command).await,
         Command::Status(args) => query::status(args).await,
         Command::Ibc(IbcCommand::ProofSpecs) => {
-            println!("{}", rmesh_ibc::host::proof_specs_json());
+            println!("{}", rmesh_ibc::proof_specs_json());
             Ok(())
         }
     }

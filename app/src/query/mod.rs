@@ -31,7 +31,7 @@ use rmesh_converter::query::ConverterQuery;
 use rmesh_core::query::{check_height, Committed, HEIGHT_HEADER};
 use rmesh_distribution::DistributionQuery;
 use rmesh_external_staking::query::ExternalStakingQuery;
-use rmesh_ibc::query::IbcQuery;
+use rmesh_ibc::IbcQuery;
 use rmesh_proto::converter::v1::query_server::Query as ConverterApi;
 use rmesh_proto::externalstaking::v1::query_server::Query as ExternalStakingApi;
 use rmesh_proto::vault::v1::query_server::Query as VaultApi;

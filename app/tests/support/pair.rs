@@ -34,9 +34,7 @@ use rmesh_converter::ibc_app::{ConverterModule, PORT as CONSUMER_PORT};
 use rmesh_core::StoreWrite;
 use rmesh_external_staking::consumer::Consumer;
 use rmesh_external_staking::ibc_app::{ExternalStakingModule, PORT as PROVIDER_PORT};
-use rmesh_ibc::state_key::ibc_path;
-use rmesh_ibc::store::TxStore;
-use rmesh_ibc::transfer::TransferModule;
+use rmesh_ibc::{ibc_path, TransferModule, TxStore};
 use tendermint::abci::types::{Misbehavior, MisbehaviorKind};
 use tendermint::abci::Event;
 
@@ -148,7 +146,7 @@ pub fn tendermint_client(chain_id: &str) -> TmClientState {
         Duration::from_secs(21 * 24 * 3600),
         Duration::from_secs(40),
         height,
-        rmesh_ibc::host::proof_specs(),
+        rmesh_ibc::proof_specs(),
         vec!["upgrade".into(), "upgradedIBCState".into()],
         AllowUpdate {
             after_expiry: true,

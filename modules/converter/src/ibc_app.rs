@@ -17,8 +17,7 @@ use ibc::core::router::types::module::ModuleExtras;
 use ibc::primitives::Signer;
 use rmesh_core::store::keep_overlay;
 use rmesh_core::{SdkError, StoreRead, StoreWrite};
-use rmesh_ibc::app::{app_error, receive_packet, refuse};
-use rmesh_ibc::store::{run, TxStore};
+use rmesh_ibc::{app_error, receive_packet, refuse, run, TxStore};
 
 use crate::component::Converter;
 use crate::outbox;

@@ -13,8 +13,7 @@ use ibc::core::router::module::Module;
 use ibc::core::router::types::module::ModuleExtras;
 use ibc::primitives::Signer;
 use rmesh_core::{StoreRead, StoreWrite};
-use rmesh_ibc::app::{app_error, receive_packet, refuse};
-use rmesh_ibc::store::{run, TxStore};
+use rmesh_ibc::{app_error, receive_packet, refuse, run, TxStore};
 use rmesh_mesh_wire::{ack_is_success, check_version, error_ack, VERSION};
 
 use cnidarium::StateWrite;
