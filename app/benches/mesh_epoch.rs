@@ -11,8 +11,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use cnidarium::{StateDelta, Storage};
-use rmesh_converter::receive::on_recv_packet;
-use rmesh_converter::{ConverterRead, ConverterWrite, Provider, ProviderStatus};
+use rmesh_converter::{Converter, ConverterRead, ConverterWrite, Provider, ProviderStatus};
 use rmeshd::block::{begin_block, close_block, BlockHeader};
 use rmeshd::genesis::AppState;
 use rmeshd::node::consensus::Consensus;
@@ -73,7 +72,7 @@ impl Bench {
         };
         begin_block(&mut state, &header).await.unwrap();
         for (provider, data) in &batch {
-            let ack = on_recv_packet(&mut state, provider, data).await;
+            let ack = Converter::on_recv_packet(&mut state, provider, data).await;
             assert_eq!(ack, SUCCESS, "{}", String::from_utf8_lossy(&ack));
         }
         close_block(&mut state, &header).await.unwrap();

@@ -4,7 +4,7 @@
 use cnidarium::StateWrite;
 use ibc::core::host::types::identifiers::PortId;
 use ibc::core::router::module::Module;
-use rmesh_converter::ibc_app::{ConverterModule, PORT};
+use rmesh_converter::{ConverterModule, PORT};
 use rmesh_external_staking::ibc_app::{ExternalStakingModule, PORT as PROVIDER_PORT};
 use rmesh_ibc::{AppModules, Host, TxStore};
 

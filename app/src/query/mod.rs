@@ -27,7 +27,7 @@ use ibc_proto::ibc::core::connection::v1::query_server::Query as ConnectionApi;
 use prost::Message;
 use rmesh_auth::AuthQuery;
 use rmesh_bank::BankQuery;
-use rmesh_converter::query::ConverterQuery;
+use rmesh_converter::ConverterQuery;
 use rmesh_core::query::{check_height, Committed, HEIGHT_HEADER};
 use rmesh_distribution::DistributionQuery;
 use rmesh_external_staking::query::ExternalStakingQuery;

@@ -2,8 +2,6 @@
 //! txs, as IBC's RecvPacket txs will be) and the converter's channel and ack events.
 
 use cnidarium::StateDelta;
-use rmesh_converter::outbox::{on_acknowledgement, on_timeout, take_unsent};
-use rmesh_converter::receive::on_recv_packet;
 use rmesh_converter::{Converter, Provider, ProviderStatus};
 use rmesh_proto::converter::v1::OutgoingPacket;
 use rmesh_staking::{PowerUpdate, StakingWrite};
@@ -174,7 +172,8 @@ impl TestChain {
         for step in steps {
             match step {
                 Step::Packet(provider, json) => {
-                    let ack = on_recv_packet(&mut state, &provider, json.as_bytes()).await;
+                    let ack =
+                        Converter::on_recv_packet(&mut state, &provider, json.as_bytes()).await;
                     block.acks.push(String::from_utf8(ack).unwrap());
                 }
                 Step::OpenChannel(provider, channel) => {
@@ -190,21 +189,23 @@ impl TestChain {
                 Step::TakeUnsent(provider) => {
                     block
                         .sent
-                        .extend(take_unsent(&mut state, &provider).await.unwrap());
+                        .extend(Converter::take_unsent(&mut state, &provider).await.unwrap());
                 }
                 Step::Ack(provider, id, ack) => {
-                    on_acknowledgement(&mut state, &provider, id, ack.as_bytes())
+                    Converter::on_acknowledgement(&mut state, &provider, id, ack.as_bytes())
                         .await
                         .unwrap();
                 }
                 Step::Timeout(provider, id) => {
-                    on_timeout(&mut state, &provider, id).await.unwrap();
+                    Converter::on_timeout(&mut state, &provider, id)
+                        .await
+                        .unwrap();
                 }
                 Step::SeedChannel(port, counterparty_port) => {
                     super::pair::seed_channel_end(&mut state, port, counterparty_port).unwrap();
                     if port == super::pair::TRANSFER_PORT {
                         // ICS-20 keeps no state of its own about open channels.
-                    } else if port == rmesh_converter::ibc_app::PORT {
+                    } else if port == rmesh_converter::PORT {
                         Converter::on_channel_open(&mut state, PROVIDER, super::pair::CHANNEL)
                             .await
                             .unwrap();

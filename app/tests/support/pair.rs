@@ -30,7 +30,7 @@ use ibc_proto::ibc::core::channel::v1 as channel;
 use ibc_proto::ibc::core::commitment::v1::MerklePrefix;
 use ibc_proto::ibc::core::connection::v1 as connection;
 use prost::Message;
-use rmesh_converter::ibc_app::{ConverterModule, PORT as CONSUMER_PORT};
+use rmesh_converter::{ConverterModule, PORT as CONSUMER_PORT};
 use rmesh_core::StoreWrite;
 use rmesh_external_staking::consumer::Consumer;
 use rmesh_external_staking::ibc_app::{ExternalStakingModule, PORT as PROVIDER_PORT};

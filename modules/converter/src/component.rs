@@ -1,11 +1,12 @@
 //! Lifecycle of the converter: genesis, the end-of-block work (the epoch before staking updates
-//! the validator set, the providers' validator news after), and the channel events the IBC layer
-//! reports.
+//! the validator set, the providers' validator news after), and the packet and channel events the
+//! IBC layer reports.
 
 use async_trait::async_trait;
 use cnidarium::StateWrite;
 use rmesh_core::{BlockHeader, Component, SdkError};
 use rmesh_ibc::{AppModules, IbcApp};
+use rmesh_proto::converter::v1::OutgoingPacket;
 use rmesh_staking::StakingHooks;
 use rmesh_virtual_staking::VirtualStaking;
 
@@ -13,8 +14,8 @@ use crate::error::ConverterError;
 use crate::event::converter as event;
 use crate::genesis::GenesisState;
 use crate::provider::ProviderStatus;
-use crate::valset;
 use crate::view::{ConverterRead, ConverterWrite};
+use crate::{outbox, valset};
 
 pub struct Converter;
 
@@ -78,6 +79,43 @@ impl Converter {
     pub async fn after_validator_set<S: StateWrite>(state: &mut S) -> Result<(), SdkError> {
         valset::flush(state).await?;
         crate::ibc_app::send_queued(state).await
+    }
+
+    /// Applies a packet from `provider`'s channel and returns the ack; a failing packet leaves
+    /// no trace.
+    pub async fn on_recv_packet<S: StateWrite>(
+        state: &mut S,
+        provider: &str,
+        data: &[u8],
+    ) -> Vec<u8> {
+        crate::receive::on_recv_packet(state, provider, data).await
+    }
+
+    /// The provider's packets that are not in flight, marked in flight for the IBC layer to send.
+    pub async fn take_unsent<S: StateWrite>(
+        state: &mut S,
+        provider: &str,
+    ) -> Result<Vec<OutgoingPacket>, SdkError> {
+        outbox::take_unsent(state, provider).await
+    }
+
+    /// The provider answered packet `id`: success removes it, an error sends it again.
+    pub async fn on_acknowledgement<S: StateWrite>(
+        state: &mut S,
+        provider: &str,
+        id: u64,
+        ack: &[u8],
+    ) -> Result<(), SdkError> {
+        outbox::on_acknowledgement(state, provider, id, ack).await
+    }
+
+    /// Packet `id` timed out: it is sent again.
+    pub async fn on_timeout<S: StateWrite>(
+        state: &mut S,
+        provider: &str,
+        id: u64,
+    ) -> Result<(), SdkError> {
+        outbox::on_timeout(state, provider, id).await
     }
 
     /// The provider's channel opened: bind it and send the full validator set first.

@@ -18,17 +18,16 @@ use ibc::primitives::Signer;
 use rmesh_core::store::keep_overlay;
 use rmesh_core::{SdkError, StoreRead, StoreWrite};
 use rmesh_ibc::{app_error, receive_packet, refuse, run, TxStore};
+use rmesh_mesh_wire::VERSION;
 
 use crate::component::Converter;
 use crate::outbox;
 use crate::packet::error_ack;
-use crate::receive::on_recv_packet;
 use crate::state_key;
 use crate::view::ConverterRead;
 
 /// Our port; providers are configured with it.
 pub const PORT: &str = "mesh-security";
-pub use rmesh_mesh_wire::VERSION;
 
 pub struct ConverterModule<'a, S: StateWrite> {
     store: TxStore<'a, S>,
@@ -42,7 +41,7 @@ impl<S: StateWrite> std::fmt::Debug for ConverterModule<'_, S> {
 
 /// A counterparty version is acceptable when its protocol is mesh-security and its semver is
 /// at least 0.11.0 with the same major.
-pub fn check_version(version: &Version) -> Result<(), ChannelError> {
+fn check_version(version: &Version) -> Result<(), ChannelError> {
     rmesh_mesh_wire::check_version(version.as_str()).map_err(|e| refuse(e.to_string()))
 }
 
@@ -264,8 +263,9 @@ impl<S: StateWrite> Module for ConverterModule<'_, S> {
         _relayer: &Signer,
     ) -> (ModuleExtras, Option<Acknowledgement>) {
         let provider = self.provider_of(&packet.chan_id_on_b);
-        let receive =
-            |state: &mut S, provider: &str| run(on_recv_packet(state, provider, &packet.data));
+        let receive = |state: &mut S, provider: &str| {
+            run(Converter::on_recv_packet(state, provider, &packet.data))
+        };
         receive_packet(&self.store, provider, receive, error_ack)
     }
 
@@ -287,7 +287,7 @@ impl<S: StateWrite> Module for ConverterModule<'_, S> {
         let result = self.sent_packet(packet).and_then(|(provider, id)| {
             let ack = acknowledgement.as_bytes();
             self.store
-                .write(|state| run(outbox::on_acknowledgement(state, &provider, id, ack)))
+                .write(|state| run(Converter::on_acknowledgement(state, &provider, id, ack)))
                 .map_err(app_error)
         });
         (ModuleExtras::empty(), result)
@@ -308,7 +308,7 @@ impl<S: StateWrite> Module for ConverterModule<'_, S> {
     ) -> (ModuleExtras, Result<(), ChannelError>) {
         let result = self.sent_packet(packet).and_then(|(provider, id)| {
             self.store
-                .write(|state| run(outbox::on_timeout(state, &provider, id)))
+                .write(|state| run(Converter::on_timeout(state, &provider, id)))
                 .map_err(app_error)
         });
         (ModuleExtras::empty(), result)
@@ -322,7 +322,7 @@ pub async fn send_queued<S: StateWrite>(state: &mut S) -> Result<(), SdkError> {
         let Some(channel) = provider.channel_id.clone() else {
             continue;
         };
-        for packet in outbox::take_unsent(state, &provider.id).await? {
+        for packet in Converter::take_unsent(state, &provider.id).await? {
             let mut attempt = StateDelta::new(&mut *state);
             let timeout = Duration::from_secs(packet.timeout_seconds);
             let sent = rmesh_ibc::send_packet(
