@@ -5,7 +5,7 @@ use cnidarium::StateWrite;
 use ibc::core::host::types::identifiers::PortId;
 use ibc::core::router::module::Module;
 use rmesh_converter::{ConverterModule, PORT};
-use rmesh_external_staking::ibc_app::{ExternalStakingModule, PORT as PROVIDER_PORT};
+use rmesh_external_staking::{ExternalStakingModule, PORT as PROVIDER_PORT};
 use rmesh_ibc::{AppModules, Host, TxStore};
 
 /// Each application's port with the module (as `crate::modules` names it) that owns it, in the

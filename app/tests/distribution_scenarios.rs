@@ -297,7 +297,7 @@ async fn local_stake_through_the_vault_shares_none_of_what_the_validator_earned_
     ];
     newcomer_tx(&mut chain, messages, 1).await;
     let (_, owner_bytes) = rmesh_core::Address::from_bech32_any_prefix(&owner).unwrap();
-    let proxy = rmesh_vault::local::local_proxy(&owner_bytes).to_bech32("rmesh");
+    let proxy = rmesh_vault::local_proxy(&owner_bytes).to_bech32("rmesh");
     assert_earlier_rewards_stay_with_the_operator(&mut chain, &proxy).await;
 }
 

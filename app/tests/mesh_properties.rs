@@ -271,7 +271,7 @@ async fn apply(
                 .unwrap();
             let stakers: Vec<usize> = (0..3).filter(|d| books.contains_key(&(*d, v))).collect();
             let stakes: Vec<u128> = stakers.iter().map(|d| books[&(*d, v)]).collect();
-            let cuts = rmesh_external_staking::slash::stake_cuts(reported, fraction, &stakes);
+            let cuts = rmesh_external_staking::stake_cuts(reported, fraction, &stakes);
             for (d, cut) in stakers.into_iter().zip(cuts) {
                 *books.get_mut(&(d, v)).unwrap() -= cut;
             }

@@ -42,13 +42,13 @@ pub enum GenesisCommand {
         #[arg(long, default_value = "mesh-security")]
         port: String,
         /// How long released cross-stake waits before it returns to the vault.
-        #[arg(long, default_value_t = rmesh_external_staking::consumer::DEFAULT_UNBONDING_SECONDS)]
+        #[arg(long, default_value_t = rmesh_external_staking::DEFAULT_UNBONDING_SECONDS)]
         unbonding_seconds: u64,
         /// The share of a lien the consumer may slash.
         #[arg(long, default_value = "0.1")]
         max_slashing: String,
         /// How long the consumer has to receive a packet before it times out and rolls back.
-        #[arg(long, default_value_t = rmesh_external_staking::consumer::DEFAULT_PACKET_TIMEOUT_SECONDS)]
+        #[arg(long, default_value_t = rmesh_external_staking::DEFAULT_PACKET_TIMEOUT_SECONDS)]
         packet_timeout_seconds: u64,
         /// For tests: refuse the consumer's channel close as the reference provider does.
         #[arg(long, hide = true)]

@@ -30,7 +30,7 @@ use rmesh_bank::BankQuery;
 use rmesh_converter::ConverterQuery;
 use rmesh_core::query::{check_height, Committed, HEIGHT_HEADER};
 use rmesh_distribution::DistributionQuery;
-use rmesh_external_staking::query::ExternalStakingQuery;
+use rmesh_external_staking::ExternalStakingQuery;
 use rmesh_ibc::IbcQuery;
 use rmesh_proto::converter::v1::query_server::Query as ConverterApi;
 use rmesh_proto::externalstaking::v1::query_server::Query as ExternalStakingApi;

@@ -7,32 +7,40 @@
 //! error ack or timeout), unbond for the consumer's unbonding period, withdraw rewards by
 //! `transfer_rewards`, and are slashed for the consumer's reported slashes through the vault.
 
-pub mod component;
-pub mod consumer;
-pub mod error;
-pub mod event;
-pub mod genesis;
-pub mod history;
-pub mod ibc_app;
-pub mod msg;
-pub mod msg_stake_remote;
-pub mod msg_unstake;
-pub mod msg_withdraw_rewards;
-pub mod msg_withdraw_unbonded;
-pub mod pending;
-pub mod query;
-pub mod receive;
-pub mod slash;
-pub mod stakes;
-pub mod state_key;
-pub mod view;
+mod component;
+mod consumer;
+mod error;
+mod event;
+mod genesis;
+mod history;
+mod ibc_app;
+mod msg;
+mod msg_stake_remote;
+mod msg_unstake;
+mod msg_withdraw_rewards;
+mod msg_withdraw_unbonded;
+mod pending;
+mod query;
+mod receive;
+mod slash;
+mod stakes;
+mod state_key;
+mod view;
 
 pub use component::ExternalStaking;
-pub use consumer::Consumer;
+pub use consumer::{Consumer, DEFAULT_PACKET_TIMEOUT_SECONDS, DEFAULT_UNBONDING_SECONDS};
 pub use error::ExternalStakingError;
+pub use genesis::GenesisState;
 pub use history::{ValidatorRecord, ValidatorStatus};
+pub use ibc_app::{ExternalStakingModule, PORT};
 pub use msg_stake_remote::StakeRemoteHandler;
 pub use msg_unstake::UnstakeHandler;
 pub use msg_withdraw_rewards::WithdrawRewardsHandler;
 pub use msg_withdraw_unbonded::WithdrawUnbondedHandler;
+pub use pending::{PendingKind, PendingTx};
+pub use query::ExternalStakingQuery;
+/// Exposed for the consumer's tests, which keep a provider's books by the provider's own rule
+/// for a reported slash.
+pub use slash::stake_cuts;
+pub use stakes::{StakeRecord, Unbonding, ValidatorPool};
 pub use view::{ExternalStakingRead, ExternalStakingWrite};

@@ -63,19 +63,9 @@ pub fn release(owner: &str, holder: &str, amount: u128, lien: u128) -> Event {
 }
 
 /// One `cut` attribute per cut holder, `<amount>:<holder>` (amount first: holders are opaque).
+/// `extra` attributes: `burned_by` for tokens staking already burned, `deferred` for a burn that
+/// waits for delegated collateral to come back.
 pub fn slash(
-    owner: &str,
-    holder: &str,
-    requested: u128,
-    slashed: u128,
-    cuts: &[(String, u128)],
-) -> Event {
-    slash_with(owner, holder, requested, slashed, cuts, vec![])
-}
-
-/// `slash` with more attributes: `burned_by` for tokens staking already burned, `deferred` for a
-/// burn that waits for delegated collateral to come back.
-pub fn slash_with(
     owner: &str,
     holder: &str,
     requested: u128,

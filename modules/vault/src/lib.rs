@@ -7,28 +7,29 @@
 //! proxy under the "local" lien; `VaultHooks` mirror native slashes and `Vault::end_block`
 //! brings matured unbondings back.
 
-pub mod component;
-pub mod error;
-pub mod event;
-pub mod genesis;
-pub mod hooks;
-pub mod liens;
-pub mod local;
-pub mod msg;
-pub mod msg_bond;
-pub mod msg_stake_local;
-pub mod msg_unbond;
-pub mod msg_unstake_local;
-pub mod msg_withdraw_local_rewards;
-pub mod query;
-pub mod state_key;
-pub mod view;
+mod component;
+mod error;
+mod event;
+mod genesis;
+mod hooks;
+mod liens;
+mod local;
+mod msg;
+mod msg_bond;
+mod msg_stake_local;
+mod msg_unbond;
+mod msg_unstake_local;
+mod msg_withdraw_local_rewards;
+mod query;
+mod state_key;
+mod view;
 
 #[cfg(test)]
 mod local_tests;
 
 pub use component::Vault;
 pub use error::VaultError;
+pub use genesis::{GenesisAccount, GenesisLien, GenesisState};
 pub use hooks::VaultHooks;
 pub use liens::{Collateral, ExactAmount, Lien, SlashOutcome};
 pub use local::{local_proxy, LocalRead, LocalUnbonding, LOCAL_HOLDER};

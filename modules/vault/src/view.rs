@@ -244,7 +244,7 @@ pub trait VaultWrite: StateWrite {
             extra.push(("deferred", deferred.to_string()));
         }
         let owner = self.format_address(user).await?;
-        self.record(event::slash_with(
+        self.record(event::slash(
             &owner,
             holder,
             amount,
@@ -266,7 +266,7 @@ pub trait VaultWrite: StateWrite {
     ) -> Result<SlashOutcome, SdkError> {
         let outcome = apply_slash(self, user, holder, amount).await?;
         let owner = self.format_address(user).await?;
-        self.record(event::slash_with(
+        self.record(event::slash(
             &owner,
             holder,
             amount,
