@@ -6,6 +6,7 @@ pub mod delegation;
 pub mod error;
 pub mod event;
 pub mod genesis;
+mod historical;
 pub mod hooks;
 pub mod params;
 pub mod query;

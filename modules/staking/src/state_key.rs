@@ -116,6 +116,10 @@ pub fn redelegation_by_source(
     )
 }
 
+pub fn redelegations_of(delegator: &Address) -> String {
+    format!("staking/redelegations/{}/", delegator.to_hex())
+}
+
 pub fn redelegations_from(source: &Address) -> String {
     format!("staking/redelegations_from/{}/", source.to_hex())
 }
@@ -216,6 +220,7 @@ mod tests {
             redelegations_from(&b),
             format!("staking/redelegations_from/{hb}/")
         );
+        assert_eq!(redelegations_of(&a), format!("staking/redelegations/{ha}/"));
         assert_eq!(REDELEGATION_QUEUE_PREFIX, "staking/redelegation_queue/");
         assert_eq!(
             redelegation_queue(42, &a, &b, &c),
