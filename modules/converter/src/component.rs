@@ -4,7 +4,7 @@
 
 use async_trait::async_trait;
 use cnidarium::StateWrite;
-use rmesh_core::{BlockHeader, Component, SdkError};
+use rmesh_core::{BlockHeader, Component, ModuleAccount, SdkError};
 use rmesh_ibc::{AppModules, IbcApp};
 use rmesh_staking::StakingHooks;
 use rmesh_virtual_staking::VirtualStaking;
@@ -21,6 +21,10 @@ pub struct Converter;
 #[async_trait]
 impl<A: IbcApp> Component<A> for Converter {
     const GENESIS_KEY: &'static str = "converter";
+    const MODULE_ACCOUNTS: &'static [ModuleAccount] = &[ModuleAccount {
+        name: crate::CONVERTER_ACCOUNT,
+        permissions: &[],
+    }];
     type Genesis = GenesisState;
 
     async fn init_chain<S: StateWrite>(
