@@ -5,6 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use prost::Message;
+
 type BuildResult<T> = Result<T, Box<dyn std::error::Error>>;
 
 const RMESH_PROTOS: [&str; 4] = [
@@ -18,8 +20,10 @@ const RMESH_PROTOS: [&str; 4] = [
 const COSMOS_SDK_MODULE: &str = "github.com/cosmos/cosmos-sdk@v0.50.10";
 
 /// Every SDK and IBC service `app/src/query/grpc.rs` serves, by the file that declares it.
-const SERVED_COSMOS_PROTOS: [&str; 12] = [
+const SERVED_COSMOS_PROTOS: [&str; 14] = [
     "cosmos/auth/v1beta1/query.proto",
+    "cosmos/consensus/v1/query.proto",
+    "cosmos/params/v1beta1/query.proto",
     "cosmos/bank/v1beta1/query.proto",
     "cosmos/staking/v1beta1/query.proto",
     "cosmos/slashing/v1beta1/query.proto",
@@ -60,7 +64,41 @@ fn main() -> BuildResult<()> {
     for proto in RMESH_PROTOS {
         println!("cargo:rerun-if-changed={proto}");
     }
-    cosmos_descriptor_set(&out_dir)
+    cosmos_descriptor_set(&out_dir)?;
+    consensus_query_service(&out_dir)
+}
+
+/// `cosmos.consensus.v1`'s query service: `cosmos-sdk-proto` ships its messages but not in its
+/// module tree, so its server is generated here from the SDK's own file, with the CometBFT
+/// types it answers with taken from `tendermint-proto` like everywhere else in the node.
+fn consensus_query_service(out_dir: &Path) -> BuildResult<()> {
+    const FILE: &str = "cosmos/consensus/v1/query.proto";
+    let all = std::fs::read(out_dir.join("cosmos_descriptor.bin"))?;
+    let mut set = prost_types::FileDescriptorSet::decode(all.as_slice())?;
+    // prost needs the imported files to see the types it refers to; it writes code for them
+    // too, which nothing includes.
+    let mut needed = vec![FILE.to_owned()];
+    let mut index = 0;
+    while let Some(name) = needed.get(index).cloned() {
+        let file = set
+            .file
+            .iter()
+            .find(|file| file.name() == name)
+            .ok_or_else(|| format!("{name} is missing from the SDK descriptor set"))?;
+        for import in &file.dependency {
+            if !needed.contains(import) {
+                needed.push(import.clone());
+            }
+        }
+        index += 1;
+    }
+    set.file
+        .retain(|file| needed.iter().any(|name| name == file.name()));
+    tonic_build::configure()
+        .build_client(false)
+        .extern_path(".tendermint", "::tendermint_proto")
+        .compile_fds(set)?;
+    Ok(())
 }
 
 /// Compiles the served SDK and IBC files and the tx files with everything they import into one
@@ -93,6 +131,43 @@ fn cosmos_descriptor_set(out_dir: &Path) -> BuildResult<()> {
         )
         .into());
     }
+    unlist_unserved_methods(&out_dir.join("cosmos_descriptor.bin"))
+}
+
+/// Methods of served services that the node does not serve, by service: reflection must not
+/// offer what answers only `Unimplemented`.
+const UNSERVED_METHODS: [(&str, &[&str]); 2] = [
+    // Amino JSON signing is not accepted (yet); its encoders would have nothing to encode for.
+    (
+        "cosmos.tx.v1beta1.Service",
+        &["TxEncodeAmino", "TxDecodeAmino"],
+    ),
+    // rmesh does not run channel upgrades, whose timeout these params set.
+    ("ibc.core.channel.v1.Query", &["ChannelParams"]),
+];
+
+fn unlist_unserved_methods(path: &Path) -> BuildResult<()> {
+    let mut set = prost_types::FileDescriptorSet::decode(std::fs::read(path)?.as_slice())?;
+    for (service_name, methods) in UNSERVED_METHODS {
+        let (package, name) = service_name
+            .rsplit_once('.')
+            .ok_or("a service name has a package")?;
+        let service = set
+            .file
+            .iter_mut()
+            .filter(|file| file.package() == package)
+            .flat_map(|file| file.service.iter_mut())
+            .find(|service| service.name() == name)
+            .ok_or_else(|| format!("{service_name} is missing from the descriptor set"))?;
+        let before = service.method.len();
+        service
+            .method
+            .retain(|method| !methods.contains(&method.name()));
+        if service.method.len() + methods.len() != before {
+            return Err(format!("{service_name} lacks one of {methods:?}").into());
+        }
+    }
+    std::fs::write(path, set.encode_to_vec())?;
     Ok(())
 }
 

@@ -67,6 +67,7 @@ impl Bench {
             time: Time::from_unix_timestamp(GENESIS_TIME + height as i64, 0).unwrap(),
             previous_app_hash,
             next_validators_hash: tendermint::Hash::None,
+            proposer_address: tendermint::account::Id::new([0; 20]),
             last_commit: &commit_info,
             misbehavior: &[],
         };

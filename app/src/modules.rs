@@ -3,7 +3,7 @@
 //! `RmeshApp` is the one type that carries the app's wiring to every module.
 
 use cnidarium::{StateDelta, StateWrite};
-use rmesh_core::{BlockHeader, Component, SdkError};
+use rmesh_core::{BlockHeader, Component, ModuleAccount, SdkError};
 use rmesh_staking::StakingWrite;
 use tendermint::abci::Event;
 
@@ -40,6 +40,14 @@ macro_rules! app_modules {
 
         /// The name of every module of the app, in genesis order.
         pub const MODULES: &[&str] = &[$(stringify!($name)),*];
+
+        /// Every module account the declared modules keep funds in, by name.
+        pub fn module_accounts() -> Vec<ModuleAccount> {
+            let mut accounts =
+                [$(<declared::$name as Component<RmeshApp>>::MODULE_ACCOUNTS),*].concat();
+            accounts.sort_by_key(|account| account.name);
+            accounts
+        }
 
         /// Genesis `app_state`: one section per module, under the module's name.
         #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -109,8 +117,9 @@ app_modules! {
         external_staking: rmesh_external_staking::ExternalStaking,
     ],
     // Our consensus state for IBC, the last commit's rewards, then liveness and evidence (whose
-    // slashes distribution's hooks settle against the rewards just allocated).
-    begin_block: [ibc, distribution, slashing],
+    // slashes distribution's hooks settle against the rewards just allocated), then the block's
+    // historical info (as the SDK, after slashing: jailing changes the set only at end block).
+    begin_block: [ibc, distribution, slashing, staking],
     // The converter's epoch moves virtual stake before staking computes the set from it.
     end_block: [converter, staking],
     // The providers' validator news; the vault collects the unbondings staking just paid, and

@@ -76,6 +76,13 @@ pub mod externalstaking {
     }
 }
 
+/// The SDK's `cosmos.consensus.v1` query service, which `cosmos-sdk-proto` does not export.
+pub mod consensus {
+    pub mod v1 {
+        tonic::include_proto!("cosmos.consensus.v1");
+    }
+}
+
 /// The descriptors of the packages above, for gRPC reflection.
 pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("rmesh_descriptor");
 

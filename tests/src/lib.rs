@@ -45,6 +45,7 @@ mod process;
 mod queries;
 pub mod rpc;
 mod wait;
+pub mod walk;
 
 pub use config::*;
 pub use net::*;

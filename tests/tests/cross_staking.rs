@@ -6,6 +6,7 @@
 
 use anyhow::Result;
 use rmesh_e2e::mesh::{MeshPair, MeshTerms, CONSUMER, PROVIDER};
+use rmesh_e2e::walk::{Input, Inputs, Walk};
 use rmesh_e2e::{as_u128, balance_of, wait_until, WAIT};
 
 const HOLDER: &str = "external/consumer-1";
@@ -43,6 +44,7 @@ fn eighty_million_cross_staked_becomes_thirty_six_million_of_power_and_unstaking
     assert_eq!(pair.consumer_positions()?, 80_000_000);
     wait_virtual_stake(&pair, 36_000_000)?;
     assert_eq!(validator_tokens(&pair)?, power_before + 36_000_000);
+    every_mesh_query_answers_on_both_chains(&pair, "alice")?;
 
     pair.provider_tx(
         "alice",
@@ -280,6 +282,43 @@ fn two_stakers_above_the_cap_are_scaled_down_and_share_rewards_in_proportion_to_
 }
 
 /// The consumer validator's bonded tokens (self-bond plus virtual stake).
+/// Walks every rmesh query method reflection lists, on the consumer (provider `PROVIDER`, its
+/// positions, the virtual stake on the pair's validator) and on the provider (consumer
+/// `CONSUMER`, `owner`'s vault account and cross-stake), with requests naming those records.
+fn every_mesh_query_answers_on_both_chains(pair: &MeshPair, owner: &str) -> Result<()> {
+    let is_rmesh = |service: &str| service.starts_with("rmesh.");
+    let owner_address = pair.provider.address(owner);
+    let inputs = Inputs::default()
+        .field("id", Input::text(PROVIDER))
+        .field("provider_id", Input::text(PROVIDER))
+        .field("delegator", Input::text(&owner_address))
+        .field("validator", Input::text(&pair.validator))
+        .field("consumer_id", Input::text(CONSUMER))
+        .field("owner", Input::text(&owner_address));
+    tokio::runtime::Runtime::new()?.block_on(async {
+        for (chain, side) in [(&pair.consumer, "consumer"), (&pair.provider, "provider")] {
+            let walk = Walk::connect(&chain.nodes[0].grpc_addr()).await?;
+            let side_services = |service: &str| {
+                is_rmesh(service)
+                    && match side {
+                        // A chain runs both ends; each end's lookups name its own records.
+                        "consumer" => {
+                            !service.starts_with("rmesh.externalstaking.")
+                                && !service.starts_with("rmesh.vault.")
+                        }
+                        _ => {
+                            !service.starts_with("rmesh.converter.")
+                                && !service.starts_with("rmesh.virtualstaking.")
+                        }
+                    }
+            };
+            let walked = walk.walk(side_services, &inputs, &[]).await?;
+            assert_eq!(walked.len(), walk.methods(side_services)?.len(), "{side}");
+        }
+        Ok(())
+    })
+}
+
 fn validator_tokens(pair: &MeshPair) -> Result<u128> {
     let validator = pair.consumer.staking_validator(0, &pair.validator)?;
     Ok(as_u128(&validator["tokens"]).unwrap_or_default())

@@ -76,6 +76,7 @@ pub fn run(home: &Path, args: InitArgs) -> Result<(), CliError> {
     genesis["chain_id"] = args.chain_id.clone().into();
     let mut app_state = AppState::default();
     app_state.auth.bech32_prefix = args.prefix.clone();
+    app_state.bank.denom_metadata = vec![native_denom_metadata(&args.denom)];
     genesis["app_state"] =
         serde_json::to_value(&app_state).map_err(|e| CliError::Other(e.to_string()))?;
     write_genesis(home, &genesis)?;
@@ -90,6 +91,27 @@ pub fn run(home: &Path, args: InitArgs) -> Result<(), CliError> {
         "home": home.display().to_string(),
     }));
     Ok(())
+}
+
+/// Wallets and explorers show the native denom by its metadata: a `u`-prefixed base denom is
+/// the micro unit of its display denom (`urmesh` = 10^-6 `rmesh`), as on SDK chains.
+fn native_denom_metadata(base: &str) -> serde_json::Value {
+    let micro = base
+        .strip_prefix('u')
+        .filter(|display| rmesh_core::coin::validate_denom(display).is_ok());
+    let display = micro.unwrap_or(base);
+    let mut units = vec![serde_json::json!({ "denom": base, "exponent": 0 })];
+    if micro.is_some() {
+        units.push(serde_json::json!({ "denom": display, "exponent": 6 }));
+    }
+    serde_json::json!({
+        "description": format!("The native staking and fee token ({display})"),
+        "denom_units": units,
+        "base": base,
+        "display": display,
+        "name": display,
+        "symbol": display.to_uppercase(),
+    })
 }
 
 fn set_moniker(home: &Path, moniker: &str) -> Result<(), CliError> {

@@ -155,6 +155,7 @@ impl ConsensusState {
             time: req.time,
             previous_app_hash,
             next_validators_hash: req.next_validators_hash,
+            proposer_address: req.proposer_address,
             last_commit: &req.decided_last_commit,
             misbehavior: &req.misbehavior,
         };

@@ -5,6 +5,7 @@ use cosmos_sdk_proto::cosmos::bank::v1beta1::query_server::QueryServer as BankSe
 use cosmos_sdk_proto::cosmos::base::node::v1beta1::service_server::ServiceServer as NodeServer;
 use cosmos_sdk_proto::cosmos::base::tendermint::v1beta1::service_server::ServiceServer as TendermintServer;
 use cosmos_sdk_proto::cosmos::distribution::v1beta1::query_server::QueryServer as DistributionServer;
+use cosmos_sdk_proto::cosmos::params::v1beta1::query_server::QueryServer as ParamsServer;
 use cosmos_sdk_proto::cosmos::slashing::v1beta1::query_server::QueryServer as SlashingServer;
 use cosmos_sdk_proto::cosmos::staking::v1beta1::query_server::QueryServer as StakingServer;
 use cosmos_sdk_proto::cosmos::tx::v1beta1::service_server::ServiceServer as TxServer;
@@ -12,6 +13,7 @@ use ibc_proto::ibc::applications::transfer::v1::query_server::QueryServer as Tra
 use ibc_proto::ibc::core::channel::v1::query_server::QueryServer as ChannelServer;
 use ibc_proto::ibc::core::client::v1::query_server::QueryServer as ClientServer;
 use ibc_proto::ibc::core::connection::v1::query_server::QueryServer as ConnectionServer;
+use rmesh_proto::consensus::v1::query_server::QueryServer as ConsensusServer;
 use rmesh_proto::converter::v1::query_server::QueryServer as ConverterServer;
 use rmesh_proto::externalstaking::v1::query_server::QueryServer as ExternalStakingServer;
 use rmesh_proto::vault::v1::query_server::QueryServer as VaultServer;
@@ -39,6 +41,8 @@ macro_rules! grpc_servers {
             TxServer(tx),
             TendermintServer(node),
             NodeServer(node),
+            ConsensusServer(consensus),
+            ParamsServer(consensus),
             VirtualStakingServer(virtual_staking),
             ConverterServer(converter),
             ExternalStakingServer(external_staking),

@@ -2,7 +2,9 @@
 //! `abci_query` with the method path as `path` (how cosmjs and Hermes ask). Raw store reads with
 //! ICS-23 proofs answer `store/<substore>/key`.
 
+pub mod blocks;
 pub mod comet;
+pub mod consensus_service;
 pub mod grpc;
 pub mod node_service;
 pub mod tx_service;
@@ -16,6 +18,7 @@ use cosmos_sdk_proto::cosmos::bank::v1beta1::query_server::Query as BankApi;
 use cosmos_sdk_proto::cosmos::base::node::v1beta1::service_server::Service as NodeApi;
 use cosmos_sdk_proto::cosmos::base::tendermint::v1beta1::service_server::Service as TendermintApi;
 use cosmos_sdk_proto::cosmos::distribution::v1beta1::query_server::Query as DistributionApi;
+use cosmos_sdk_proto::cosmos::params::v1beta1::query_server::Query as ParamsApi;
 use cosmos_sdk_proto::cosmos::slashing::v1beta1::query_server::Query as SlashingApi;
 use cosmos_sdk_proto::cosmos::staking::v1beta1::query_server::Query as StakingApi;
 use cosmos_sdk_proto::cosmos::tx::v1beta1::service_server::Service as TxApi;
@@ -32,6 +35,7 @@ use rmesh_core::query::{check_height, Committed, HEIGHT_HEADER};
 use rmesh_distribution::DistributionQuery;
 use rmesh_external_staking::ExternalStakingQuery;
 use rmesh_ibc::IbcQuery;
+use rmesh_proto::consensus::v1::query_server::Query as ConsensusApi;
 use rmesh_proto::converter::v1::query_server::Query as ConverterApi;
 use rmesh_proto::externalstaking::v1::query_server::Query as ExternalStakingApi;
 use rmesh_proto::vault::v1::query_server::Query as VaultApi;
@@ -47,6 +51,7 @@ use crate::config::AppConfig;
 use crate::node::mempool::Mempool;
 use crate::node::SUBSTORES;
 use comet::Comet;
+use consensus_service::ConsensusService;
 use node_service::NodeService;
 use tx_service::TxService;
 
@@ -69,6 +74,7 @@ pub struct Services {
     pub ibc: Arc<IbcQuery>,
     pub tx: Arc<TxService>,
     pub node: Arc<NodeService>,
+    pub consensus: Arc<ConsensusService>,
 }
 
 #[derive(Clone)]
@@ -113,7 +119,10 @@ impl QueryRouter {
         let committed = Committed::new(storage.clone(), SUBSTORES);
         let comet = Comet::new(&config.comet_rpc);
         let services = Services {
-            auth: Arc::new(AuthQuery::new(committed.clone())),
+            auth: Arc::new(AuthQuery::new(
+                committed.clone(),
+                crate::modules::module_accounts(),
+            )),
             bank: Arc::new(BankQuery::new(committed.clone())),
             staking: Arc::new(StakingQuery::new(committed.clone())),
             slashing: Arc::new(SlashingQuery::new(committed.clone())),
@@ -123,7 +132,8 @@ impl QueryRouter {
             external_staking: Arc::new(ExternalStakingQuery::new(committed.clone())),
             vault: Arc::new(VaultQuery::new(committed.clone())),
             ibc: Arc::new(IbcQuery::new(committed.clone())),
-            tx: Arc::new(TxService::new(mempool, comet.clone())),
+            tx: Arc::new(TxService::new(mempool, comet.clone(), storage.clone())),
+            consensus: Arc::new(ConsensusService::new(storage.clone(), comet.clone())),
             node: Arc::new(NodeService::new(
                 storage.clone(),
                 comet,
@@ -140,6 +150,8 @@ impl QueryRouter {
             "/cosmos.auth.v1beta1.Query/AddressBytesToString" => address_bytes_to_string,
             "/cosmos.auth.v1beta1.Query/AddressStringToBytes" => address_string_to_bytes,
             "/cosmos.auth.v1beta1.Query/AccountInfo" => account_info,
+            "/cosmos.auth.v1beta1.Query/ModuleAccounts" => module_accounts,
+            "/cosmos.auth.v1beta1.Query/ModuleAccountByName" => module_account_by_name,
         });
         routes!(map, services.bank, BankApi, {
             "/cosmos.bank.v1beta1.Query/Balance" => balance,
@@ -168,6 +180,7 @@ impl QueryRouter {
             "/cosmos.staking.v1beta1.Query/Redelegations" => redelegations,
             "/cosmos.staking.v1beta1.Query/DelegatorValidators" => delegator_validators,
             "/cosmos.staking.v1beta1.Query/DelegatorValidator" => delegator_validator,
+            "/cosmos.staking.v1beta1.Query/HistoricalInfo" => historical_info,
             "/cosmos.staking.v1beta1.Query/Pool" => pool,
             "/cosmos.staking.v1beta1.Query/Params" => params,
         });
@@ -262,10 +275,24 @@ impl QueryRouter {
             "/cosmos.tx.v1beta1.Service/BroadcastTx" => broadcast_tx,
             "/cosmos.tx.v1beta1.Service/TxDecode" => tx_decode,
             "/cosmos.tx.v1beta1.Service/TxEncode" => tx_encode,
+            "/cosmos.tx.v1beta1.Service/GetTxsEvent" => get_txs_event,
+            "/cosmos.tx.v1beta1.Service/GetBlockWithTxs" => get_block_with_txs,
         });
         routes!(map, services.node, TendermintApi, {
             "/cosmos.base.tendermint.v1beta1.Service/GetNodeInfo" => get_node_info,
             "/cosmos.base.tendermint.v1beta1.Service/GetSyncing" => get_syncing,
+            "/cosmos.base.tendermint.v1beta1.Service/GetLatestBlock" => get_latest_block,
+            "/cosmos.base.tendermint.v1beta1.Service/GetBlockByHeight" => get_block_by_height,
+            "/cosmos.base.tendermint.v1beta1.Service/GetLatestValidatorSet" => get_latest_validator_set,
+            "/cosmos.base.tendermint.v1beta1.Service/GetValidatorSetByHeight" => get_validator_set_by_height,
+            "/cosmos.base.tendermint.v1beta1.Service/ABCIQuery" => abci_query,
+        });
+        routes!(map, services.consensus, ConsensusApi, {
+            "/cosmos.consensus.v1.Query/Params" => params,
+        });
+        routes!(map, services.consensus, ParamsApi, {
+            "/cosmos.params.v1beta1.Query/Params" => params,
+            "/cosmos.params.v1beta1.Query/Subspaces" => subspaces,
         });
         routes!(map, services.node, NodeApi, {
             "/cosmos.base.node.v1beta1.Service/Config" => config,
@@ -379,7 +406,7 @@ mod tests {
     use rmesh_auth::VerifiedSignatures;
 
     /// The services that belong to the node rather than to a module of `crate::modules`.
-    const NODE_SERVICES: [&str; 2] = ["tx", "node"];
+    const NODE_SERVICES: [&str; 3] = ["tx", "node", "consensus"];
 
     #[tokio::test]
     async fn every_query_route_is_served_by_a_declared_module_or_the_node() {
@@ -398,6 +425,55 @@ mod tests {
         for module in crate::modules::MODULES {
             assert!(owners.contains(module), "{module} serves no query");
         }
+    }
+
+    #[tokio::test]
+    async fn module_accounts_list_every_declared_module_account_with_its_permissions() {
+        use cosmos_sdk_proto::cosmos::auth::v1beta1 as auth;
+        let storage = cnidarium::TempStorage::new().await.unwrap();
+        let mempool = Mempool::new(storage.clone(), vec![], VerifiedSignatures::new());
+        let router = QueryRouter::new(storage.clone(), &AppConfig::default(), mempool);
+        let listed = router
+            .services
+            .auth
+            .module_accounts(tonic::Request::new(auth::QueryModuleAccountsRequest {}))
+            .await
+            .unwrap()
+            .into_inner()
+            .accounts;
+        let accounts: Vec<(String, Vec<String>)> = listed
+            .iter()
+            .map(|any| {
+                assert_eq!(any.type_url, "/cosmos.auth.v1beta1.ModuleAccount");
+                let account = auth::ModuleAccount::decode(any.value.as_slice()).unwrap();
+                (account.name, account.permissions)
+            })
+            .collect();
+        let expected: Vec<(String, Vec<String>)> = [
+            ("bonded_tokens_pool", vec!["burner", "staking"]),
+            ("converter", vec![]),
+            ("distribution", vec!["minter"]),
+            ("fee_collector", vec![]),
+            ("not_bonded_tokens_pool", vec!["burner", "staking"]),
+            ("vault", vec!["burner"]),
+        ]
+        .into_iter()
+        .map(|(name, permissions)| {
+            let permissions = permissions.into_iter().map(String::from).collect();
+            (name.to_string(), permissions)
+        })
+        .collect();
+        assert_eq!(accounts, expected);
+        let unknown = router
+            .services
+            .auth
+            .module_account_by_name(tonic::Request::new(auth::QueryModuleAccountByNameRequest {
+                name: "mint".into(),
+            }))
+            .await
+            .unwrap_err();
+        assert_eq!(unknown.code(), tonic::Code::NotFound);
+        assert_eq!(unknown.message(), "account mint not found");
     }
 
     #[tokio::test]

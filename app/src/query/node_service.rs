@@ -12,6 +12,9 @@ use tendermint_proto::p2p::{DefaultNodeInfo, DefaultNodeInfoOther, ProtocolVersi
 use tendermint_rpc::Client;
 use tonic::{Request, Response, Status};
 
+use rmesh_auth::AccountRead;
+
+use super::blocks::{requested_block_height, BlockReader, Page};
 use super::comet::Comet;
 use crate::node::state::committed_height;
 
@@ -29,6 +32,17 @@ pub struct NodeService {
 }
 
 impl NodeService {
+    /// A reader of CometBFT's blocks that names addresses with this chain's prefix.
+    async fn blocks(&self) -> Result<BlockReader, Status> {
+        let prefix = self
+            .storage
+            .latest_snapshot()
+            .bech32_prefix()
+            .await
+            .map_err(|e| Status::internal(e.to_string()))?;
+        BlockReader::new(&self.comet, &prefix)
+    }
+
     pub fn new(storage: Storage, comet: Comet, minimum_gas_prices: String) -> Self {
         NodeService {
             storage,
@@ -118,43 +132,102 @@ impl TendermintApi for NodeService {
         &self,
         _request: Request<tm_pb::GetLatestBlockRequest>,
     ) -> Result<Response<tm_pb::GetLatestBlockResponse>, Status> {
-        Err(Status::unimplemented(
-            "read blocks from the CometBFT RPC (/block)",
-        ))
+        let block = self.blocks().await?.latest_block().await?;
+        Ok(Response::new(tm_pb::GetLatestBlockResponse {
+            block_id: Some(block.block_id),
+            block: Some(block.block),
+            sdk_block: Some(block.sdk_block),
+        }))
     }
 
     async fn get_block_by_height(
         &self,
-        _request: Request<tm_pb::GetBlockByHeightRequest>,
+        request: Request<tm_pb::GetBlockByHeightRequest>,
     ) -> Result<Response<tm_pb::GetBlockByHeightResponse>, Status> {
-        Err(Status::unimplemented(
-            "read blocks from the CometBFT RPC (/block)",
-        ))
+        let blocks = self.blocks().await?;
+        let height =
+            requested_block_height(request.get_ref().height, blocks.latest_height().await?)?;
+        let block = blocks.block(height).await?;
+        Ok(Response::new(tm_pb::GetBlockByHeightResponse {
+            block_id: Some(block.block_id),
+            block: Some(block.block),
+            sdk_block: Some(block.sdk_block),
+        }))
     }
 
     async fn get_latest_validator_set(
         &self,
-        _request: Request<tm_pb::GetLatestValidatorSetRequest>,
+        request: Request<tm_pb::GetLatestValidatorSetRequest>,
     ) -> Result<Response<tm_pb::GetLatestValidatorSetResponse>, Status> {
-        Err(Status::unimplemented(
-            "read validators from the CometBFT RPC (/validators)",
-        ))
+        let page = Page::of(request.get_ref().pagination.as_ref())?;
+        let blocks = self.blocks().await?;
+        let height = blocks.latest_height().await?;
+        let (validators, pagination) = blocks.validator_set(height, &page).await?;
+        Ok(Response::new(tm_pb::GetLatestValidatorSetResponse {
+            block_height: i64::try_from(height).unwrap_or(i64::MAX),
+            validators,
+            pagination: Some(pagination),
+        }))
     }
 
     async fn get_validator_set_by_height(
         &self,
-        _request: Request<tm_pb::GetValidatorSetByHeightRequest>,
+        request: Request<tm_pb::GetValidatorSetByHeightRequest>,
     ) -> Result<Response<tm_pb::GetValidatorSetByHeightResponse>, Status> {
-        Err(Status::unimplemented(
-            "read validators from the CometBFT RPC (/validators)",
-        ))
+        let page = Page::of(request.get_ref().pagination.as_ref())?;
+        let blocks = self.blocks().await?;
+        let height =
+            requested_block_height(request.get_ref().height, blocks.latest_height().await?)?;
+        let (validators, pagination) = blocks.validator_set(height, &page).await?;
+        Ok(Response::new(tm_pb::GetValidatorSetByHeightResponse {
+            block_height: i64::try_from(height).unwrap_or(i64::MAX),
+            validators,
+            pagination: Some(pagination),
+        }))
     }
 
+    /// Asks CometBFT, which asks this app: the same answer a client gets from CometBFT's RPC.
     async fn abci_query(
         &self,
-        _request: Request<tm_pb::AbciQueryRequest>,
+        request: Request<tm_pb::AbciQueryRequest>,
     ) -> Result<Response<tm_pb::AbciQueryResponse>, Status> {
-        Err(Status::unimplemented("use the CometBFT RPC's abci_query"))
+        let request = request.into_inner();
+        let height = match request.height {
+            0 => None,
+            height => Some(
+                u64::try_from(height)
+                    .ok()
+                    .and_then(|h| tendermint::block::Height::try_from(h).ok())
+                    .ok_or_else(|| Status::invalid_argument("cannot query with height < 0"))?,
+            ),
+        };
+        let answer = self
+            .comet
+            .client()?
+            .abci_query(Some(request.path), request.data, height, request.prove)
+            .await
+            .map_err(|e| self.comet.unavailable(e))?;
+        Ok(Response::new(tm_pb::AbciQueryResponse {
+            code: answer.code.value(),
+            log: answer.log,
+            info: answer.info,
+            index: answer.index,
+            key: answer.key,
+            value: answer.value,
+            proof_ops: answer.proof.map(|proof| tm_pb::ProofOps {
+                ops: proof
+                    .ops
+                    .into_iter()
+                    .map(|op| tm_pb::ProofOp {
+                        r#type: op.field_type,
+                        key: op.key,
+                        data: op.data,
+                    })
+                    .collect(),
+            }),
+            height: i64::try_from(answer.height.value()).unwrap_or(i64::MAX),
+            codespace: answer.codespace,
+        }))
     }
 }
 

@@ -155,6 +155,7 @@ impl TestChain {
             time: TestChain::time_of(self.height),
             previous_app_hash,
             next_validators_hash: tendermint::Hash::None,
+            proposer_address: tendermint::account::Id::new([0; 20]),
             last_commit: &commit,
             misbehavior: &misbehavior,
         };

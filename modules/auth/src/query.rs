@@ -4,7 +4,7 @@ use cosmos_sdk_proto::cosmos::auth::v1beta1::{self as pb, query_server::Query, B
 use cosmos_sdk_proto::cosmos::base::query::v1beta1::PageResponse;
 use prost::Message;
 use rmesh_core::query::{snapshot_for, status, Committed};
-use rmesh_core::Address;
+use rmesh_core::{Address, ModuleAccount};
 use tonic::{Request, Response, Status};
 
 use crate::genesis::BASE_ACCOUNT_TYPE;
@@ -12,18 +12,64 @@ use crate::view::AccountRead;
 
 pub struct AuthQuery {
     storage: Committed,
+    /// The app's module accounts, which answer as `ModuleAccount`s, as in the SDK.
+    module_accounts: Vec<ModuleAccount>,
 }
 
+const MODULE_ACCOUNT_TYPE: &str = "/cosmos.auth.v1beta1.ModuleAccount";
+
 impl AuthQuery {
-    pub fn new(storage: Committed) -> Self {
-        AuthQuery { storage }
+    pub fn new(storage: Committed, module_accounts: Vec<ModuleAccount>) -> Self {
+        AuthQuery {
+            storage,
+            module_accounts,
+        }
+    }
+
+    /// An account as the SDK packs it: a module account with its name and permissions, any
+    /// other as a `BaseAccount`.
+    fn pack(&self, account: &BaseAccount, prefix: &str) -> cosmos_sdk_proto::Any {
+        let module = self
+            .module_accounts
+            .iter()
+            .find(|module| Address::module(module.name).to_bech32(prefix) == account.address);
+        match module {
+            Some(module) => module_account_any(module, account.clone()),
+            None => cosmos_sdk_proto::Any {
+                type_url: BASE_ACCOUNT_TYPE.to_string(),
+                value: account.encode_to_vec(),
+            },
+        }
+    }
+
+    /// A module account with its number and sequence when it has been used (the SDK creates
+    /// them at genesis; here an unused one has no account yet and shows number 0).
+    async fn module_account<S: AccountRead>(
+        &self,
+        state: &S,
+        module: &ModuleAccount,
+    ) -> Result<cosmos_sdk_proto::Any, Status> {
+        let address = Address::module(module.name);
+        let account = match state.account(&address).await.map_err(status)? {
+            Some(account) => account,
+            None => BaseAccount {
+                address: state.format_address(&address).await.map_err(status)?,
+                ..BaseAccount::default()
+            },
+        };
+        Ok(module_account_any(module, account))
     }
 }
 
-fn pack(account: &BaseAccount) -> cosmos_sdk_proto::Any {
+fn module_account_any(module: &ModuleAccount, base: BaseAccount) -> cosmos_sdk_proto::Any {
     cosmos_sdk_proto::Any {
-        type_url: BASE_ACCOUNT_TYPE.to_string(),
-        value: account.encode_to_vec(),
+        type_url: MODULE_ACCOUNT_TYPE.to_string(),
+        value: pb::ModuleAccount {
+            base_account: Some(base),
+            name: module.name.to_string(),
+            permissions: module.permissions.iter().map(|p| p.to_string()).collect(),
+        }
+        .encode_to_vec(),
     }
 }
 
@@ -35,12 +81,16 @@ impl Query for AuthQuery {
     ) -> Result<Response<pb::QueryAccountsResponse>, Status> {
         let snapshot = snapshot_for(&self.storage, &request)?;
         let accounts = snapshot.all_accounts().await.map_err(status)?;
+        let prefix = snapshot.bech32_prefix().await.map_err(status)?;
         Ok(Response::new(pb::QueryAccountsResponse {
             pagination: Some(PageResponse {
                 next_key: vec![],
                 total: accounts.len() as u64,
             }),
-            accounts: accounts.iter().map(pack).collect(),
+            accounts: accounts
+                .iter()
+                .map(|account| self.pack(account, &prefix))
+                .collect(),
         }))
     }
 
@@ -54,8 +104,9 @@ impl Query for AuthQuery {
         let account = snapshot.account(&address).await.map_err(status)?;
         let account =
             account.ok_or_else(|| Status::not_found(format!("account {text} not found")))?;
+        let prefix = snapshot.bech32_prefix().await.map_err(status)?;
         Ok(Response::new(pb::QueryAccountResponse {
-            account: Some(pack(&account)),
+            account: Some(self.pack(&account, &prefix)),
         }))
     }
 
@@ -94,20 +145,33 @@ impl Query for AuthQuery {
 
     async fn module_accounts(
         &self,
-        _request: Request<pb::QueryModuleAccountsRequest>,
+        request: Request<pb::QueryModuleAccountsRequest>,
     ) -> Result<Response<pb::QueryModuleAccountsResponse>, Status> {
-        Err(Status::unimplemented(
-            "rmesh keeps no module account registry",
-        ))
+        let snapshot = snapshot_for(&self.storage, &request)?;
+        let mut accounts = Vec::with_capacity(self.module_accounts.len());
+        for module in &self.module_accounts {
+            accounts.push(self.module_account(&snapshot, module).await?);
+        }
+        Ok(Response::new(pb::QueryModuleAccountsResponse { accounts }))
     }
 
     async fn module_account_by_name(
         &self,
-        _request: Request<pb::QueryModuleAccountByNameRequest>,
+        request: Request<pb::QueryModuleAccountByNameRequest>,
     ) -> Result<Response<pb::QueryModuleAccountByNameResponse>, Status> {
-        Err(Status::unimplemented(
-            "rmesh keeps no module account registry",
-        ))
+        let snapshot = snapshot_for(&self.storage, &request)?;
+        let name = &request.get_ref().name;
+        if name.is_empty() {
+            return Err(Status::invalid_argument("module name is empty"));
+        }
+        let module = self
+            .module_accounts
+            .iter()
+            .find(|module| module.name == name)
+            .ok_or_else(|| Status::not_found(format!("account {name} not found")))?;
+        Ok(Response::new(pb::QueryModuleAccountByNameResponse {
+            account: Some(self.module_account(&snapshot, module).await?),
+        }))
     }
 
     async fn bech32_prefix(

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use cnidarium::StateWrite;
 use cosmos_sdk_proto::cosmos::bank::v1beta1::{DenomUnit, Metadata};
 use rmesh_auth::{AccountRead, AccountWrite};
-use rmesh_core::{Address, Coins, Component, SdkError};
+use rmesh_core::{Address, Coins, Component, ModuleAccount, SdkError};
 
 use crate::error::BankError;
 use crate::genesis::GenesisState;
@@ -16,6 +16,10 @@ pub struct Bank;
 #[async_trait]
 impl<A> Component<A> for Bank {
     const GENESIS_KEY: &'static str = "bank";
+    const MODULE_ACCOUNTS: &'static [ModuleAccount] = &[ModuleAccount {
+        name: crate::FEE_COLLECTOR,
+        permissions: &[],
+    }];
     type Genesis = GenesisState;
 
     async fn init_chain<S: StateWrite>(

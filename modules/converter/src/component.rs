@@ -4,7 +4,7 @@
 
 use async_trait::async_trait;
 use cnidarium::StateWrite;
-use rmesh_core::{BlockHeader, Component, SdkError};
+use rmesh_core::{BlockHeader, Component, ModuleAccount, SdkError};
 use rmesh_ibc::{AppModules, IbcApp};
 use rmesh_proto::converter::v1::OutgoingPacket;
 use rmesh_staking::StakingHooks;
@@ -22,6 +22,10 @@ pub struct Converter;
 #[async_trait]
 impl<A: IbcApp> Component<A> for Converter {
     const GENESIS_KEY: &'static str = "converter";
+    const MODULE_ACCOUNTS: &'static [ModuleAccount] = &[ModuleAccount {
+        name: crate::CONVERTER_ACCOUNT,
+        permissions: &[],
+    }];
     type Genesis = GenesisState;
 
     async fn init_chain<S: StateWrite>(

@@ -13,9 +13,23 @@ pub struct BlockHeader<'a> {
     /// The app hash in this block's header: the root the previous block committed.
     pub previous_app_hash: Vec<u8>,
     pub next_validators_hash: tendermint::Hash,
+    pub proposer_address: tendermint::account::Id,
     pub last_commit: &'a CommitInfo,
     pub misbehavior: &'a [Misbehavior],
 }
+
+/// An account a module keeps funds in, as `cosmos.auth` lists module accounts: its name (the
+/// address is `Address::module(name)`) and what the module may do with its balance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModuleAccount {
+    pub name: &'static str,
+    pub permissions: &'static [&'static str],
+}
+
+/// The SDK's module account permissions.
+pub const MINTER: &str = "minter";
+pub const BURNER: &str = "burner";
+pub const STAKING: &str = "staking";
 
 /// A module's lifecycle inside an app `A`. `A` is the app's one type that carries its wiring (its
 /// staking hooks, its IBC applications); core cannot name those, so each module bounds `A` by
@@ -29,6 +43,8 @@ pub trait Component<A> {
     /// The key of this module's section in genesis `app_state`.
     const GENESIS_KEY: &'static str;
     type Genesis: serde::de::DeserializeOwned + Default + Send;
+    /// The module accounts this module keeps funds in.
+    const MODULE_ACCOUNTS: &'static [ModuleAccount] = &[];
 
     /// Validates and writes the module's genesis; a bad genesis is refused with a clear error.
     async fn init_chain<S: StateWrite>(

@@ -16,7 +16,7 @@ pub mod store;
 
 pub use address::Address;
 pub use coin::{Coin, Coins};
-pub use component::{BlockHeader, Component};
+pub use component::{BlockHeader, Component, ModuleAccount};
 pub use context::{BlockContext, BlockContextExt, BlockContextWriteExt};
 pub use decimal::Decimal;
 pub use error::{AbciCode, ModuleError, SdkError};

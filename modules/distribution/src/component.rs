@@ -4,7 +4,8 @@
 use async_trait::async_trait;
 use cnidarium::StateWrite;
 use rmesh_bank::{BankRead, BankWrite, FEE_COLLECTOR};
-use rmesh_core::{Address, BlockHeader, Coin, Coins, Component, Decimal, SdkError};
+use rmesh_core::component::MINTER;
+use rmesh_core::{Address, BlockHeader, Coin, Coins, Component, Decimal, ModuleAccount, SdkError};
 use rmesh_staking::StakingRead;
 use tendermint::abci::types::CommitInfo;
 
@@ -19,6 +20,11 @@ pub struct Distribution;
 #[async_trait]
 impl<A> Component<A> for Distribution {
     const GENESIS_KEY: &'static str = "distribution";
+    /// Minter: the block provision is minted here before it is shared out.
+    const MODULE_ACCOUNTS: &'static [ModuleAccount] = &[ModuleAccount {
+        name: DISTRIBUTION_ACCOUNT,
+        permissions: &[MINTER],
+    }];
     type Genesis = GenesisState;
 
     async fn init_chain<S: StateWrite>(

@@ -5,8 +5,10 @@ use async_trait::async_trait;
 use base64::Engine;
 use cnidarium::StateWrite;
 use rmesh_auth::AccountRead;
+use rmesh_core::component::{BURNER, STAKING};
 use rmesh_core::{
-    Address, BlockContextExt, BlockHeader, Component, SdkError, StoreRead, StoreWrite,
+    Address, BlockContextExt, BlockHeader, Component, ModuleAccount, SdkError, StoreRead,
+    StoreWrite,
 };
 
 use crate::delegation::{self, move_tokens, BONDED_POOL, NOT_BONDED_POOL};
@@ -34,6 +36,16 @@ pub(crate) const POWER_UPDATES: &str = "staking/power_updates";
 #[async_trait]
 impl<A: StakingApp> Component<A> for Staking {
     const GENESIS_KEY: &'static str = "staking";
+    const MODULE_ACCOUNTS: &'static [ModuleAccount] = &[
+        ModuleAccount {
+            name: BONDED_POOL,
+            permissions: &[BURNER, STAKING],
+        },
+        ModuleAccount {
+            name: NOT_BONDED_POOL,
+            permissions: &[BURNER, STAKING],
+        },
+    ];
     type Genesis = GenesisState;
 
     async fn init_chain<S: StateWrite>(
@@ -51,6 +63,14 @@ impl<A: StakingApp> Component<A> for Staking {
             create_validator::<S, NoHooks>(state, validator, entry.self_bond).await?;
         }
         Ok(())
+    }
+
+    /// The block's header and signing set, for `HistoricalInfo`.
+    async fn begin_block<S: StateWrite>(
+        state: &mut S,
+        header: &BlockHeader<'_>,
+    ) -> Result<(), SdkError> {
+        crate::historical::track(state, header).await
     }
 
     /// The new validator set, left for the app with `take_power_updates`.

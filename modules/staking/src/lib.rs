@@ -6,6 +6,7 @@ mod delegation;
 mod error;
 mod event;
 mod genesis;
+mod historical;
 mod hooks;
 mod msg;
 mod msg_cancel_unbonding;

@@ -1,7 +1,7 @@
 //! `cosmos.staking.v1beta1.Query`, read from committed snapshots. Relayers read `Params`
 //! (unbonding time, historical entries) through `abci_query`.
 
-use cnidarium::Snapshot;
+use cnidarium::{Snapshot, StateRead};
 use cosmos_sdk_proto::cosmos::base::query::v1beta1::PageResponse;
 use cosmos_sdk_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
 use cosmos_sdk_proto::cosmos::crypto::ed25519::PubKey;
@@ -36,7 +36,10 @@ fn page(total: usize) -> Option<PageResponse> {
     })
 }
 
-async fn validator_proto(snapshot: &Snapshot, v: &Validator) -> Result<pb::Validator, SdkError> {
+pub(crate) async fn validator_proto<S: StateRead + ?Sized>(
+    snapshot: &S,
+    v: &Validator,
+) -> Result<pb::Validator, SdkError> {
     let commission = &v.commission;
     Ok(pb::Validator {
         operator_address: snapshot.format_operator(&v.operator).await?,
@@ -131,6 +134,10 @@ async fn unbonding_proto(
 
 async fn delegator_at(snapshot: &Snapshot, text: &str) -> Result<Address, Status> {
     snapshot.parse_address(text).await.map_err(status)
+}
+
+async fn validator_address_at(snapshot: &Snapshot, text: &str) -> Result<Address, Status> {
+    snapshot.parse_operator(text).await.map_err(status)
 }
 
 #[tonic::async_trait]
@@ -314,56 +321,84 @@ impl Query for StakingQuery {
         ))
     }
 
+    /// As the SDK: one redelegation when all three addresses are given, a source validator's
+    /// when only it is, otherwise the delegator's.
     async fn redelegations(
         &self,
         request: Request<pb::QueryRedelegationsRequest>,
     ) -> Result<Response<pb::QueryRedelegationsResponse>, Status> {
         let snapshot = snapshot_for(&self.storage, &request)?;
         let req = request.get_ref();
-        let delegator = delegator_at(&snapshot, &req.delegator_addr).await?;
-        let source = snapshot
-            .parse_operator(&req.src_validator_addr)
-            .await
-            .map_err(status)?;
-        let destination = snapshot
-            .parse_operator(&req.dst_validator_addr)
-            .await
-            .map_err(status)?;
-        let entries = snapshot
-            .redelegation(&delegator, &source, &destination)
-            .await
-            .map_err(status)?;
-        let proto_entries: Vec<pb::RedelegationEntry> = entries
-            .iter()
-            .map(|e| pb::RedelegationEntry {
-                creation_height: e.creation_height as i64,
-                completion_time: Some(timestamp(e.completion_time_nanos)),
-                initial_balance: e.initial_balance.to_string(),
-                shares_dst: decimal_to_proto(e.shares_dst),
-                unbonding_id: 0,
-                unbonding_on_hold_ref_count: 0,
-            })
-            .collect();
-        let response = pb::RedelegationResponse {
-            entries: proto_entries
-                .iter()
-                .map(|e| pb::RedelegationEntryResponse {
-                    redelegation_entry: Some(e.clone()),
-                    balance: e.initial_balance.clone(),
-                })
-                .collect(),
-            redelegation: Some(pb::Redelegation {
-                delegator_address: req.delegator_addr.clone(),
-                validator_src_address: req.src_validator_addr.clone(),
-                validator_dst_address: req.dst_validator_addr.clone(),
-                entries: proto_entries,
-            }),
-        };
-        let responses = if entries.is_empty() {
-            vec![]
+        let (has_delegator, has_source, has_destination) = (
+            !req.delegator_addr.is_empty(),
+            !req.src_validator_addr.is_empty(),
+            !req.dst_validator_addr.is_empty(),
+        );
+        let triples = if has_delegator && has_source && has_destination {
+            vec![(
+                delegator_at(&snapshot, &req.delegator_addr).await?,
+                validator_address_at(&snapshot, &req.src_validator_addr).await?,
+                validator_address_at(&snapshot, &req.dst_validator_addr).await?,
+            )]
+        } else if !has_delegator && has_source && !has_destination {
+            let source = validator_address_at(&snapshot, &req.src_validator_addr).await?;
+            snapshot
+                .redelegations_from(&source)
+                .await
+                .map_err(status)?
+                .into_iter()
+                .map(|(delegator, destination)| (delegator, source, destination))
+                .collect()
         } else {
-            vec![response]
+            let delegator = delegator_at(&snapshot, &req.delegator_addr).await?;
+            snapshot
+                .redelegations_of(&delegator)
+                .await
+                .map_err(status)?
+                .into_iter()
+                .map(|(source, destination)| (delegator, source, destination))
+                .collect()
         };
+        let mut responses = Vec::new();
+        for (delegator, source, destination) in triples {
+            let entries = snapshot
+                .redelegation(&delegator, &source, &destination)
+                .await
+                .map_err(status)?;
+            if entries.is_empty() {
+                continue;
+            }
+            let proto_entries: Vec<pb::RedelegationEntry> = entries
+                .iter()
+                .map(|e| pb::RedelegationEntry {
+                    creation_height: e.creation_height as i64,
+                    completion_time: Some(timestamp(e.completion_time_nanos)),
+                    initial_balance: e.initial_balance.to_string(),
+                    shares_dst: decimal_to_proto(e.shares_dst),
+                    unbonding_id: 0,
+                    unbonding_on_hold_ref_count: 0,
+                })
+                .collect();
+            responses.push(pb::RedelegationResponse {
+                entries: proto_entries
+                    .iter()
+                    .map(|e| pb::RedelegationEntryResponse {
+                        redelegation_entry: Some(e.clone()),
+                        balance: e.initial_balance.clone(),
+                    })
+                    .collect(),
+                redelegation: Some(pb::Redelegation {
+                    delegator_address: snapshot.format_address(&delegator).await.map_err(status)?,
+                    validator_src_address: snapshot.format_operator(&source)
+                        .await
+                        .map_err(status)?,
+                    validator_dst_address: snapshot.format_operator(&destination)
+                        .await
+                        .map_err(status)?,
+                    entries: proto_entries,
+                }),
+            });
+        }
         Ok(Response::new(pb::QueryRedelegationsResponse {
             pagination: page(responses.len()),
             redelegation_responses: responses,
@@ -413,11 +448,21 @@ impl Query for StakingQuery {
 
     async fn historical_info(
         &self,
-        _request: Request<pb::QueryHistoricalInfoRequest>,
+        request: Request<pb::QueryHistoricalInfoRequest>,
     ) -> Result<Response<pb::QueryHistoricalInfoResponse>, Status> {
-        Err(Status::unimplemented(
-            "historical info is not recorded yet; IBC keeps its own consensus states",
-        ))
+        let snapshot = snapshot_for(&self.storage, &request)?;
+        let height = request.get_ref().height;
+        let not_found =
+            || Status::not_found(format!("historical info for height {height} not found"));
+        let height = u64::try_from(height)
+            .map_err(|_| Status::invalid_argument("height cannot be negative"))?;
+        let hist = crate::historical::historical_info(&snapshot, height)
+            .await
+            .map_err(status)?
+            .ok_or_else(not_found)?;
+        Ok(Response::new(pb::QueryHistoricalInfoResponse {
+            hist: Some(hist),
+        }))
     }
 
     async fn pool(

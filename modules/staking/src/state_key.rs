@@ -116,6 +116,10 @@ pub fn redelegation_by_source(
     )
 }
 
+pub fn redelegations_of(delegator: &Address) -> String {
+    format!("staking/redelegations/{}/", delegator.to_hex())
+}
+
 pub fn redelegations_from(source: &Address) -> String {
     format!("staking/redelegations_from/{}/", source.to_hex())
 }
@@ -148,6 +152,11 @@ pub fn validator_queue(completion_nanos: u64, operator: &Address) -> String {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// One block's `HistoricalInfo`, written at its begin block.
+pub fn historical_info(height: u64) -> String {
+    format!("staking/historical/{height:020}")
 }
 
 #[cfg(test)]
@@ -209,6 +218,11 @@ mod tests {
         assert_eq!(
             redelegations_from(&b),
             format!("staking/redelegations_from/{hb}/")
+        );
+        assert_eq!(redelegations_of(&a), format!("staking/redelegations/{ha}/"));
+        assert_eq!(
+            historical_info(42),
+            "staking/historical/00000000000000000042"
         );
         assert_eq!(REDELEGATION_QUEUE_PREFIX, "staking/redelegation_queue/");
         assert_eq!(

@@ -185,6 +185,22 @@ pub trait StakingRead: StateRead {
         Ok(self.get_json(&key).await?.unwrap_or_default())
     }
 
+    /// (source, destination) pairs of `delegator`'s redelegations.
+    async fn redelegations_of(
+        &self,
+        delegator: &Address,
+    ) -> Result<Vec<(Address, Address)>, SdkError> {
+        let prefix = state_key::redelegations_of(delegator);
+        let keys = self.prefix_entries(&prefix).await?;
+        Ok(keys
+            .iter()
+            .filter_map(|(key, _)| {
+                let (source, destination) = key.strip_prefix(&prefix)?.split_once('/')?;
+                Some((Address::from_hex(source)?, Address::from_hex(destination)?))
+            })
+            .collect())
+    }
+
     /// (delegator, destination) pairs with redelegations away from `source`.
     async fn redelegations_from(
         &self,

@@ -5,7 +5,8 @@ use std::collections::BTreeSet;
 use async_trait::async_trait;
 use cnidarium::{StateRead, StateWrite};
 use rmesh_auth::AccountRead;
-use rmesh_core::{BlockHeader, Component, SdkError};
+use rmesh_core::component::BURNER;
+use rmesh_core::{BlockHeader, Component, ModuleAccount, SdkError};
 use rmesh_staking::{StakingApp, StakingHooks};
 
 use crate::error::VaultError;
@@ -19,6 +20,11 @@ pub struct Vault;
 #[async_trait]
 impl<A: StakingApp> Component<A> for Vault {
     const GENESIS_KEY: &'static str = "vault";
+    /// Burner: slashed collateral is burned from here.
+    const MODULE_ACCOUNTS: &'static [ModuleAccount] = &[ModuleAccount {
+        name: crate::VAULT_ACCOUNT,
+        permissions: &[BURNER],
+    }];
     type Genesis = GenesisState;
 
     async fn init_chain<S: StateWrite>(
