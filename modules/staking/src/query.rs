@@ -389,10 +389,12 @@ impl Query for StakingQuery {
                     .collect(),
                 redelegation: Some(pb::Redelegation {
                     delegator_address: snapshot.format_address(&delegator).await.map_err(status)?,
-                    validator_src_address: snapshot.format_operator(&source)
+                    validator_src_address: snapshot
+                        .format_operator(&source)
                         .await
                         .map_err(status)?,
-                    validator_dst_address: snapshot.format_operator(&destination)
+                    validator_dst_address: snapshot
+                        .format_operator(&destination)
                         .await
                         .map_err(status)?,
                     entries: proto_entries,
