@@ -146,29 +146,141 @@ const UNSERVED_METHODS: [(&str, &[&str]); 2] = [
     ("ibc.core.channel.v1.Query", &["ChannelParams"]),
 ];
 
+/// Removes the unserved methods from the descriptor set in place. The set is edited field by
+/// field on the wire rather than through `prost_types`, which would drop every option that is an
+/// extension (`google.api.http`, the amino and cosmos options) that clients read from reflection.
 fn unlist_unserved_methods(path: &Path) -> BuildResult<()> {
-    let mut set = prost_types::FileDescriptorSet::decode(std::fs::read(path)?.as_slice())?;
-    for (service_name, methods) in UNSERVED_METHODS {
-        let (package, name) = service_name
-            .rsplit_once('.')
-            .ok_or("a service name has a package")?;
-        let service = set
-            .file
-            .iter_mut()
-            .filter(|file| file.package() == package)
-            .flat_map(|file| file.service.iter_mut())
-            .find(|service| service.name() == name)
-            .ok_or_else(|| format!("{service_name} is missing from the descriptor set"))?;
-        let before = service.method.len();
-        service
-            .method
-            .retain(|method| !methods.contains(&method.name()));
-        if service.method.len() + methods.len() != before {
-            return Err(format!("{service_name} lacks one of {methods:?}").into());
+    let set = std::fs::read(path)?;
+    let mut removed = Vec::new();
+    let edited = edit_fields(&set, |number, file| match number {
+        FILE_DESCRIPTOR_SET_FILE => Ok(Edit::Replace(edit_file(file, &mut removed)?)),
+        _ => Ok(Edit::Keep),
+    })?;
+    for (service, methods) in UNSERVED_METHODS {
+        for method in methods {
+            if !removed.contains(&format!("{service}.{method}")) {
+                return Err(format!("{service} has no method {method} to leave out").into());
+            }
         }
     }
-    std::fs::write(path, set.encode_to_vec())?;
+    std::fs::write(path, edited)?;
     Ok(())
+}
+
+// Field numbers of descriptor.proto that the edit walks through.
+const FILE_DESCRIPTOR_SET_FILE: u64 = 1;
+const FILE_PACKAGE: u64 = 2;
+const FILE_SERVICE: u64 = 6;
+const SERVICE_NAME: u64 = 1;
+const SERVICE_METHOD: u64 = 2;
+const METHOD_NAME: u64 = 1;
+
+fn edit_file(file: &[u8], removed: &mut Vec<String>) -> BuildResult<Vec<u8>> {
+    let package = string_field(file, FILE_PACKAGE)?.unwrap_or_default();
+    edit_fields(file, |number, service| {
+        if number != FILE_SERVICE {
+            return Ok(Edit::Keep);
+        }
+        let name = string_field(service, SERVICE_NAME)?.unwrap_or_default();
+        let full = format!("{package}.{name}");
+        let Some((_, unserved)) = UNSERVED_METHODS.iter().find(|(s, _)| *s == full) else {
+            return Ok(Edit::Keep);
+        };
+        let edited = edit_fields(service, |number, method| {
+            if number != SERVICE_METHOD {
+                return Ok(Edit::Keep);
+            }
+            let name = string_field(method, METHOD_NAME)?.unwrap_or_default();
+            if unserved.contains(&name.as_str()) {
+                removed.push(format!("{full}.{name}"));
+                return Ok(Edit::Drop);
+            }
+            Ok(Edit::Keep)
+        })?;
+        Ok(Edit::Replace(edited))
+    })
+}
+
+/// What becomes of one length-delimited field of a message being edited.
+enum Edit {
+    Keep,
+    Replace(Vec<u8>),
+    Drop,
+}
+
+/// Rewrites a message: each length-delimited field goes through `edit` with its number and
+/// contents; every other field is copied as it is.
+fn edit_fields(
+    message: &[u8],
+    mut edit: impl FnMut(u64, &[u8]) -> BuildResult<Edit>,
+) -> BuildResult<Vec<u8>> {
+    let mut out = Vec::with_capacity(message.len());
+    let mut at = 0;
+    while at < message.len() {
+        let start = at;
+        let key = varint(message, &mut at)?;
+        let (number, wire_type) = (key >> 3, key & 7);
+        match wire_type {
+            0 => {
+                varint(message, &mut at)?;
+            }
+            1 => at += 8,
+            5 => at += 4,
+            2 => {
+                let len = usize::try_from(varint(message, &mut at)?)?;
+                let contents = message
+                    .get(at..at + len)
+                    .ok_or("a descriptor field runs past its message")?;
+                at += len;
+                match edit(number, contents)? {
+                    Edit::Keep => out.extend_from_slice(&message[start..at]),
+                    Edit::Drop => {}
+                    Edit::Replace(edited) => {
+                        put_varint(&mut out, key);
+                        put_varint(&mut out, edited.len() as u64);
+                        out.extend_from_slice(&edited);
+                    }
+                }
+                continue;
+            }
+            other => return Err(format!("unexpected wire type {other} in a descriptor").into()),
+        }
+        out.extend_from_slice(message.get(start..at).ok_or("a truncated descriptor")?);
+    }
+    Ok(out)
+}
+
+/// The last value of a string field, as protobuf reads a repeated scalar.
+fn string_field(message: &[u8], wanted: u64) -> BuildResult<Option<String>> {
+    let mut found = None;
+    edit_fields(message, |number, contents| {
+        if number == wanted {
+            found = Some(String::from_utf8(contents.to_vec())?);
+        }
+        Ok(Edit::Keep)
+    })?;
+    Ok(found)
+}
+
+fn varint(bytes: &[u8], at: &mut usize) -> BuildResult<u64> {
+    let mut value = 0u64;
+    for shift in (0..64).step_by(7) {
+        let byte = *bytes.get(*at).ok_or("a truncated varint in a descriptor")?;
+        *at += 1;
+        value |= u64::from(byte & 0x7f) << shift;
+        if byte & 0x80 == 0 {
+            return Ok(value);
+        }
+    }
+    Err("a varint longer than 64 bits in a descriptor".into())
+}
+
+fn put_varint(out: &mut Vec<u8>, mut value: u64) {
+    while value >= 0x80 {
+        out.push((value as u8) | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
 }
 
 /// The directory of a Go module in the module cache, downloading it when missing (Go is already

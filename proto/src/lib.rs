@@ -89,3 +89,43 @@ pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("rmes
 /// The descriptors of the Cosmos SDK and IBC query services the node serves, with everything
 /// they import, for gRPC reflection.
 pub const COSMOS_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("cosmos_descriptor");
+
+#[cfg(test)]
+mod tests {
+    use prost::Message;
+
+    use super::COSMOS_DESCRIPTOR_SET;
+
+    #[test]
+    fn the_served_descriptors_leave_out_unserved_methods_and_keep_every_option() {
+        let set = prost_types::FileDescriptorSet::decode(COSMOS_DESCRIPTOR_SET).unwrap();
+        let methods: Vec<String> = set
+            .file
+            .iter()
+            .flat_map(|file| {
+                file.service.iter().flat_map(move |service| {
+                    service.method.iter().map(move |method| {
+                        format!("{}.{}.{}", file.package(), service.name(), method.name())
+                    })
+                })
+            })
+            .collect();
+        assert!(methods.contains(&"cosmos.tx.v1beta1.Service.GetTx".to_string()));
+        for unserved in [
+            "cosmos.tx.v1beta1.Service.TxEncodeAmino",
+            "cosmos.tx.v1beta1.Service.TxDecodeAmino",
+            "ibc.core.channel.v1.Query.ChannelParams",
+        ] {
+            assert!(
+                !methods.contains(&unserved.to_string()),
+                "{unserved} is listed"
+            );
+        }
+        // The REST rules are options (extensions) of the methods: a rewrite through prost_types
+        // would have dropped them.
+        let rule = b"/cosmos/bank/v1beta1/balances/{address}/by_denom";
+        assert!(COSMOS_DESCRIPTOR_SET
+            .windows(rule.len())
+            .any(|window| window == rule));
+    }
+}
