@@ -137,7 +137,14 @@ pub struct BlockReader {
 }
 
 impl BlockReader {
-    pub fn new(comet: &Comet, bech32_prefix: &str) -> Result<Self, Status> {
+    /// A reader that names addresses with the chain's prefix, as committed in `storage`.
+    pub async fn new(comet: &Comet, storage: &cnidarium::Storage) -> Result<Self, Status> {
+        use rmesh_auth::AccountRead;
+        let bech32_prefix = storage
+            .latest_snapshot()
+            .bech32_prefix()
+            .await
+            .map_err(|e| Status::internal(e.to_string()))?;
         Ok(BlockReader {
             client: comet.client()?,
             comet: comet.clone(),

@@ -12,8 +12,6 @@ use tendermint_proto::p2p::{DefaultNodeInfo, DefaultNodeInfoOther, ProtocolVersi
 use tendermint_rpc::Client;
 use tonic::{Request, Response, Status};
 
-use rmesh_auth::AccountRead;
-
 use super::blocks::{requested_block_height, BlockReader, Page};
 use super::comet::Comet;
 use crate::node::state::committed_height;
@@ -32,15 +30,8 @@ pub struct NodeService {
 }
 
 impl NodeService {
-    /// A reader of CometBFT's blocks that names addresses with this chain's prefix.
     async fn blocks(&self) -> Result<BlockReader, Status> {
-        let prefix = self
-            .storage
-            .latest_snapshot()
-            .bech32_prefix()
-            .await
-            .map_err(|e| Status::internal(e.to_string()))?;
-        BlockReader::new(&self.comet, &prefix)
+        BlockReader::new(&self.comet, &self.storage).await
     }
 
     pub fn new(storage: Storage, comet: Comet, minimum_gas_prices: String) -> Self {

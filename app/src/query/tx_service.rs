@@ -11,7 +11,6 @@ use tonic::{Request, Response, Status};
 
 use cnidarium::Storage;
 use cosmos_sdk_proto::cosmos::base::query::v1beta1::PageResponse;
-use rmesh_auth::AccountRead;
 
 use super::blocks::{requested_block_height, to_tx, BlockReader, Page, DEFAULT_LIMIT};
 use super::comet::Comet;
@@ -34,13 +33,7 @@ impl TxService {
     }
 
     async fn blocks(&self) -> Result<BlockReader, Status> {
-        let prefix = self
-            .storage
-            .latest_snapshot()
-            .bech32_prefix()
-            .await
-            .map_err(|e| Status::internal(e.to_string()))?;
-        BlockReader::new(&self.comet, &prefix)
+        BlockReader::new(&self.comet, &self.storage).await
     }
 }
 
