@@ -11,7 +11,9 @@ DENOM=urmesh
 MIN_GAS_PRICES="0.001$DENOM"
 VALIDATOR_COINS="1000000000$DENOM"
 SELF_BOND="100000000$DENOM"
-P2P_PORT=26656 RPC_PORT=26657 ABCI_PORT=26658 GRPC_PORT=9090
+P2P_PORT=26656 RPC_PORT=26657 ABCI_PORT=26658 GRPC_PORT=9090 API_PORT=1317
+# Prometheus: CometBFT's own metrics and rmeshd's (chain, mesh and timing figures)
+COMET_METRICS_PORT=26660 METRICS_PORT=26661
 
 die() { echo "localnet: $*" >&2; exit 1; }
 
@@ -46,7 +48,7 @@ taken() {
 check_ports() {
   local ip port
   ip=$(node_ip "$1")
-  for port in $P2P_PORT $RPC_PORT $ABCI_PORT $GRPC_PORT; do
+  for port in $P2P_PORT $RPC_PORT $ABCI_PORT $GRPC_PORT $API_PORT $COMET_METRICS_PORT $METRICS_PORT; do
     ! taken "$ip" "$port" || die "port $port of $ip is taken by another process; stop it first"
   done
 }
@@ -87,6 +89,8 @@ configure_node() {
   set_cfg "$cfg" p2p addr_book_strict false
   set_cfg "$cfg" consensus timeout_commit '"1s"'
   set_cfg "$cfg" tx_index indexer '"kv"'
+  set_cfg "$cfg" instrumentation prometheus true
+  set_cfg "$cfg" instrumentation prometheus_listen_addr "\"$ip:$COMET_METRICS_PORT\""
 }
 
 # Puts cometbft on PATH and sets RMESHD: $LOCALNET_RMESHD, else a release build of this checkout.
@@ -106,7 +110,7 @@ find_binaries() {
 start_node() {
   local i=$1 ip home="$DIR/node$1" pid deadline=$((SECONDS + 60))
   ip=$(node_ip "$1")
-  setsid "$RMESHD" start --home "$home" --abci-addr "$ip:$ABCI_PORT" --grpc-addr "$ip:$GRPC_PORT" \
+  setsid "$RMESHD" start --home "$home" --abci-addr "$ip:$ABCI_PORT" --grpc-addr "$ip:$GRPC_PORT" --api-addr "$ip:$API_PORT" --metrics-addr "$ip:$METRICS_PORT" \
     --comet-rpc "http://$ip:$RPC_PORT" --minimum-gas-prices "$MIN_GAS_PRICES" </dev/null >>"$home/rmeshd.log" 2>&1 &
   pid=$!
   echo "node$i-rmeshd $pid" >>"$DIR/pids"

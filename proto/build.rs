@@ -57,15 +57,40 @@ const TX_PROTOS: [&str; 13] = [
 
 fn main() -> BuildResult<()> {
     let out_dir = PathBuf::from(std::env::var("OUT_DIR")?);
+    cosmos_descriptor_set(&out_dir)?;
+    rmesh_packages(&out_dir)?;
+    consensus_query_service(&out_dir)
+}
+
+/// rmesh's own packages. Their REST routes (`google.api.http`) and amino names (`amino.name`)
+/// are options from files of the IBC set, which protoc reads as already compiled; the set written
+/// for reflection keeps only rmesh's files, since the SDK and IBC set already holds the imports.
+fn rmesh_packages(out_dir: &Path) -> BuildResult<()> {
+    let set = out_dir.join("rmesh_descriptor.bin");
     tonic_build::configure()
         .build_client(false)
-        .file_descriptor_set_path(out_dir.join("rmesh_descriptor.bin"))
+        .protoc_arg(format!(
+            "--descriptor_set_in={}",
+            out_dir.join("ibc_descriptor.bin").display()
+        ))
+        .file_descriptor_set_path(&set)
         .compile_protos(&RMESH_PROTOS, &["."])?;
     for proto in RMESH_PROTOS {
         println!("cargo:rerun-if-changed={proto}");
     }
-    cosmos_descriptor_set(&out_dir)?;
-    consensus_query_service(&out_dir)
+    let all = std::fs::read(&set)?;
+    let own = edit_fields(&all, |number, file| match number {
+        FILE_DESCRIPTOR_SET_FILE
+            if !string_field(file, FILE_NAME)?
+                .unwrap_or_default()
+                .starts_with("rmesh/") =>
+        {
+            Ok(Edit::Drop)
+        }
+        _ => Ok(Edit::Keep),
+    })?;
+    std::fs::write(&set, own)?;
+    Ok(())
 }
 
 /// `cosmos.consensus.v1`'s query service: `cosmos-sdk-proto` ships its messages but not in its
@@ -137,7 +162,8 @@ fn cosmos_descriptor_set(out_dir: &Path) -> BuildResult<()> {
 /// Methods of served services that the node does not serve, by service: reflection must not
 /// offer what answers only `Unimplemented`.
 const UNSERVED_METHODS: [(&str, &[&str]); 2] = [
-    // Amino JSON signing is not accepted (yet); its encoders would have nothing to encode for.
+    // These convert between amino JSON and the legacy binary amino codec, which rmesh does not
+    // implement (amino JSON signing needs neither).
     (
         "cosmos.tx.v1beta1.Service",
         &["TxEncodeAmino", "TxDecodeAmino"],
@@ -169,6 +195,7 @@ fn unlist_unserved_methods(path: &Path) -> BuildResult<()> {
 
 // Field numbers of descriptor.proto that the edit walks through.
 const FILE_DESCRIPTOR_SET_FILE: u64 = 1;
+const FILE_NAME: u64 = 1;
 const FILE_PACKAGE: u64 = 2;
 const FILE_SERVICE: u64 = 6;
 const SERVICE_NAME: u64 = 1;

@@ -2,7 +2,8 @@
 # Installs what building and running rmesh needs and is missing; safe to run again.
 #   - clang + libclang-dev (bindgen for RocksDB), g++, make, curl, jq, protoc (proto/ codegen):
 #     Debian packages
-#   - Node.js + npm (only if `node` is missing): the cosmjs wallet test
+#   - Node.js + npm (only if `node` is missing): the cosmjs wallet and chain-registry tests
+#   - Chromium (only if `chromium` is missing): the dashboard test loads the page headless
 #   - CometBFT v0.38.25 and its `abci-cli` (the throughput bench runs its kvstore as a separate
 #     process): `go install` into $(go env GOPATH)/bin
 #   - Hermes 1.10.5 (IBC relayer): `cargo install ibc-relayer-cli --locked` into ~/.cargo/bin,
@@ -40,6 +41,8 @@ install_debian_packages() {
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
   done
   command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+  # headless Chromium loads the mesh dashboard in its test
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   [ "${#missing[@]}" -eq 0 ] && return 0
   log "installing ${missing[*]}"
   as_root apt-get update -q

@@ -62,6 +62,10 @@ pub struct AppConfig {
     pub comet_rpc: String,
     /// The node's fee floor for mempool admission, e.g. `0.0025urmesh`.
     pub minimum_gas_prices: String,
+    /// The REST API (`[api]`).
+    pub api: crate::rest::ApiConfig,
+    /// Prometheus metrics (`[metrics]`).
+    pub metrics: crate::metrics::MetricsConfig,
 }
 
 impl Default for AppConfig {
@@ -71,6 +75,8 @@ impl Default for AppConfig {
             grpc_address: "127.0.0.1:9090".into(),
             comet_rpc: "http://127.0.0.1:26657".into(),
             minimum_gas_prices: "0.0025urmesh".into(),
+            api: crate::rest::ApiConfig::default(),
+            metrics: crate::metrics::MetricsConfig::default(),
         }
     }
 }

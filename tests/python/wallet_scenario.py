@@ -1,4 +1,5 @@
-"""A Python user of rmesh over gRPC with cosmpy: read a balance, send tokens, delegate.
+"""A Python user of rmesh with cosmpy, over gRPC or the REST API: read a balance, send tokens,
+delegate.
 
 Run by tests/tests/python_client.rs, which passes the node and accounts as arguments and checks
 the results on the chain itself. Prints one JSON object with what the client saw.
@@ -13,11 +14,12 @@ from cosmpy.crypto.address import Address
 
 
 def main() -> None:
-    grpc_addr, chain_id, mnemonic, recipient, validator, denom, prefix = sys.argv[1:8]
+    # `grpc+http://host:port` or `rest+http://host:port`: cosmpy talks to either.
+    url, chain_id, mnemonic, recipient, validator, denom, prefix = sys.argv[1:8]
     client = LedgerClient(
         NetworkConfig(
             chain_id=chain_id,
-            url=f"grpc+http://{grpc_addr}",
+            url=url,
             fee_minimum_gas_price=0.01,
             fee_denomination=denom,
             staking_denomination=denom,

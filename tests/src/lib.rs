@@ -17,9 +17,9 @@
 //!
 //! # How parallel tests avoid each other
 //! Node `i` of a net listens on its own loopback address `127.0.B.(i+1)`, all nodes on the same
-//! ports: the standard ones (P2P 26656, RPC 26657, ABCI 26658, gRPC 9090) unless some process
-//! holds one of those on all addresses (a CometBFT with its default `0.0.0.0:26656`, say), then
-//! 36656-36659 or 46656-46659. Each net claims a free block `B` (10..=250; the localnet script
+//! ports: the standard ones (P2P 26656, RPC 26657, ABCI 26658, gRPC 9090, REST 1317, metrics
+//! 26661) unless some process holds one of those on all addresses (a CometBFT with its default
+//! `0.0.0.0:26656`, say), then 36656-36659, 36317 and 36661, or 46656-46659, 46317 and 46661. Each net claims a free block `B` (10..=250; the localnet script
 //! uses 127.0.0.x) by binding a lock socket on `127.0.B.254:26999` for its whole life, and skips
 //! blocks where one of its ports is taken; a full node added later takes the next address of the
 //! block. Claiming is automatic and works across threads and processes (`cargo test` and
@@ -36,6 +36,7 @@
 
 pub mod client;
 mod config;
+pub mod dashboard;
 pub mod evidence;
 pub mod hermes;
 pub mod mesh;

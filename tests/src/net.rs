@@ -123,6 +123,17 @@ impl Node {
     pub fn grpc_addr(&self) -> String {
         format!("{}:{}", self.ip, self.ports.grpc)
     }
+    /// The REST API's base URL.
+    pub fn api_url(&self) -> String {
+        format!("http://{}:{}", self.ip, self.ports.api)
+    }
+    pub fn api_addr(&self) -> SocketAddr {
+        (self.ip, self.ports.api).into()
+    }
+    /// rmeshd's Prometheus endpoint (`GET /metrics`).
+    pub fn metrics_addr(&self) -> SocketAddr {
+        (self.ip, self.ports.metrics).into()
+    }
     pub fn abci_addr(&self) -> String {
         format!("{}:{}", self.ip, self.ports.abci)
     }
@@ -564,6 +575,10 @@ impl TestNet {
             &node.abci_addr(),
             "--grpc-addr",
             &node.grpc_addr(),
+            "--api-addr",
+            &node.api_addr().to_string(),
+            "--metrics-addr",
+            &node.metrics_addr().to_string(),
             "--comet-rpc",
             &node.rpc_url(),
             "--minimum-gas-prices",

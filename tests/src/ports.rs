@@ -9,11 +9,22 @@ pub struct Ports {
     pub rpc: u16,
     pub abci: u16,
     pub grpc: u16,
+    /// The REST API.
+    pub api: u16,
+    /// rmeshd's Prometheus metrics.
+    pub metrics: u16,
 }
 
 impl Ports {
-    pub(crate) fn all(&self) -> [u16; 4] {
-        [self.p2p, self.rpc, self.abci, self.grpc]
+    pub(crate) fn all(&self) -> [u16; 6] {
+        [
+            self.p2p,
+            self.rpc,
+            self.abci,
+            self.grpc,
+            self.api,
+            self.metrics,
+        ]
     }
 }
 
@@ -25,18 +36,24 @@ const PORT_SETS: [Ports; 3] = [
         rpc: 26657,
         abci: 26658,
         grpc: 9090,
+        api: 1317,
+        metrics: 26661,
     },
     Ports {
         p2p: 36656,
         rpc: 36657,
         abci: 36658,
         grpc: 36659,
+        api: 36317,
+        metrics: 36661,
     },
     Ports {
         p2p: 46656,
         rpc: 46657,
         abci: 46658,
         grpc: 46659,
+        api: 46317,
+        metrics: 46661,
     },
 ];
 const LOCK_PORT: u16 = 26999;

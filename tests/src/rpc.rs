@@ -53,6 +53,83 @@ fn post(addr: SocketAddr, body: &[u8]) -> Result<Vec<u8>> {
     Ok(body)
 }
 
+/// One plain HTTP exchange's answer.
+#[derive(Debug, Clone)]
+pub struct HttpAnswer {
+    pub status: u16,
+    /// Header names in lower case.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl HttpAnswer {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn json(&self) -> Result<Value> {
+        serde_json::from_slice(&self.body).with_context(|| {
+            format!(
+                "HTTP {} body is not JSON: {}",
+                self.status,
+                lossy(&self.body)
+            )
+        })
+    }
+}
+
+/// One HTTP/1.0 request (`method` `target`, e.g. `GET /cosmos/...?a=b`) with extra headers and
+/// a body; any status is returned, for the caller to check.
+pub fn http(
+    addr: SocketAddr,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Result<HttpAnswer> {
+    let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(2))
+        .with_context(|| format!("connecting to {addr}"))?;
+    s.set_read_timeout(Some(CALL_TIMEOUT))?;
+    s.set_write_timeout(Some(CALL_TIMEOUT))?;
+    let mut head = format!(
+        "{method} {target} HTTP/1.0\r\nHost: {addr}\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    s.write_all(head.as_bytes())?;
+    // A server may refuse before reading an oversized body and close; its answer still counts.
+    let _ = s.write_all(body);
+    let mut resp = Vec::new();
+    s.read_to_end(&mut resp)
+        .with_context(|| format!("{method} {target} on {addr}"))?;
+    let split = resp
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .ok_or_else(|| anyhow!("malformed HTTP response: {}", lossy(&resp)))?;
+    let head = lossy(&resp[..split]);
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|line| line.split_whitespace().nth(1))
+        .and_then(|code| code.parse().ok())
+        .ok_or_else(|| anyhow!("no HTTP status in {head}"))?;
+    let headers = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    Ok(HttpAnswer {
+        status,
+        headers,
+        body: resp[split + 4..].to_vec(),
+    })
+}
+
 fn lossy(b: &[u8]) -> String {
     let s = String::from_utf8_lossy(b);
     s.chars().take(2000).collect()

@@ -5,7 +5,9 @@
 //! chains.
 
 use anyhow::Result;
+use rmesh_e2e::dashboard;
 use rmesh_e2e::mesh::{MeshPair, MeshTerms, CONSUMER, PROVIDER};
+use rmesh_e2e::rpc::http;
 use rmesh_e2e::walk::{Input, Inputs, Walk};
 use rmesh_e2e::{as_u128, balance_of, wait_until, WAIT};
 
@@ -45,6 +47,7 @@ fn eighty_million_cross_staked_becomes_thirty_six_million_of_power_and_unstaking
     wait_virtual_stake(&pair, 36_000_000)?;
     assert_eq!(validator_tokens(&pair)?, power_before + 36_000_000);
     every_mesh_query_answers_on_both_chains(&pair, "alice")?;
+    the_dashboard_and_the_metrics_show_the_consumers_mesh(&pair)?;
 
     pair.provider_tx(
         "alice",
@@ -281,7 +284,6 @@ fn two_stakers_above_the_cap_are_scaled_down_and_share_rewards_in_proportion_to_
     Ok(())
 }
 
-/// The consumer validator's bonded tokens (self-bond plus virtual stake).
 /// Walks every rmesh query method reflection lists, on the consumer (provider `PROVIDER`, its
 /// positions, the virtual stake on the pair's validator) and on the provider (consumer
 /// `CONSUMER`, `owner`'s vault account and cross-stake), with requests naming those records.
@@ -314,11 +316,85 @@ fn every_mesh_query_answers_on_both_chains(pair: &MeshPair, owner: &str) -> Resu
             };
             let walked = walk.walk(side_services, &inputs, &[]).await?;
             assert_eq!(walked.len(), walk.methods(side_services)?.len(), "{side}");
+            // rmesh's own routes (/rmesh/<module>/v1/...) answer as gRPC does.
+            let api = chain.nodes[0].api_addr();
+            let over_rest = walk
+                .walk_rest(api, side_services, &inputs, &[], &[])
+                .await?;
+            assert_eq!(
+                over_rest, walked,
+                "{side}: every rmesh method has a GET route"
+            );
         }
         Ok(())
     })
 }
 
+/// What the consumer's REST API answers at `path`.
+fn consumer_rest(pair: &MeshPair, path: &str) -> Result<serde_json::Value> {
+    let answer = http(pair.consumer.nodes[0].api_addr(), "GET", path, &[], b"")?;
+    anyhow::ensure!(answer.status == 200, "{path}: HTTP {}", answer.status);
+    answer.json()
+}
+
+/// The consumer's dashboard, loaded in headless Chromium, shows the provider and the virtual
+/// stake the chain's queries report; its Prometheus metrics say the same.
+fn the_dashboard_and_the_metrics_show_the_consumers_mesh(pair: &MeshPair) -> Result<()> {
+    let node = &pair.consumer.nodes[0];
+    let provider = consumer_rest(pair, &format!("/rmesh/converter/v1/providers/{PROVIDER}"))?;
+    let provider = &provider["provider"];
+    let virtual_stake = consumer_rest(pair, "/rmesh/virtualstaking/v1/virtual_stake")?;
+    let screenshot = dashboard::artifact_path("mesh-dashboard.png");
+    let dom = dashboard::load(&node.api_url(), &screenshot)?;
+    eprintln!("dashboard screenshot: {}", screenshot.display());
+    let row = dashboard::element(&dom, &format!("data-provider=\"{PROVIDER}\""))?;
+    for (field, expected) in [
+        ("cap", &provider["provider"]["cap"]),
+        ("price", &provider["provider"]["price"]),
+        ("discount", &provider["provider"]["discount"]),
+        ("delegated", &provider["delegated"]),
+        ("channel", &provider["provider"]["channel_id"]),
+    ] {
+        assert_eq!(
+            dashboard::field_value(row, field)?,
+            expected.as_str().unwrap_or_default(),
+            "the dashboard's {field}"
+        );
+    }
+    let validator_row =
+        dashboard::element(&dom, &format!("data-validator=\"{}\"", pair.validator))?;
+    assert_eq!(
+        dashboard::field_value(validator_row, "virtual")?,
+        "36000000"
+    );
+    let share = dashboard::element(&dom, "id=\"remote-share\"")?;
+    assert_eq!(
+        dashboard::attribute(share, "data-virtual")?,
+        virtual_stake["total"].as_str().unwrap_or_default()
+    );
+
+    let metrics = http(node.metrics_addr(), "GET", "/metrics", &[], b"")?;
+    assert_eq!(metrics.status, 200);
+    let text = String::from_utf8_lossy(&metrics.body);
+    let cap = provider["provider"]["cap"].as_str().unwrap_or_default();
+    assert!(
+        text.contains(&format!(
+            "rmesh_provider_cap{{provider=\"{PROVIDER}\"}} {cap}\n"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("rmesh_bonded_tokens{origin=\"virtual\"} 36000000\n"),
+        "{text}"
+    );
+    assert!(text.contains(&format!(
+        "rmesh_provider_status{{provider=\"{PROVIDER}\",status=\"active\"}} 1\n"
+    )));
+    assert!(text.contains("rmesh_mesh_packets_total{port=\"mesh-security\",outcome=\"sent\"}"));
+    Ok(())
+}
+
+/// The consumer validator's bonded tokens (self-bond plus virtual stake).
 fn validator_tokens(pair: &MeshPair) -> Result<u128> {
     let validator = pair.consumer.staking_validator(0, &pair.validator)?;
     Ok(as_u128(&validator["tokens"]).unwrap_or_default())

@@ -170,6 +170,11 @@ fn every_ibc_query_answers_on(chain: &TestNet, voucher: &str) -> Result<()> {
         ];
         let walked = walk.walk(is_ibc, &inputs, &no_upgrade).await?;
         assert_eq!(walked.len(), walk.methods(is_ibc)?.len());
+        // The same lookups over the REST API give the same answers.
+        let over_rest = walk
+            .walk_rest(chain.nodes[0].api_addr(), is_ibc, &inputs, &no_upgrade, &[])
+            .await?;
+        assert!(over_rest.len() >= 30, "only {} IBC routes", over_rest.len());
         let escrow = walk
             .answer(
                 "ibc.applications.transfer.v1.Query.TotalEscrowForDenom",

@@ -1,5 +1,6 @@
 //! A Python user: cosmpy, a maintained Cosmos client from PyPI, reads a balance, sends tokens and
-//! delegates over gRPC (`tests/python/wallet_scenario.py`), and the chain shows each result.
+//! delegates over gRPC and over the REST API (`tests/python/wallet_scenario.py`), and the chain
+//! shows each result.
 //! cosmpy is installed into a virtualenv under the user's cache the first time; the test is
 //! skipped, saying so, only when PyPI cannot be reached.
 
@@ -8,7 +9,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
-use rmesh_e2e::{TestNet, ALICE, DENOM, PREFIX, WAIT};
+use rmesh_e2e::{Node, TestNet, ALICE, DENOM, PREFIX, WAIT};
 use serde_json::Value;
 
 const PYPI: &str = "https://pypi.org/simple/cosmpy/";
@@ -75,6 +76,16 @@ fn cosmpy_python() -> Result<Option<PathBuf>> {
 
 #[test]
 fn a_python_wallet_reads_a_balance_sends_tokens_and_delegates_over_grpc() -> Result<()> {
+    wallet_scenario(|node| format!("grpc+http://{}", node.grpc_addr()))
+}
+
+#[test]
+fn a_python_wallet_reads_a_balance_sends_tokens_and_delegates_over_rest() -> Result<()> {
+    wallet_scenario(|node| format!("rest+{}", node.api_url()))
+}
+
+/// cosmpy's wallet scenario against a fresh node at the URL `url` names for it.
+fn wallet_scenario(url: impl Fn(&Node) -> String) -> Result<()> {
     let Some(python) = cosmpy_python()? else {
         eprintln!("SKIPPED: PyPI ({PYPI}) cannot be reached, so cosmpy cannot be installed");
         return Ok(());
@@ -83,10 +94,11 @@ fn a_python_wallet_reads_a_balance_sends_tokens_and_delegates_over_grpc() -> Res
     net.wait_for_height(0, 2, WAIT)?;
     let carol = net.address("carol");
     let valoper = net.valoper("validator0")?;
+    let url = url(&net.nodes[0]);
     let output = Command::new(&python)
         .arg(python_dir().join("wallet_scenario.py"))
         .args([
-            net.nodes[0].grpc_addr().as_str(),
+            url.as_str(),
             net.chain_id.as_str(),
             ALICE,
             carol.as_str(),

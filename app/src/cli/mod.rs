@@ -6,6 +6,7 @@ pub mod keys;
 pub mod mesh;
 pub mod provider;
 pub mod query;
+pub mod registry;
 pub mod staking;
 pub mod start;
 pub mod tx;
@@ -50,6 +51,9 @@ pub enum Command {
     Query(query::QueryCommand),
     /// Prints the CometBFT node's status.
     Status(query::NodeArgs),
+    /// Writes chain.json and assetlist.json (cosmos chain-registry) and keplr.json (Keplr's
+    /// experimentalSuggestChain) for this home's chain.
+    ChainRegistry(registry::RegistryArgs),
     /// IBC facts relayers need.
     #[command(subcommand)]
     Ibc(IbcCommand),
@@ -82,6 +86,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Tx(command) => tx::run(&home, command).await,
         Command::Query(command) => query::run(command).await,
         Command::Status(args) => query::status(args).await,
+        Command::ChainRegistry(args) => registry::run(&home, args),
         Command::Ibc(IbcCommand::ProofSpecs) => {
             println!("{}", rmesh_ibc::proof_specs_json());
             Ok(())

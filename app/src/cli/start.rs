@@ -13,6 +13,12 @@ pub struct StartArgs {
     /// gRPC listen address (overrides app.toml).
     #[arg(long)]
     pub grpc_addr: Option<String>,
+    /// REST API listen address (overrides app.toml's api.address).
+    #[arg(long)]
+    pub api_addr: Option<String>,
+    /// Prometheus metrics listen address (overrides app.toml's metrics.address; empty = off).
+    #[arg(long)]
+    pub metrics_addr: Option<String>,
     /// This node's CometBFT RPC, for node-info and tx queries (overrides app.toml).
     #[arg(long)]
     pub comet_rpc: Option<String>,
@@ -25,6 +31,12 @@ pub async fn run(home: &Path, args: StartArgs) -> Result<(), CliError> {
     let mut config = AppConfig::load(home)?;
     config.abci_address = strip_tcp(args.abci_addr.unwrap_or(config.abci_address));
     config.grpc_address = strip_tcp(args.grpc_addr.unwrap_or(config.grpc_address));
+    if let Some(address) = args.api_addr {
+        config.api.address = strip_tcp(address);
+    }
+    if let Some(address) = args.metrics_addr {
+        config.metrics.address = strip_tcp(address);
+    }
     config.comet_rpc = args.comet_rpc.unwrap_or(config.comet_rpc);
     config.minimum_gas_prices = args.minimum_gas_prices.unwrap_or(config.minimum_gas_prices);
     crate::node::run(home, config).await

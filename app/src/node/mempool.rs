@@ -33,6 +33,8 @@ struct MempoolState {
     signatures: Arc<VerifiedSignatures>,
     /// The overlay of accepted txs and the committed version it was built on.
     overlay: Option<(u64, StateDelta<Snapshot>)>,
+    /// Txs accepted into the overlay (new ones and those CometBFT rechecked after the block).
+    accepted: usize,
 }
 
 impl Mempool {
@@ -48,7 +50,18 @@ impl Mempool {
                 mode,
                 signatures,
                 overlay: None,
+                accepted: 0,
             })),
+        }
+    }
+
+    /// Txs waiting for a block as this node's CheckTx saw them: accepted since the last commit,
+    /// including those CometBFT rechecked and kept.
+    pub async fn waiting_txs(&self) -> usize {
+        let state = self.inner.lock().await;
+        match &state.overlay {
+            Some((built_on, _)) if *built_on == state.storage.latest_version() => state.accepted,
+            _ => 0,
         }
     }
 
@@ -90,6 +103,7 @@ impl MempoolState {
             overlay.cache_chain_constants().await?;
             overlay.use_verified_signatures(self.signatures.clone());
             self.overlay = Some((version, overlay));
+            self.accepted = 0;
         }
         match self.overlay.as_mut() {
             Some((_, overlay)) => Ok(overlay),
@@ -104,6 +118,9 @@ impl MempoolState {
             self.mode.clone()
         };
         let outcome = run_tx(self.current_overlay().await?, tx, &mode).await;
+        if outcome.code == 0 {
+            self.accepted = self.accepted.saturating_add(1);
+        }
         Ok(response::CheckTx {
             code: Code::from(outcome.code),
             data: Default::default(),

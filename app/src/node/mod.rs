@@ -31,7 +31,8 @@ pub async fn open_storage(home: &Path) -> Result<Storage, CliError> {
     .map_err(|e| CliError::Other(format!("cannot open state at {}: {e:#}", path.display())))
 }
 
-/// Serves ABCI on `config.abci_address` and gRPC on `config.grpc_address` until either stops.
+/// Serves ABCI on `config.abci_address`, gRPC on `config.grpc_address` and the REST API on
+/// `config.api.address` until one stops.
 pub async fn run(home: &Path, config: AppConfig) -> Result<(), CliError> {
     let storage = open_storage(home).await?;
     let minimum_gas_prices = parse_gas_prices(&config.minimum_gas_prices)?;
@@ -40,17 +41,45 @@ pub async fn run(home: &Path, config: AppConfig) -> Result<(), CliError> {
     let router = QueryRouter::new(storage.clone(), &config, mempool.clone());
     let restored = router.restore_history().await;
     tracing::info!(restored, "reopened committed versions for queries");
+    let metrics = crate::metrics::Metrics::new();
     let server = abci_server::AbciServices {
-        consensus: consensus::Consensus::new(storage.clone(), signatures),
-        mempool,
+        consensus: crate::metrics::Metered::new(
+            consensus::Consensus::new(storage.clone(), signatures),
+            metrics.clone(),
+        ),
+        mempool: mempool.clone(),
         info: info::Info::new(storage.clone(), router.clone()),
         snapshot: snapshot::Snapshots,
     };
-    tracing::info!(abci = %config.abci_address, grpc = %config.grpc_address, "rmeshd starting");
+    tracing::info!(
+        abci = %config.abci_address,
+        grpc = %config.grpc_address,
+        api = %if config.api.enable { config.api.address.as_str() } else { "off" },
+        metrics = %if config.metrics.address.is_empty() { "off" } else { config.metrics.address.as_str() },
+        "rmeshd starting"
+    );
+    let rest_router = router.clone();
+    let api = config.api.clone();
+    let rest = async move {
+        match api.enable {
+            true => crate::rest::serve(rest_router, api).await,
+            false => std::future::pending().await,
+        }
+    };
+    let metrics_router = router.clone();
+    let metrics_address = config.metrics.address.clone();
+    let metrics = async move {
+        match metrics_address.as_str() {
+            "" => std::future::pending().await,
+            address => crate::metrics::serve(metrics, metrics_router, mempool, address).await,
+        }
+    };
     let grpc = grpc::serve(router, &config.grpc_address);
     let abci = server.listen_tcp(&config.abci_address);
     tokio::select! {
         result = abci => result.map_err(|e| CliError::Other(format!("ABCI server stopped: {e}"))),
         result = grpc => result,
+        result = rest => result,
+        result = metrics => result,
     }
 }

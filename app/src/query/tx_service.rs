@@ -342,7 +342,7 @@ impl Service for TxService {
         _request: Request<pb::TxEncodeAminoRequest>,
     ) -> Result<Response<pb::TxEncodeAminoResponse>, Status> {
         Err(Status::unimplemented(
-            "rmesh accepts SIGN_MODE_DIRECT txs only; amino JSON is not supported",
+            "rmesh does not implement the legacy binary amino codec (amino JSON signing needs none)",
         ))
     }
 
@@ -351,7 +351,7 @@ impl Service for TxService {
         _request: Request<pb::TxDecodeAminoRequest>,
     ) -> Result<Response<pb::TxDecodeAminoResponse>, Status> {
         Err(Status::unimplemented(
-            "rmesh accepts SIGN_MODE_DIRECT txs only; amino JSON is not supported",
+            "rmesh does not implement the legacy binary amino codec (amino JSON signing needs none)",
         ))
     }
 }

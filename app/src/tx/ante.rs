@@ -7,7 +7,8 @@ use rmesh_core::{
     Address, BlockContextExt, Coin, Coins, EventBuilder, GasMeterExt, GasMeterWriteExt, SdkError,
 };
 
-use super::decode::DecodedTx;
+use super::amino::{AminoError, AminoSignDoc};
+use super::decode::{DecodedTx, SignerMode};
 use super::execute::ExecMode;
 use super::router::{self, CheckedMsg};
 use crate::config::GasPrice;
@@ -51,13 +52,16 @@ pub async fn ante<S: StateWrite>(
     }
     state.consume_gas(params.tx_size_cost_per_byte * tx.len as u64, "txSize")?;
     deduct_fee(state, tx, &signers, mode).await?;
-    let signature_mode = match mode {
-        ExecMode::Simulate | ExecMode::Recheck => SignatureMode::Skip,
-        _ => {
-            tx.check_sign_modes()?;
-            SignatureMode::Verify
-        }
+    let (signature_mode, sign_modes) = match mode {
+        ExecMode::Simulate | ExecMode::Recheck => (SignatureMode::Skip, vec![]),
+        _ => (SignatureMode::Verify, tx.sign_modes()?),
     };
+    // Rendered once for all amino signers; a tx it cannot render fails at its first amino
+    // signer, after that signer's sequence check, as in the SDK.
+    let amino_doc = sign_modes
+        .contains(&SignerMode::LegacyAminoJson)
+        .then(|| AminoSignDoc::new(tx));
+    let chain_id = context.chain_id.as_str();
     for (index, signer) in signers.iter().enumerate() {
         let info = &tx.auth_info.signer_infos[index];
         let input = SignerInput {
@@ -66,11 +70,23 @@ pub async fn ante<S: StateWrite>(
             sequence: info.sequence,
             signature: &tx.signatures[index],
         };
-        let chain_id = context.chain_id.as_str();
-        verify_signer(state, input, chain_id, signature_mode, |number| {
-            tx.sign_bytes(chain_id, number)
-        })
-        .await?;
+        match (sign_modes.get(index), &amino_doc) {
+            (Some(SignerMode::LegacyAminoJson), Some(Ok(doc))) => {
+                verify_signer(state, input, chain_id, signature_mode, |number| {
+                    doc.sign_bytes(number, chain_id, info.sequence)
+                })
+                .await?
+            }
+            (Some(SignerMode::LegacyAminoJson), Some(Err(err))) => {
+                return Err(amino_refusal(state, signer, info.sequence, err, chain_id).await)
+            }
+            _ => {
+                verify_signer(state, input, chain_id, signature_mode, |number| {
+                    tx.sign_bytes(chain_id, number)
+                })
+                .await?
+            }
+        }
         let text = state.format_address(signer).await?;
         state.record(
             EventBuilder::new("tx")
@@ -79,6 +95,29 @@ pub async fn ante<S: StateWrite>(
         );
     }
     Ok(checked)
+}
+
+/// The error for an amino signer of a tx whose sign doc cannot be built: the SDK checks the
+/// account and its sequence before it builds the doc, so those errors come first.
+async fn amino_refusal<S: StateWrite>(
+    state: &S,
+    signer: &Address,
+    sequence: u64,
+    err: &AminoError,
+    chain_id: &str,
+) -> SdkError {
+    match state.account(signer).await {
+        Err(err) => err,
+        Ok(None) => match state.format_address(signer).await {
+            Ok(text) => SdkError::UnknownAddress(format!("account {text} not found")),
+            Err(err) => err,
+        },
+        Ok(Some(account)) if account.sequence != sequence => SdkError::WrongSequence {
+            expected: account.sequence,
+            got: sequence,
+        },
+        Ok(Some(account)) => err.clone().into_sdk_error(account.account_number, chain_id),
+    }
 }
 
 /// The distinct signers of all messages in order of first appearance; one signer info each.

@@ -96,21 +96,35 @@ impl DecodedTx {
         Ok(())
     }
 
-    /// Signed txs must use SIGN_MODE_DIRECT; simulations (unsigned) are exempt, as in the SDK.
-    pub fn check_sign_modes(&self) -> Result<(), SdkError> {
-        for info in &self.auth_info.signer_infos {
-            let direct = matches!(
-                info.mode_info.as_ref().and_then(|m| m.sum.as_ref()),
-                Some(mode_info::Sum::Single(single)) if single.mode == SignMode::Direct as i32
-            );
-            if !direct {
-                return Err(SdkError::Unauthorized(
-                    "only SIGN_MODE_DIRECT single signatures are supported".into(),
-                ));
-            }
-        }
-        Ok(())
+    /// How each signer signed: a single key in SIGN_MODE_DIRECT or SIGN_MODE_LEGACY_AMINO_JSON
+    /// (see `amino`). Simulations (unsigned) are exempt, as in the SDK.
+    pub fn sign_modes(&self) -> Result<Vec<SignerMode>, SdkError> {
+        self.auth_info
+            .signer_infos
+            .iter()
+            .map(|info| match info.mode_info.as_ref().and_then(|m| m.sum.as_ref()) {
+                Some(mode_info::Sum::Single(single)) if single.mode == SignMode::Direct as i32 => {
+                    Ok(SignerMode::Direct)
+                }
+                Some(mode_info::Sum::Single(single))
+                    if single.mode == SignMode::LegacyAminoJson as i32 =>
+                {
+                    Ok(SignerMode::LegacyAminoJson)
+                }
+                _ => Err(SdkError::Unauthorized(
+                    "only single signatures in SIGN_MODE_DIRECT or SIGN_MODE_LEGACY_AMINO_JSON are supported"
+                        .into(),
+                )),
+            })
+            .collect()
     }
+}
+
+/// The sign modes a signer may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignerMode {
+    Direct,
+    LegacyAminoJson,
 }
 
 #[cfg(test)]
@@ -184,17 +198,25 @@ mod tests {
             refusal(&raw(1, vec![signer_info(SignMode::Direct)], 2, true))
                 .contains("wrong number of signatures")
         );
-        let amino = decode_tx(&raw(
+        let mixed = decode_tx(&raw(
             1,
-            vec![signer_info(SignMode::LegacyAminoJson)],
-            1,
+            vec![
+                signer_info(SignMode::LegacyAminoJson),
+                signer_info(SignMode::Direct),
+            ],
+            2,
             true,
         ))
         .unwrap();
-        assert!(amino
-            .check_sign_modes()
+        assert_eq!(
+            mixed.sign_modes().unwrap(),
+            vec![SignerMode::LegacyAminoJson, SignerMode::Direct]
+        );
+        let textual = decode_tx(&raw(1, vec![signer_info(SignMode::Textual)], 1, true)).unwrap();
+        assert!(textual
+            .sign_modes()
             .unwrap_err()
             .to_string()
-            .contains("SIGN_MODE_DIRECT"));
+            .contains("SIGN_MODE_DIRECT or SIGN_MODE_LEGACY_AMINO_JSON"));
     }
 }

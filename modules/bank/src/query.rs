@@ -2,10 +2,9 @@
 
 use cnidarium::Snapshot;
 use cosmos_sdk_proto::cosmos::bank::v1beta1::{self as pb, query_server::Query, DenomOwner};
-use cosmos_sdk_proto::cosmos::base::query::v1beta1::PageResponse;
 use cosmos_sdk_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
 use rmesh_auth::AccountRead;
-use rmesh_core::query::{snapshot_for, status, Committed};
+use rmesh_core::query::{page, snapshot_for, status, Committed};
 use rmesh_core::{Address, Coin, Coins, StoreRead};
 use tonic::{Request, Response, Status};
 
@@ -31,13 +30,6 @@ fn proto_coin(coin: Coin) -> ProtoCoin {
 
 fn proto_coins(coins: &Coins) -> Vec<ProtoCoin> {
     coins.iter().map(proto_coin).collect()
-}
-
-fn page(total: usize) -> Option<PageResponse> {
-    Some(PageResponse {
-        next_key: vec![],
-        total: total as u64,
-    })
 }
 
 async fn address(snapshot: &Snapshot, text: &str) -> Result<Address, Status> {
@@ -123,8 +115,9 @@ impl Query for BankQuery {
     ) -> Result<Response<pb::QueryAllBalancesResponse>, Status> {
         let snapshot = snapshot_for(&self.storage, &request)?;
         let balances = all_balances_of(&snapshot, &request.get_ref().address).await?;
+        let (balances, pagination) = page(balances, request.get_ref().pagination.as_ref())?;
         Ok(Response::new(pb::QueryAllBalancesResponse {
-            pagination: page(balances.len()),
+            pagination,
             balances,
         }))
     }
@@ -135,8 +128,9 @@ impl Query for BankQuery {
     ) -> Result<Response<pb::QuerySpendableBalancesResponse>, Status> {
         let snapshot = snapshot_for(&self.storage, &request)?;
         let balances = all_balances_of(&snapshot, &request.get_ref().address).await?;
+        let (balances, pagination) = page(balances, request.get_ref().pagination.as_ref())?;
         Ok(Response::new(pb::QuerySpendableBalancesResponse {
-            pagination: page(balances.len()),
+            pagination,
             balances,
         }))
     }
@@ -159,8 +153,9 @@ impl Query for BankQuery {
     ) -> Result<Response<pb::QueryTotalSupplyResponse>, Status> {
         let snapshot = snapshot_for(&self.storage, &request)?;
         let supply = proto_coins(&snapshot.total_supply().await.map_err(status)?);
+        let (supply, pagination) = page(supply, request.get_ref().pagination.as_ref())?;
         Ok(Response::new(pb::QueryTotalSupplyResponse {
-            pagination: page(supply.len()),
+            pagination,
             supply,
         }))
     }
@@ -217,8 +212,9 @@ impl Query for BankQuery {
     ) -> Result<Response<pb::QueryDenomsMetadataResponse>, Status> {
         let snapshot = snapshot_for(&self.storage, &request)?;
         let metadatas = snapshot.all_denom_metadata().await.map_err(status)?;
+        let (metadatas, pagination) = page(metadatas, request.get_ref().pagination.as_ref())?;
         Ok(Response::new(pb::QueryDenomsMetadataResponse {
-            pagination: page(metadatas.len()),
+            pagination,
             metadatas,
         }))
     }
@@ -229,8 +225,9 @@ impl Query for BankQuery {
     ) -> Result<Response<pb::QueryDenomOwnersResponse>, Status> {
         let snapshot = snapshot_for(&self.storage, &request)?;
         let denom_owners = owners_of(&snapshot, &request.get_ref().denom).await?;
+        let (denom_owners, pagination) = page(denom_owners, request.get_ref().pagination.as_ref())?;
         Ok(Response::new(pb::QueryDenomOwnersResponse {
-            pagination: page(denom_owners.len()),
+            pagination,
             denom_owners,
         }))
     }
@@ -241,8 +238,9 @@ impl Query for BankQuery {
     ) -> Result<Response<pb::QueryDenomOwnersByQueryResponse>, Status> {
         let snapshot = snapshot_for(&self.storage, &request)?;
         let denom_owners = owners_of(&snapshot, &request.get_ref().denom).await?;
+        let (denom_owners, pagination) = page(denom_owners, request.get_ref().pagination.as_ref())?;
         Ok(Response::new(pb::QueryDenomOwnersByQueryResponse {
-            pagination: page(denom_owners.len()),
+            pagination,
             denom_owners,
         }))
     }
@@ -260,8 +258,9 @@ impl Query for BankQuery {
                 enabled: true,
             })
             .collect();
+        let (send_enabled, pagination) = page(send_enabled, request.get_ref().pagination.as_ref())?;
         Ok(Response::new(pb::QuerySendEnabledResponse {
-            pagination: page(send_enabled.len()),
+            pagination,
             send_enabled,
         }))
     }

@@ -257,3 +257,166 @@ pub fn status(err: SdkError) -> Status {
         other => Status::invalid_argument(other.to_string()),
     }
 }
+
+/// Items per page when a request names no limit, as in the SDK.
+pub const DEFAULT_PAGE_LIMIT: u64 = 100;
+/// The most items one page holds: a larger limit is clamped to it, so one request cannot make
+/// the node build an answer of unbounded size.
+pub const MAX_PAGE_LIMIT: u64 = 1_000;
+
+/// What a list request asks of its page (the fields of the SDK's `PageRequest`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageAsk {
+    /// The `next_key` a previous page returned; empty for the first page.
+    pub key: Vec<u8>,
+    pub offset: u64,
+    pub limit: u64,
+    pub count_total: bool,
+    pub reverse: bool,
+}
+
+/// One page of a list, and what the SDK's `PageResponse` says of the rest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Where the next page starts (give it back as `key`); empty on the last page.
+    pub next_key: Vec<u8>,
+    /// The length of the whole list when `count_total` was asked on a page without `key`.
+    pub total: u64,
+}
+
+/// Cuts `items` (in the list's order) into the page `ask` names. The key is the position of the
+/// next item, 8 bytes big-endian, in the order read (reversed when `reverse`).
+pub fn paginate<T>(mut items: Vec<T>, ask: &PageAsk) -> Result<Page<T>, Status> {
+    if !ask.key.is_empty() && ask.offset > 0 {
+        return Err(Status::invalid_argument(
+            "invalid request, either offset or key is expected, got both",
+        ));
+    }
+    let start = if ask.key.is_empty() {
+        ask.offset
+    } else {
+        let bytes: [u8; 8] = ask.key.as_slice().try_into().map_err(|_| {
+            Status::invalid_argument(format!(
+                "invalid pagination key {}: give back the next_key a previous page returned",
+                hex_text(&ask.key)
+            ))
+        })?;
+        u64::from_be_bytes(bytes)
+    };
+    let limit = match ask.limit {
+        0 => DEFAULT_PAGE_LIMIT,
+        limit => limit.min(MAX_PAGE_LIMIT),
+    };
+    let total = u64::try_from(items.len()).unwrap_or(u64::MAX);
+    if ask.reverse {
+        items.reverse();
+    }
+    let start_index = usize::try_from(start)
+        .unwrap_or(usize::MAX)
+        .min(items.len());
+    let end = start.saturating_add(limit);
+    let end_index = usize::try_from(end).unwrap_or(usize::MAX).min(items.len());
+    let page: Vec<T> = items.drain(start_index..end_index).collect();
+    Ok(Page {
+        items: page,
+        next_key: if end < total {
+            end.to_be_bytes().to_vec()
+        } else {
+            vec![]
+        },
+        total: if ask.count_total && ask.key.is_empty() {
+            total
+        } else {
+            0
+        },
+    })
+}
+
+fn hex_text(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// [`paginate`] from the SDK's `PageRequest` (none: the first page of the default size) to the
+/// page's items and its `PageResponse`.
+pub fn page<T>(
+    items: Vec<T>,
+    request: Option<&cosmos_sdk_proto::cosmos::base::query::v1beta1::PageRequest>,
+) -> Result<
+    (
+        Vec<T>,
+        Option<cosmos_sdk_proto::cosmos::base::query::v1beta1::PageResponse>,
+    ),
+    Status,
+> {
+    let ask = request
+        .map(|request| PageAsk {
+            key: request.key.clone(),
+            offset: request.offset,
+            limit: request.limit,
+            count_total: request.count_total,
+            reverse: request.reverse,
+        })
+        .unwrap_or_default();
+    let page = paginate(items, &ask)?;
+    let response = cosmos_sdk_proto::cosmos::base::query::v1beta1::PageResponse {
+        next_key: page.next_key,
+        total: page.total,
+    };
+    Ok((page.items, Some(response)))
+}
+
+#[cfg(test)]
+mod page_tests {
+    use super::*;
+
+    fn ask(key: Vec<u8>, offset: u64, limit: u64, count_total: bool, reverse: bool) -> PageAsk {
+        PageAsk {
+            key,
+            offset,
+            limit,
+            count_total,
+            reverse,
+        }
+    }
+
+    #[test]
+    fn pages_follow_their_next_keys_to_the_end_of_the_list() {
+        let items: Vec<u32> = (0..25).collect();
+        let first = paginate(items.clone(), &ask(vec![], 0, 10, true, false)).unwrap();
+        assert_eq!(first.items, (0..10).collect::<Vec<_>>());
+        assert_eq!(first.total, 25);
+        let second = paginate(items.clone(), &ask(first.next_key, 0, 10, true, false)).unwrap();
+        assert_eq!(second.items, (10..20).collect::<Vec<_>>());
+        assert_eq!(
+            second.total, 0,
+            "the total is counted on the first page only"
+        );
+        let last = paginate(items, &ask(second.next_key, 0, 10, false, false)).unwrap();
+        assert_eq!(last.items, (20..25).collect::<Vec<_>>());
+        assert!(last.next_key.is_empty());
+    }
+
+    #[test]
+    fn offsets_reverse_order_and_limits_shape_the_page() {
+        let items: Vec<u32> = (0..2_000).collect();
+        let reversed = paginate(items.clone(), &ask(vec![], 5, 3, false, true)).unwrap();
+        assert_eq!(reversed.items, vec![1994, 1993, 1992]);
+        let default = paginate(items.clone(), &ask(vec![], 0, 0, false, false)).unwrap();
+        assert_eq!(default.items.len() as u64, DEFAULT_PAGE_LIMIT);
+        let clamped = paginate(items.clone(), &ask(vec![], 0, 1_000_000, false, false)).unwrap();
+        assert_eq!(clamped.items.len() as u64, MAX_PAGE_LIMIT);
+        let beyond = paginate(items, &ask(vec![], 5_000, 10, true, false)).unwrap();
+        assert!(beyond.items.is_empty() && beyond.next_key.is_empty());
+        assert_eq!(beyond.total, 2_000);
+    }
+
+    #[test]
+    fn a_key_with_an_offset_or_of_the_wrong_size_is_refused() {
+        let both = paginate(vec![1, 2], &ask(vec![0; 8], 1, 1, false, false)).unwrap_err();
+        assert!(both.message().contains("either offset or key"));
+        let short = paginate(vec![1, 2], &ask(vec![1, 2], 0, 1, false, false)).unwrap_err();
+        assert_eq!(short.code(), tonic::Code::InvalidArgument);
+        assert!(short.message().contains("0102"));
+    }
+}

@@ -2,13 +2,12 @@
 //! (unbonding time, historical entries) through `abci_query`.
 
 use cnidarium::{Snapshot, StateRead};
-use cosmos_sdk_proto::cosmos::base::query::v1beta1::PageResponse;
 use cosmos_sdk_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
 use cosmos_sdk_proto::cosmos::crypto::ed25519::PubKey;
 use cosmos_sdk_proto::cosmos::staking::v1beta1::{self as pb, query_server::Query};
 use prost::Message;
 use rmesh_auth::AccountRead;
-use rmesh_core::query::{snapshot_for, status, Committed};
+use rmesh_core::query::{page, snapshot_for, status, Committed};
 use rmesh_core::{Address, Decimal, SdkError};
 use tonic::{Request, Response, Status};
 
@@ -27,13 +26,6 @@ impl StakingQuery {
     pub fn new(storage: Committed) -> Self {
         StakingQuery { storage }
     }
-}
-
-fn page(total: usize) -> Option<PageResponse> {
-    Some(PageResponse {
-        next_key: vec![],
-        total: total as u64,
-    })
 }
 
 pub(crate) async fn validator_proto<S: StateRead + ?Sized>(
@@ -158,8 +150,9 @@ impl Query for StakingQuery {
                 validators.push(proto);
             }
         }
+        let (validators, pagination) = page(validators, request.get_ref().pagination.as_ref())?;
         Ok(Response::new(pb::QueryValidatorsResponse {
-            pagination: page(validators.len()),
+            pagination,
             validators,
         }))
     }
@@ -190,8 +183,9 @@ impl Query for StakingQuery {
                     .map_err(status)?,
             );
         }
+        let (responses, pagination) = page(responses, request.get_ref().pagination.as_ref())?;
         Ok(Response::new(pb::QueryValidatorDelegationsResponse {
-            pagination: page(responses.len()),
+            pagination,
             delegation_responses: responses,
         }))
     }
@@ -218,9 +212,10 @@ impl Query for StakingQuery {
                     .map_err(status)?,
             );
         }
+        let (responses, pagination) = page(responses, request.get_ref().pagination.as_ref())?;
         Ok(Response::new(
             pb::QueryValidatorUnbondingDelegationsResponse {
-                pagination: page(responses.len()),
+                pagination,
                 unbonding_responses: responses,
             },
         ))
@@ -293,8 +288,9 @@ impl Query for StakingQuery {
                 );
             }
         }
+        let (responses, pagination) = page(responses, request.get_ref().pagination.as_ref())?;
         Ok(Response::new(pb::QueryDelegatorDelegationsResponse {
-            pagination: page(responses.len()),
+            pagination,
             delegation_responses: responses,
         }))
     }
@@ -313,9 +309,10 @@ impl Query for StakingQuery {
                     .map_err(status)?,
             );
         }
+        let (responses, pagination) = page(responses, request.get_ref().pagination.as_ref())?;
         Ok(Response::new(
             pb::QueryDelegatorUnbondingDelegationsResponse {
-                pagination: page(responses.len()),
+                pagination,
                 unbonding_responses: responses,
             },
         ))
@@ -401,8 +398,9 @@ impl Query for StakingQuery {
                 }),
             });
         }
+        let (responses, pagination) = page(responses, request.get_ref().pagination.as_ref())?;
         Ok(Response::new(pb::QueryRedelegationsResponse {
-            pagination: page(responses.len()),
+            pagination,
             redelegation_responses: responses,
         }))
     }
@@ -419,8 +417,9 @@ impl Query for StakingQuery {
                 validators.push(validator_proto(&snapshot, &v).await.map_err(status)?);
             }
         }
+        let (validators, pagination) = page(validators, request.get_ref().pagination.as_ref())?;
         Ok(Response::new(pb::QueryDelegatorValidatorsResponse {
-            pagination: page(validators.len()),
+            pagination,
             validators,
         }))
     }
