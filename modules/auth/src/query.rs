@@ -1,9 +1,8 @@
 //! `cosmos.auth.v1beta1.Query`, read from committed snapshots.
 
 use cosmos_sdk_proto::cosmos::auth::v1beta1::{self as pb, query_server::Query, BaseAccount};
-use cosmos_sdk_proto::cosmos::base::query::v1beta1::PageResponse;
 use prost::Message;
-use rmesh_core::query::{snapshot_for, status, Committed};
+use rmesh_core::query::{page, snapshot_for, status, Committed};
 use rmesh_core::{Address, ModuleAccount};
 use tonic::{Request, Response, Status};
 
@@ -82,11 +81,9 @@ impl Query for AuthQuery {
         let snapshot = snapshot_for(&self.storage, &request)?;
         let accounts = snapshot.all_accounts().await.map_err(status)?;
         let prefix = snapshot.bech32_prefix().await.map_err(status)?;
+        let (accounts, pagination) = page(accounts, request.get_ref().pagination.as_ref())?;
         Ok(Response::new(pb::QueryAccountsResponse {
-            pagination: Some(PageResponse {
-                next_key: vec![],
-                total: accounts.len() as u64,
-            }),
+            pagination,
             accounts: accounts
                 .iter()
                 .map(|account| self.pack(account, &prefix))

@@ -5,7 +5,7 @@ use cnidarium::Snapshot;
 use cosmos_sdk_proto::cosmos::base::v1beta1::DecCoin;
 use cosmos_sdk_proto::cosmos::distribution::v1beta1::{self as pb, query_server::Query};
 use rmesh_auth::AccountRead;
-use rmesh_core::query::{snapshot_for, status, Committed};
+use rmesh_core::query::{page, snapshot_for, status, Committed};
 use rmesh_core::{Address, Decimal, SdkError};
 use rmesh_staking::StakingRead;
 use tonic::{Request, Response, Status};
@@ -128,9 +128,10 @@ impl Query for DistributionQuery {
                 fraction: fraction.atomics().to_string(),
             })
             .collect();
+        let (slashes, pagination) = page(slashes, request.get_ref().pagination.as_ref())?;
         Ok(Response::new(pb::QueryValidatorSlashesResponse {
             slashes,
-            pagination: None,
+            pagination,
         }))
     }
 

@@ -1,10 +1,9 @@
 //! `cosmos.slashing.v1beta1.Query`: params and signing infos (consensus addresses `<prefix>valcons`).
 
 use cnidarium::Snapshot;
-use cosmos_sdk_proto::cosmos::base::query::v1beta1::PageResponse;
 use cosmos_sdk_proto::cosmos::slashing::v1beta1::{self as pb, query_server::Query};
 use rmesh_auth::AccountRead;
-use rmesh_core::query::{snapshot_for, status, Committed};
+use rmesh_core::query::{page, snapshot_for, status, Committed};
 use rmesh_core::{Address, SdkError};
 use tonic::{Request, Response, Status};
 
@@ -102,11 +101,9 @@ impl Query for SlashingQuery {
                 );
             }
         }
+        let (infos, pagination) = page(infos, request.get_ref().pagination.as_ref())?;
         Ok(Response::new(pb::QuerySigningInfosResponse {
-            pagination: Some(PageResponse {
-                next_key: vec![],
-                total: infos.len() as u64,
-            }),
+            pagination,
             info: infos,
         }))
     }
