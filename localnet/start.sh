@@ -119,8 +119,10 @@ rmesh localnet is running: $N validators, chain-id $CHAIN_ID, height $h
 MSG
 for ((i = 0; i < N; i++)); do
   ip=$(node_ip "$i")
-  printf '  node%-3s    CometBFT RPC http://%s:%s   gRPC %s:%s\n' "$i" "$ip" "$RPC_PORT" "$ip" "$GRPC_PORT"
+  printf '  node%-3s    CometBFT RPC http://%s:%s   gRPC %s:%s   REST http://%s:%s   metrics http://%s:%s/metrics\n' \
+    "$i" "$ip" "$RPC_PORT" "$ip" "$GRPC_PORT" "$ip" "$API_PORT" "$ip" "$METRICS_PORT"
 done
+echo "mesh dashboard: http://$(node_ip 0):$API_PORT/dashboard"
 echo "demo accounts, funded with $DEMO_COINS in genesis:"
 for name in "${DEMO_KEYS[@]}"; do
   printf '  %-8s %s\n' "$name" "$("$RMESHD" keys show "$name" -a --prefix "$PREFIX" --home "$KEYS")"

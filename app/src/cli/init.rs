@@ -95,7 +95,7 @@ pub fn run(home: &Path, args: InitArgs) -> Result<(), CliError> {
 
 /// Wallets and explorers show the native denom by its metadata: a `u`-prefixed base denom is
 /// the micro unit of its display denom (`urmesh` = 10^-6 `rmesh`), as on SDK chains.
-fn native_denom_metadata(base: &str) -> serde_json::Value {
+pub(crate) fn native_denom_metadata(base: &str) -> serde_json::Value {
     let micro = base
         .strip_prefix('u')
         .filter(|display| rmesh_core::coin::validate_denom(display).is_ok());

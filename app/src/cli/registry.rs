@@ -126,16 +126,13 @@ fn read_facts(home: &Path, args: &RegistryArgs) -> Result<ChainFacts, CliError> 
         &genesis["app_state"]["staking"]["params"]["bond_denom"],
         "staking bond_denom",
     )?;
+    // A genesis not written by `rmeshd init` (the localnet's starts from `cometbft testnet`) may
+    // carry no metadata: the display unit is then derived as `rmeshd init` derives it.
     let metadata = genesis["app_state"]["bank"]["denom_metadata"]
         .as_array()
         .and_then(|all| all.iter().find(|m| m["base"] == bond_denom.as_str()))
         .cloned()
-        .ok_or_else(|| {
-            CliError::Input(format!(
-                "the genesis has no bank denom metadata for {bond_denom}: wallets need its display \
-                 unit (rmeshd init writes it)"
-            ))
-        })?;
+        .unwrap_or_else(|| crate::cli::init::native_denom_metadata(&bond_denom));
     let config = AppConfig::load(home)?;
     let min_gas_price = parse_gas_prices(&config.minimum_gas_prices)?
         .into_iter()
