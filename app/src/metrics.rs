@@ -9,7 +9,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
@@ -466,9 +465,6 @@ pub async fn serve(
     mempool: Mempool,
     address: &str,
 ) -> Result<(), CliError> {
-    let address: SocketAddr = address
-        .parse()
-        .map_err(|e| CliError::Input(format!("invalid metrics address {address}: {e}")))?;
     let scraper = Arc::new(Scraper {
         metrics,
         router,
@@ -489,12 +485,7 @@ pub async fn serve(
             }
         }),
     );
-    let listener = tokio::net::TcpListener::bind(address)
-        .await
-        .map_err(|e| CliError::Other(format!("metrics cannot listen on {address}: {e}")))?;
-    axum::serve(listener, app)
-        .await
-        .map_err(|e| CliError::Other(format!("metrics server on {address} stopped: {e}")))
+    crate::rest::serve_http(app, address, "metrics server").await
 }
 
 #[cfg(test)]

@@ -103,14 +103,14 @@ impl Walk {
             };
             for bytes in answer.file_descriptor_proto {
                 let file = prost_types::FileDescriptorProto::decode(bytes.as_slice())?;
-                files.insert(file.name().to_string(), (file, bytes));
+                files.insert(file.name().to_string(), file);
             }
         }
         // Then every import, by file name, as grpcurl resolves them.
         loop {
             let missing: BTreeSet<String> = files
                 .values()
-                .flat_map(|(file, _)| file.dependency.iter())
+                .flat_map(|file| file.dependency.iter())
                 .filter(|name| !files.contains_key(*name))
                 .cloned()
                 .collect();
@@ -125,21 +125,15 @@ impl Walk {
                 };
                 for bytes in answer.file_descriptor_proto {
                     let file = prost_types::FileDescriptorProto::decode(bytes.as_slice())?;
-                    files.insert(file.name().to_string(), (file, bytes));
+                    files.insert(file.name().to_string(), file);
                 }
                 if !files.contains_key(&name) {
                     bail!("reflection did not answer the import {name}");
                 }
             }
         }
-        // The files go in as the bytes reflection sent, so their options (the REST rules among
-        // them, extensions that `prost_types` would drop) stay readable.
-        let mut set = Vec::new();
-        for (_, bytes) in files.into_values() {
-            prost::encoding::bytes::encode(1, &bytes, &mut set);
-        }
         let mut pool = DescriptorPool::new();
-        pool.decode_file_descriptor_set(set.as_slice())
+        pool.add_file_descriptor_protos(files.into_values())
             .context("the node's descriptors do not form a valid set")?;
         Ok(Walk {
             channel,

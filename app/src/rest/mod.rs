@@ -266,10 +266,7 @@ fn gateway_error(http: StatusCode, code: Code, message: &str) -> Response {
 
 /// Serves the REST API on `config.address` until the server fails.
 pub async fn serve(router: QueryRouter, config: ApiConfig) -> Result<(), CliError> {
-    let address: SocketAddr = config
-        .address
-        .parse()
-        .map_err(|e| CliError::Input(format!("invalid api address {}: {e}", config.address)))?;
+    let address = config.address.clone();
     let gateway = Arc::new(Gateway::new(router, config)?);
     let app = axum::Router::new()
         .fallback(
@@ -278,12 +275,25 @@ pub async fn serve(router: QueryRouter, config: ApiConfig) -> Result<(), CliErro
             },
         )
         .with_state(gateway);
+    serve_http(app, &address, "REST API").await
+}
+
+/// Serves `app` over HTTP/1 on `address` (host:port) until the server fails; `what` names the
+/// server in errors.
+pub(crate) async fn serve_http(
+    app: axum::Router,
+    address: &str,
+    what: &str,
+) -> Result<(), CliError> {
+    let address: SocketAddr = address
+        .parse()
+        .map_err(|e| CliError::Input(format!("invalid {what} address {address}: {e}")))?;
     let listener = tokio::net::TcpListener::bind(address)
         .await
-        .map_err(|e| CliError::Other(format!("REST API cannot listen on {address}: {e}")))?;
+        .map_err(|e| CliError::Other(format!("{what} cannot listen on {address}: {e}")))?;
     axum::serve(listener, app)
         .await
-        .map_err(|e| CliError::Other(format!("REST API on {address} stopped: {e}")))
+        .map_err(|e| CliError::Other(format!("{what} on {address} stopped: {e}")))
 }
 
 #[cfg(test)]
