@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
+use cosmos_sdk_proto::cosmos::base::query::v1beta1::PageRequest;
 use futures::future::BoxFuture;
 use prost::Message;
 use serde::{Deserialize, Serialize};
@@ -349,6 +350,12 @@ impl Scraper {
                     converter::QueryPositionsRequest {
                         provider_id: provider.id.clone(),
                         delegator: String::new(),
+                        // Only the count is wanted.
+                        pagination: Some(PageRequest {
+                            limit: 1,
+                            count_total: true,
+                            ..Default::default()
+                        }),
                     },
                 )
                 .await
@@ -376,7 +383,10 @@ impl Scraper {
                 ("rmesh_provider_delegated", info.delegated.clone()),
                 (
                     "rmesh_provider_positions",
-                    positions.positions.len().to_string(),
+                    positions
+                        .pagination
+                        .map_or(0, |page| page.total)
+                        .to_string(),
                 ),
                 (
                     "rmesh_provider_pending_packets",

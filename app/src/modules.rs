@@ -22,6 +22,10 @@ impl rmesh_ibc::IbcApp for RmeshApp {
     type IbcModules = AppIbcModules;
 }
 
+impl rmesh_gov::GovApp for RmeshApp {
+    type Router = crate::tx::router::AppRouter;
+}
+
 /// Expands the module list. `modules` is in genesis order (a module's genesis may read what an
 /// earlier one wrote); each block phase then names, in its order, the modules that work in it.
 /// A phase can only name a declared module: the names are resolved through `declared`.
@@ -115,13 +119,16 @@ app_modules! {
         ibc: rmesh_ibc::Ibc,
         vault: rmesh_vault::Vault,
         external_staking: rmesh_external_staking::ExternalStaking,
+        gov: rmesh_gov::Gov,
     ],
     // Our consensus state for IBC, the last commit's rewards, then liveness and evidence (whose
     // slashes distribution's hooks settle against the rewards just allocated), then the block's
     // historical info (as the SDK, after slashing: jailing changes the set only at end block).
     begin_block: [ibc, distribution, slashing, staking],
-    // The converter's epoch moves virtual stake before staking computes the set from it.
-    end_block: [converter, staking],
+    // Proposals first (as the SDK's gov end blocker runs before staking's), so what a passed
+    // proposal changes takes effect in this block; the converter's epoch moves virtual stake
+    // before staking computes the set from it.
+    end_block: [gov, converter, staking],
     // The providers' validator news; the vault collects the unbondings staking just paid, and
     // external staking burns what the vault cut.
     after_validator_set: [converter, vault, external_staking],

@@ -21,6 +21,10 @@ use cosmos_sdk_proto::cosmos::bank::v1beta1::{Input, MsgMultiSend, Output};
 use cosmos_sdk_proto::cosmos::distribution::v1beta1::{
     MsgSetWithdrawAddress, MsgWithdrawDelegatorReward, MsgWithdrawValidatorCommission,
 };
+use cosmos_sdk_proto::cosmos::gov::v1::{
+    MsgDeposit, MsgSubmitProposal, MsgUpdateParams as GovUpdateParams, MsgVote, MsgVoteWeighted,
+    ProposalStatus, VoteOption, WeightedVoteOption,
+};
 use cosmos_sdk_proto::cosmos::staking::v1beta1::MsgCancelUnbondingDelegation;
 use cosmos_sdk_proto::Any;
 use ibc::clients::tendermint::types::ConsensusState as TmConsensusState;
@@ -35,6 +39,7 @@ use ibc_proto::ibc::core::connection::v1 as connection;
 use prost::Name;
 use rmesh_bank::BankRead;
 use rmesh_core::Address;
+use rmesh_gov::GovRead;
 use rmesh_proto::converter::v1::{
     MsgAddProvider, MsgCloseChannel, MsgRemoveProvider, MsgSetPrice, MsgUpdateProvider,
 };
@@ -76,94 +81,110 @@ const RECEIVER: usize = 3;
 ///   under `staking/historical/`, keeping `historical_entries` of them. New keys only: a node
 ///   that upgrades at height H starts the record at H, and no stored value changes, so the
 ///   migration is empty; every block's hash after genesis moved.
+/// - Governance (`gov`): genesis writes its params, first proposal id and virtual-stake switch
+///   under `gov/`, and the scenario gains a proposal that is funded, voted and executed. New
+///   keys only, but a running chain cannot take this binary by itself: it needs an upgrade
+///   whose migration writes gov's genesis state (the upgrade module is still to come).
 const PINNED_APP_HASHES: &[&str] = &[
-    "consumer 0 6025affd15fdaeb88bd01795940cac34540890a8a7d68d62b57538817af3845c",
-    "provider 0 eb50ea7286675a7a5cf733c833178738f59d4760c0a613de993257e58d3a40c2",
-    "provider 1 d919648726c1d5a17a26e62769a166b9f50e134157f756db1b81ab052b05fb02",
-    "consumer 1 53fc27329255299759e317e23def16d6e0ce9fd1930b168966258f2e2391450e",
-    "consumer 2 0082e9a7ed9981a743587c61661eb2fc524b47c345d6a4c4fd4355a388ce1e1e",
-    "provider 2 3367efcf22b347a5029035b054b7b03c011a6a224dd6ede14665d38eeaf5b0ff",
-    "consumer 3 915a8813a7084d5b13db2810207094018e3793aab3ab9c68e3ecfaa4ba0250ff",
-    "provider 3 4cead78360ed9d3c3dca29f6f8d6a35eb6a703238d287d1ba01a84d148ef6b55",
-    "consumer 4 a488b08bad459be3409ae3842ac1dee15773be2e9ba4489e040e8766c8c091f7",
-    "provider 4 72cc50f4fb7aba1f5f088e7d5f6715a56351cae6abb35c022e1aa717fa0d7b0a",
-    "provider 5 a266e51f03a23fcabbb1b8d258d9b83824adbbb965985fc4664c4105d07b0f9a",
-    "consumer 5 0b29ccbaf8fba702556a79ff8556985546419b0d91422e482ce2f5a518b468ba",
-    "provider 6 a4e658d464e06e3f29dee544214ca9db071b6484613c1175684ecf39f6b0f2af",
-    "consumer 6 b7f07200f74d923bdddcef96690d23d464c341269fcab1d27dee02a537607ae6",
-    "consumer 7 af9e1c6b5c87d5c1a0ca153e5200bf065ac1d3a26c3c6d453487d5a7658eeb9d",
-    "consumer 8 de5dcf334974498e77e54f0e2cb2d7d2318be7f92e0f6d3d095fd6a08eacb7bf",
-    "consumer 9 ac4e7b745f9cdb3c81664a05c2568852269541154a3fd439e42d2db3bdb1a6b5",
-    "consumer 10 8fad8792faf706fb69b54ffedfa1a42636aec936fa23505eb985f8ef7705ff8b",
-    "consumer 11 20d3da31e46c7994cf9e88257cc622f094ad9406d22189f777ed1f80df934655",
-    "provider 7 821ba359c81f0ab78b175befbce0182e083125df3ef4fd04e9723cd6a05474fa",
-    "consumer 12 a5e2ac80414cb257995459336b3e932112669bd8233e60eaca00131cd0310522",
-    "provider 8 3797ff5519b2f384e78c8335d6bd86192918a2f35a8d26b5315b3044899dfc90",
-    "consumer 13 f1f4bb5b850f2d3acaa46450676bb265e393cde4d978b75546e52687ce309a41",
-    "consumer 14 b68abc4515695462c2fe683666c102b1a431e53618bfad1ad1996498b7f83bca",
-    "provider 9 861737b82b6c9e9311eef7b93d45f0b879d83443e6be3853a6bb8bf6b10bb4ab",
-    "consumer 15 58201edcf9ee4fca3eb7974215d869730d35da7e50f838a4d52c6f3557387279",
-    "provider 10 1e2c8897a8224ab0e571c0a3cba6f6836194ee41127ee6bd25348bd4a7861088",
-    "consumer 16 905178cd846edecebbf9d83c405f002bfd71ba8a6cd388ec79e6d31eb0e6132b",
-    "provider 11 2db27d0b59caa0011cdc8fa7e883838872d92befbc7b6a82474ec47f6629d032",
-    "consumer 17 64a2aa7c88f8404f8e1fe8a688c8b5a65f91cdc2cbe02c3b890173066b8c4c0a",
-    "consumer 18 b5c4de78927c5600800cc77de7a12eb2e52d7e23b24f73615448bb2b254497fb",
-    "provider 12 cd8f2fc8390bc74ee32ca89a45963151652573b60a05156777c39cc97ab6f6f6",
-    "consumer 19 56ce7747d2b12a779f17c2ef9b71890a1246fc678bee83ffe2d587aa0e600caf",
-    "provider 13 7538f2f800aaf2ef9bde439ec32e9ad8f60f43fad1551a0efe15b1cb4a09deab",
-    "consumer 20 fc51e05548be9c0b4c6e763d6605399484ec53eb1d9b1ebd297719fd8d03e156",
-    "consumer 21 f08671fefc7c71973e4654e23e5f6a9b8431194b0dccc5eff5d655f7e2e03a1b",
-    "provider 14 04730e730f6b118949350d011fe9e129f9b434beecc3bdeccc971366e3e5b493",
-    "consumer 22 ebfc01cfd26aadf08fe0e76ebcb61c8857c9c39398d92dc60728cbd122ad7875",
-    "provider 15 578c053a6790941381bebe15209fe126f5279f8ae443a425471fa09336b3b76d",
-    "consumer 23 64d728ceb21c83b1a010661f5a8b4f48b24ac7c2cad9fd09efdd7a9814dcd7fb",
-    "consumer 24 b6ac8082f7ffaefc97452d0d2e95f097a125c5bbe07b25f965ba5df23b74d83b",
-    "provider 16 97bf59e906903d742f25c3a01e4be926919e9af690b56a3e5860d7a2461f2b4b",
-    "consumer 25 5a2b08803ea1508bad4355ddd07320576756a7e43c1b72d917b28975fe2d98a3",
-    "provider 17 6c2ab2a3b50449567060217b87a1d597414cad9ac3c78b0cb6a61c168cfd4b01",
-    "consumer 26 763e2b31233428e5c61cb0c9a142820be945499bcd0af0c615351f32651a5743",
-    "provider 18 d888a2960f4ce058e872e3e0dd0160d789aabba78525700ecd15ef862d15ce73",
-    "consumer 27 ef93f58fd81781fecd8f63f87fdecfbb278c962c44f8f5d344172101a0cd2adb",
-    "consumer 28 067ab7a0fff9f087702717bd42bd90cef2490aeec4dddabc7fbcb97641c9b67f",
-    "consumer 29 c570cfaddfefbd5abb52f308cfcf1fb2d61633f55ea5affcd876869f78a13988",
-    "consumer 30 f8cee6438b9351185dc1cb86d0924f800b9700aaff6a110ef1364a5d2f46392e",
-    "consumer 31 0019d5733a81c1ee25694bb8a55f4a66ec851579c1773bded88074e34105cc2e",
-    "provider 19 d45e38a258e5108b1e7fcaaaeb197443e6a6c3e0795f23068c9b2a3abb9aa0bd",
-    "consumer 32 d11cca2cb4635c411285a90bc6abba6ad34f579143502faa82e37e1d35281f9c",
-    "provider 20 2854fae388d782c9b5e456c6ace22ab26a154dffb10da13697a2003b2d306414",
-    "consumer 33 bbcb7eb295e48631edb9f303c545f61067f654910539a36e49d2339d877195ec",
-    "provider 21 01fc887e2ab59e83ef05c620119be329b13f5f0beb01c1ab7dd1923120ab79ae",
-    "consumer 34 4760dc7ff5c00ed37c1e28196ccb647da4cf87fc4be0bce835e1b460d7a4aece",
-    "consumer 35 d1d863ee85d66fbacecc30ab8ef7a7baede3a472a9df2f65046d2f701062865f",
-    "consumer 36 ff22fef6b416031b8ad92a0cc65459323a9f75bd8d2e6c7e29e231916ea64fbf",
-    "consumer 37 ca77a0ab4137ee8f63d7b5860f7f21a8b4e4a6cc6ce5a33d6378f6ea136d7dd2",
-    "consumer 38 f0c43707199812bb4320ccf9adff1deedd3b29c72ab6e5cef71b9f04cbe7e5d2",
-    "provider 22 25aa91f0d3bac1d0117cd16dc6d9a6966e82fb6575805a8eeb9575ae01bc0aa3",
-    "consumer 39 eddcda070d762fab1ee2d819cf62245b15415b7acb1f65d07de2e910c80d7392",
-    "provider 23 0fc16542b52e3b9013f4ddfd052172d7061ea30bc5e9cffa0c43b6aba2c8cc30",
-    "consumer 40 7d39d636629e3fcf151e11032f160bceab23aba5aa9ec3026a9579767d8fc5eb",
-    "consumer 41 04e4e7807bf85daf522c2370c8f9474a1a4e22e4ab2874073fdd6f5fe2ef0b8e",
-    "provider 24 b97892cc4624634b81ae5d1555e8385c7a282945a9a38eb77bd83d7bfd7b38d1",
-    "consumer 42 6676ea8697c778e0095bcd80940686a0c7d61ed3f65bfe6ffe065eec62352c74",
-    "provider 25 7c71b50cecc517928de5b07bd1e4cb770246e85835b703a218cc6a9e8c3c15eb",
-    "provider 26 0026d22932a57cbcc46a392758b329bf4f5b2583c12b3ceb7bab4af2cf62431e",
-    "consumer 43 af5d3264ca667abbabda3aa0da3c3f2b6c4dd3529a22db500a84d06070e738e9",
-    "provider 27 4fac1620facc0ff86c897908920632524694bfd893fe0f36bf228b9e933bbb8f",
-    "provider 28 e5aa65bfca12f63996f27b91ace2085dcec18d23703dec6b600a517d2a22bba6",
-    "provider 29 1b7593f0e7ab372b5b9470bc6c9b9f10bd57b8e96069da9c64a8f2356ef359ad",
-    "provider 30 eedccb355cdee21b2b6523effd48a65209d941e588c08cc531abfe101cb48efb",
-    "provider 31 bf9428c8ae5c970dbf1f3a9f729e4572027741e450cc7ed782a5542c15525615",
-    "provider 32 27bd928a9a774cd0b74bad280bc7d1a3dbccecef65a2527b8b099120b9182f7a",
-    "provider 33 885f8b3e696d3062cff6c349c39349fe2473e5724b8f457aecfc29ab123a7872",
-    "consumer 44 b037b8ffc9707e5bd54fa783564da7b4e6a4c93fd8c6bb1d77663637d14e10c9",
-    "consumer 45 7a3915ab836ed84c5c945f56f29882d040eb636b7583c537dddd8dc21fb57113",
-    "consumer 46 e1ca3c77525fe6e736855c60f7c69777db442b43bd3d3ffbed61b2ed0d7fa759",
-    "provider 34 9b3176b2edb97036af1e2c321313205733216000a3d2935d41bfae8889b745e8",
-    "consumer 47 037140b897d7fed56947ac50e0d00a7f6f20bfc10b1506077d2c4baf5462fda0",
-    "provider 35 efc85fb915e1b4dd9c93d1bcb0550c96cc0b624961506b52679f838f48ba50e2",
-    "consumer 48 2894ee5f7d40b42f1e6ef191b3d97731cb534ce934e455fb73fcf4f4eb50b515",
-    "consumer 49 9a1b86118890576ff1e186dfc2c7476599e79063fad5d3b30fd949c4f5ecdd43",
-    "consumer 50 e7612631b2004cf72bed403ec24c72ccec4a8f3fe016faca079483f053970bd5",
+    "consumer 0 607372c04805c725104707c16a586614c1034e529006a3cd9ee0d3e1c59a8543",
+    "provider 0 216cff2818fbeaddf2bae01dc0e10f30d99859f73b3e5abd28ed73dc513520fb",
+    "provider 1 e5479c99def9ca543c7f2177b11b48400cd01112acfc1419bbb02e5b3f07adbb",
+    "consumer 1 35340451c112e81e18d0257a2bccd064dd18b37a2a00a3b094f073dc6bf70031",
+    "consumer 2 74e4cd62e1bbc98e430aefe037dddc2bbc52d243986c5aabe30c3eb2cb531e0c",
+    "provider 2 17b74bc971e91966261a1e68642506398b6d7c3a3916fe51010b65b75863d376",
+    "consumer 3 30fee990d4bcc8c44db4b472371f9e0e90181b0dd9381c86ad16ae290ef47136",
+    "provider 3 d3f3bc8e878ac065ce7c0205238089647ceb7d9ce062f9acd1d81ab878705c99",
+    "consumer 4 e62e8fc7e06002e0138f60b858b015a7366186469239dc15e1bd99e08c0dcb97",
+    "provider 4 e7c9728f5aabaa908e2ac179edc1d978bc2dd8eb00448614f45519abdec2fb24",
+    "provider 5 f6ff683afff5c6d04d11268157a58274bee8ba891ff6704e8c610ae200241580",
+    "consumer 5 e1511d4c42c8606756adf91bdb5bca973c132239ea67ac58dd571ad98b74b830",
+    "provider 6 f33254589c2bddfcbaa5391aaf2cfd2afe6db0584c87c772cd57bd450f40fa7c",
+    "consumer 6 b31148017b4289be94b6065a2945293643c2219e65a5aa322e8900b5ae1e35e1",
+    "consumer 7 cd0ea872b1ffbb152a9c06155f495bfd32bfdf9a31ec06d4ac4313d9dd8ad0e5",
+    "consumer 8 2d515ec61f904e88d55f0e42a7213acaf1538a4e70f08eca83027753d7a8d7d7",
+    "consumer 9 4a180447805287d8ea967c46a4a3750eb4c571de615fcaabf30eecb3ea595532",
+    "consumer 10 ab8c830d8e890ff256fddfc22e6546a477ed96e64c888246087543fcdd3f15ac",
+    "consumer 11 7665ab7ecdbe30261221e712fd1b1674b1441bf16b2a370f21216e3724e45ba8",
+    "provider 7 e100d8694013130ccee35d7e302c2c9b7f10c30d2d7f53e7b104cabc01bc427c",
+    "consumer 12 f1cd82c7ac92e820de7bd4a39166ea8482ce150a8404f246faaed075fddebfae",
+    "provider 8 802b62589531565bb8b09425d78ad045c7f4cb84fe20b0cfb817f6bb2b4d604b",
+    "consumer 13 a59d133461d299224344db32d8d34968064865e8fcbc3973dfe7740203cd089a",
+    "consumer 14 4724f913ceff421001b9d63560a1c20af00c4981ae8615ddae40145816125219",
+    "provider 9 017416fd003c80d9136e353bcf5b767694d0d93e94a50fc39e8e8c22e44f0bd0",
+    "consumer 15 389b8b7ff80c6911b582bba6b7026f3653134476157e4bc19f5f4cae524afd05",
+    "provider 10 e536d5d7463f1237f6a411bc5d888bef4b8c7185a811d4262110c601f2c19deb",
+    "consumer 16 98deb2c515d2955bf7b51ee6300f3144e4c425f937a3ae1b5793080ff4ab6af6",
+    "provider 11 254388d3358eb37046de187af92dc3b150cae8ae71df9a482e990b26ae08fb0e",
+    "consumer 17 169c2491f20b3b4892a05f06b690a160dcbff7679cd935d496b6e43d4748d5f6",
+    "consumer 18 7da53db276a2823ec34ad7ba38cd28b87b08e8484bcb39a878fbdefc056fd103",
+    "provider 12 1985206c62a5708095b9297706137f526fc38b8237b8d908127c0aaa4d67e1af",
+    "consumer 19 9356ea6955935e3dc5d25441ef5c292eb5f1446c8cb2e244bebc6156cfae1fab",
+    "provider 13 81f4cedd7c13bc4653c8b4ca6c58ff652b125b1705eaee77cac040d686e8dea8",
+    "consumer 20 d17946c29974559ec12197e9f3e5a80fa58f2da612e2107cf44702a20d491a2a",
+    "consumer 21 a4c6184664b183d93d73cfe2ad577b0ff405f471c559b248d3283158cb69e330",
+    "provider 14 8c8058ab43763ee455c79c4e1e053ab12aa464f98d3e7dc67b7b7172f65fb6d6",
+    "consumer 22 4bf0e2a24243c660890d6db32a04ea5c8799f8f146246f1a2d6f4a2807577969",
+    "provider 15 4b091308d6ca448c4357fc379c483141b0fad2d43374dd341d02ef8c6f6396d4",
+    "consumer 23 6d959affee56f56f00a1cbd8dc44399d3bcb248e838254d8d268b33761a8f7d5",
+    "consumer 24 a44fc69fcaab96b6d40a597b49f5ce79c86745a35a7e05a6737416d87ddf3631",
+    "consumer 25 8e93d4c386578ebb32a2ed16a4cc3b3ded14774d0ac8870c144c2ee4fd40f83e",
+    "consumer 26 fb093aabce78a45cc333dabc82af8ba9d926adadeeb1aa103a8c8f0f4d794924",
+    "consumer 27 3bcae820c8e2b63efc70af9c67e1dafec6715f328788ad48c1a03ffbf3cdd1f2",
+    "consumer 28 77abf7cdb00019c71f20685cc2c229a3d76ee8767a84beb1d6d4e27746b34a0c",
+    "consumer 29 3d7889d4aaddeac867b1baf23264a4d72b0e3e8f466ec964ff4e0b74872bbc63",
+    "consumer 30 8f81579ce5c617c2c68d2b11005a2d27b479ee09013327ede856ad6fd4fdb9df",
+    "provider 16 c340778b3defb87dc622daac13d8ba305cde1bd69b94eaa337a913837de70862",
+    "consumer 31 ed5c6688874b746eac7fce2dc08d55ea870e72396dbde688667ced668f8dffa7",
+    "provider 17 05a5f0560d9d9de817655adbc7788b13b19be80756308fd44bd6bda9aa1f0f7d",
+    "consumer 32 08014c7f1e248359d3caae0990822664d2b7c5c01a09eadcf845794c1c60ed43",
+    "consumer 33 86ceb0fac6748a07498aaab88e10004acd37b7b8a189b789ec9aa063098df591",
+    "provider 18 9f7784f777320564ad8ede70bac92b479cdb3c4cd546ef2536729f82863d3c2a",
+    "consumer 34 d416461c05e6088fd690543851118d7ced6a20fcbac75c7206d97e44b2cbf40b",
+    "provider 19 abddbf9def120ddac32d1d101760aba50b65d248570bb8a87be05e1502bb6902",
+    "consumer 35 78939963df297815cedd15b2cb2bca51f4ce04c5a196a06c61c74d4cb494a6b7",
+    "consumer 36 ddaa5fa34d800a243eb23920fcac038d81681981716e27592d0b1763c38b8f4e",
+    "provider 20 2226dce4c1fb198859dc32dbe6841528df0cc4f739232e96d5738f7844633363",
+    "consumer 37 a67e80f2b94e181bbd03a0fab359fa4f25a75805302d43a76891d907e9fa4201",
+    "provider 21 69b6134ffa2260707434ae9a4570e06b9d372d7f6dbd9898f4eca6156f88c46d",
+    "consumer 38 d47c57dadc94723ae82658e1fa351ef1b9d4968b7a7feeba8b30ad25ccea933e",
+    "consumer 39 af0c2c8d879de9f02372153848480063729ce47edcc8926159281ff58f9fdae9",
+    "consumer 40 74989807f81c0fadb8bc001d3738acca5ee83d90a55e1281105636484853c1b5",
+    "consumer 41 6837426488a97cdb4b4f8a19245cd45ceddb9c219640d53ac5417e6644a9757c",
+    "provider 22 a62d911cb3eb5f48b784548cc2d0bc7b765f5053d4e60b1f15ef927e075b8ac4",
+    "consumer 42 64fa583f58c3fbcdb2574a12a685d9ff602e2ee0aaf6b520ab7a5fb12a073269",
+    "provider 23 dabe8c68ee6040ded223280699ac0c507e3cffa5c8980f9934399bb725085884",
+    "consumer 43 64af9f4065c69548f5774ace0c2ba5802499b1b880e287ed7cfb001fdf1747d9",
+    "consumer 44 50e2fdf08d805b2636055a3b2f0c8ffa21dcced05de1e10f21d6db4952d161a7",
+    "consumer 45 b599f644d392bffed5e86017aea8f0750928d5f8f5cca92d59e2421b132d8875",
+    "consumer 46 2a44acbaf5eeacf6f4d30e6a8b3fecc03ffc153a1c760e471660de111a2cfe33",
+    "consumer 47 3f42806109df8ceb8f70b613ddd821a07aaca31896149cd77eab029f9a361e22",
+    "provider 24 28499ebfe3882ae6b300a994b28da8aa7811d652e233ae768438dafbfc8d0863",
+    "consumer 48 5217e973206361b6fa9b87f70be9910010302c1070da68f7a44c275074d1390d",
+    "provider 25 b65bfe11cbcda224314a3cf6a589e43f3363bf3d8e274b789d695ca03dc38e6a",
+    "consumer 49 d5d50911f1b0cd97338e05abdd0bbd5961dd17033ba0391ee7cd035b69e3091d",
+    "consumer 50 73d2deca2129cdd1650f1f1fd12d21f806af3072a1272f8c48264fd85ef4f772",
+    "consumer 51 4776fc0732a66d30eff7cc26bd100dd86056eb283c0252af6e9c40d12b4672f9",
+    "provider 26 2cb2007d0de6983e421676a765d1092c3e3dea66405b2eae67859e624610031b",
+    "consumer 52 5727851fd1b568354d0641267c850984e36a905385102fe085035091b1f66540",
+    "provider 27 916804312096f69a5ffb7672611d51bf7dc4179a4627d8c6e9c4cc23ef142975",
+    "provider 28 7b20323dcc48154c37f9b79861d78a04da02ec4fa13e64b9bea3a280186daaeb",
+    "consumer 53 b3df95c3497774a4aec93d2cfda74cf50600e004b0760ad20684923dfc45b5f7",
+    "provider 29 e2bf89ab10e5687235ecae550dc23e0073ecd2d4ec3f4be6644788150ae1f121",
+    "provider 30 27e434a560343cdfba51f1db390e543ee573021891e4389a306ceb1ce3479217",
+    "provider 31 5a88c617c4a97f252d8b37ce94aa8d26971d17106a3ee6f8c6bb3612ee80b1de",
+    "provider 32 0c541f3163846392b8140521040285a1027a27c8fbd385273fd628115021007b",
+    "provider 33 20c4efdf4d4482f8e96cf9aa7948fc248f6d9c9a90dbf6352d27e4dd230b11cf",
+    "provider 34 9b76b4a0c0962f97b64ea6ff6e9a1bafe0f8a27d507fdd6c270ecc6933697741",
+    "provider 35 5d0c8ef8e7a92b880562fdc8be71212d894262af3e855de675cb0ba8fead0d66",
+    "consumer 54 2c25ada486593ee954d6915085f0412c3395fc43d182238dd7bdc3c05a50d744",
+    "consumer 55 90d5608d64885868a5dbe88bdcb5ff8644aeb621fec9dd5b696384323e459cdb",
+    "consumer 56 c9db9352ee6ea61da42e9d8f45d187843b665276bc71a41e0a81273d0228f2d3",
+    "provider 36 a4d2ece92d1146ef0e48236e83056e998a37cbbcc0e951197dbf7abcc67282d8",
+    "consumer 57 fc573ce7248b7454de69b1ef02168b5d826fbc7672cc5a7452cc87d70185ecb6",
+    "provider 37 82cb6553f18da936b1c1d6ed120a9b3b36c1cc0dfefcb57f8b3f47fdfd4a2b7f",
+    "consumer 58 63a10b3580c89deee470580969cb92ba27b2e058464ed00e581a71407e3b8d9c",
+    "consumer 59 fab91f9c2f99659249647f48c3a0045434fa5f0ba42285539c34e87e05ab66ba",
+    "consumer 60 379bbf4ba93ebadf8c01a5c10c1a29024b05fefe1133da16aa466eeec95c94a4",
 ];
 
 /// How each IBC core message sent without a verifiable proof (or with nothing to act on) is
@@ -636,6 +657,86 @@ async fn scenario() -> (Vec<String>, Vec<(String, String, u32, String)>, Sent) {
     consumer_block_all_ok(&mut pair, txs).await;
     pair.relay().await;
     pair.until_consumer_epoch().await;
+
+    // Governance: a proposal funded in two deposits, voted plainly and by weight, passes and
+    // changes gov's own params as the gov account.
+    let prefix = delegator.split('1').next().unwrap_or_default();
+    let gov_account = Address::module("gov").to_bech32(prefix);
+    let mut gov_params = rmesh_gov::Params::default()
+        .with_default_deposits(DENOM)
+        .to_proto();
+    gov_params.min_deposit[0].amount = (2 * support::pair::GOV_MIN_DEPOSIT).to_string();
+    gov_params.voting_period = Some(tendermint_proto::google::protobuf::Duration {
+        seconds: 25,
+        nanos: 0,
+    });
+    gov_params.expedited_voting_period = Some(tendermint_proto::google::protobuf::Duration {
+        seconds: 10,
+        nanos: 0,
+    });
+    let proposed = sent.note(&[msg(GovUpdateParams {
+        authority: gov_account,
+        params: Some(gov_params),
+    })]);
+    let half = support::pair::GOV_MIN_DEPOSIT / 2;
+    let submit = sent.note(&[msg(MsgSubmitProposal {
+        messages: proposed,
+        initial_deposit: vec![coin(half).unwrap()],
+        proposer: delegator.clone(),
+        metadata: String::new(),
+        title: "Longer votes".into(),
+        summary: "Proposals need more deposit and time.".into(),
+        expedited: false,
+    })]);
+    let top_up = sent.note(&[msg(MsgDeposit {
+        proposal_id: 1,
+        depositor: newcomer.clone(),
+        amount: vec![coin(half).unwrap()],
+    })]);
+    let txs = vec![
+        consumer_tx(&mut pair, DELEGATOR, submit),
+        consumer_tx(&mut pair, NEWCOMER, top_up),
+    ];
+    consumer_block_all_ok(&mut pair, txs).await;
+    let yes = sent.note(&[msg(MsgVote {
+        proposal_id: 1,
+        voter: operator0.clone(),
+        option: VoteOption::Yes as i32,
+        metadata: String::new(),
+    })]);
+    let split = sent.note(&[msg(MsgVoteWeighted {
+        proposal_id: 1,
+        voter: operator1.clone(),
+        options: vec![
+            WeightedVoteOption {
+                option: VoteOption::Yes as i32,
+                weight: "0.5".into(),
+            },
+            WeightedVoteOption {
+                option: VoteOption::Abstain as i32,
+                weight: "0.5".into(),
+            },
+        ],
+        metadata: String::new(),
+    })]);
+    let txs = vec![
+        consumer_tx(&mut pair, 0, yes),
+        consumer_tx(&mut pair, 1, split),
+    ];
+    consumer_block_all_ok(&mut pair, txs).await;
+    for _ in 0..5 {
+        pair.consumer_block(vec![]).await;
+    }
+    let snapshot = pair.consumer.storage.latest_snapshot();
+    let decided = snapshot.proposal(1).await.unwrap().unwrap();
+    assert_eq!(
+        decided.status,
+        ProposalStatus::Passed as i32,
+        "{}",
+        decided.failed_reason
+    );
+    assert_eq!(snapshot.gov_params().await.unwrap().voting_period, 25);
+    pair.relay().await;
 
     // Double-sign evidence against the newcomer, then validator 1 misses blocks until jailed.
     let evidence = double_sign(2, pair.consumer.height, 1);

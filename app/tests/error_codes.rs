@@ -183,6 +183,23 @@ const PINNED: &[(&str, &[(&str, u32)])] = &[
             ("ArithmeticOverflow", 14),
         ],
     ),
+    (
+        "gov",
+        &[
+            ("UnknownProposal", 2),
+            ("InactiveProposal", 3),
+            ("InvalidProposalContent", 5),
+            ("InvalidVote", 7),
+            ("InvalidProposalMsg", 12),
+            ("InvalidSigner", 13),
+            ("MetadataTooLong", 15),
+            ("MinDepositTooSmall", 16),
+            ("InvalidDepositDenom", 23),
+            ("InvalidParams", 1000),
+            ("ProposalMessageFailed", 1002),
+            ("Overflow", 1001),
+        ],
+    ),
 ];
 
 type Codes = (&'static str, &'static [(&'static str, u32)]);
@@ -206,6 +223,7 @@ fn every_error_type() -> Vec<Codes> {
         codes_of::<rmesh_converter::ConverterError>(),
         codes_of::<rmesh_vault::VaultError>(),
         codes_of::<rmesh_external_staking::ExternalStakingError>(),
+        codes_of::<rmesh_gov::GovError>(),
     ]
 }
 

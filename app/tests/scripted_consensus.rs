@@ -216,7 +216,7 @@ async fn init_on_empty_store(app_state: Vec<u8>) -> String {
 
 fn unknown_msg() -> cosmos_sdk_proto::Any {
     cosmos_sdk_proto::Any {
-        type_url: "/cosmos.gov.v1.MsgVote".into(),
+        type_url: "/cosmos.nft.v1beta1.MsgSend".into(),
         value: vec![],
     }
 }

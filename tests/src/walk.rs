@@ -402,6 +402,21 @@ pub fn needs_a_counterparty(service: &str) -> bool {
 pub fn single_chain_fixture(net: &TestNet) -> Result<SingleChain> {
     let bob = net.address("bob");
     let valoper = net.valoper("validator0")?;
+    // Bob proposes (a text proposal: no messages) and votes on it, for the gov lookups.
+    let proposal = net.root.join("walk-proposal.json");
+    std::fs::write(
+        &proposal,
+        serde_json::json!({
+            "messages": [],
+            "deposit": format!("10000000{DENOM}"),
+            "title": "Every lookup",
+            "summary": "A proposal for the gov queries to find."
+        })
+        .to_string(),
+    )?;
+    let proposal = proposal.display().to_string();
+    net.cli_tx(0, &["gov", "submit-proposal", &proposal, "--from", "bob"])?;
+    net.cli_tx(0, &["gov", "vote", "1", "yes", "--from", "bob"])?;
     // Bob delegates and unbonds part of it, so each staking and distribution lookup has an
     // answer; his txs give the tx lookups a hash and a block with txs.
     net.cli_tx(
@@ -478,6 +493,10 @@ pub fn single_chain_fixture(net: &TestNet) -> Result<SingleChain> {
         .field("starting_height", Input::text(1))
         .field("ending_height", Input::text(latest))
         .field("subspace", Input::text("baseapp"))
+        .field("proposal_id", Input::text(1))
+        .field("voter", Input::text(&bob))
+        .field("depositor", Input::text(&bob))
+        .field("params_type", Input::text("voting"))
         .method(
             "cosmos.params.v1beta1.Query.Params",
             "key",

@@ -344,6 +344,26 @@ fn the_dashboard_and_the_metrics_show_the_consumers_mesh(pair: &MeshPair) -> Res
     let provider = consumer_rest(pair, &format!("/rmesh/converter/v1/providers/{PROVIDER}"))?;
     let provider = &provider["provider"];
     let virtual_stake = consumer_rest(pair, "/rmesh/virtualstaking/v1/virtual_stake")?;
+    let positions = consumer_rest(
+        pair,
+        &format!("/rmesh/converter/v1/providers/{PROVIDER}/positions?pagination.count_total=true"),
+    )?;
+    let position_count = positions["pagination"]["total"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(
+        position_count,
+        positions["positions"]
+            .as_array()
+            .map_or(0, Vec::len)
+            .to_string(),
+        "one page holds this pair's few positions, and the total counts them: {positions}"
+    );
+    assert_ne!(
+        position_count, "0",
+        "the pair has cross-staked: {positions}"
+    );
     let screenshot = dashboard::artifact_path("mesh-dashboard.png");
     let dom = dashboard::load(&node.api_url(), &screenshot)?;
     eprintln!("dashboard screenshot: {}", screenshot.display());
@@ -367,6 +387,12 @@ fn the_dashboard_and_the_metrics_show_the_consumers_mesh(pair: &MeshPair) -> Res
         dashboard::field_value(validator_row, "virtual")?,
         "36000000"
     );
+    let page_info = dashboard::element(&dom, "id=\"page-info\"")?;
+    assert_eq!(
+        dashboard::attribute(page_info, "data-count")?,
+        position_count,
+        "the dashboard counts the provider's positions"
+    );
     let share = dashboard::element(&dom, "id=\"remote-share\"")?;
     assert_eq!(
         dashboard::attribute(share, "data-virtual")?,
@@ -380,6 +406,12 @@ fn the_dashboard_and_the_metrics_show_the_consumers_mesh(pair: &MeshPair) -> Res
     assert!(
         text.contains(&format!(
             "rmesh_provider_cap{{provider=\"{PROVIDER}\"}} {cap}\n"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "rmesh_provider_positions{{provider=\"{PROVIDER}\"}} {position_count}\n"
         )),
         "{text}"
     );

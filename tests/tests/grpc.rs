@@ -16,13 +16,14 @@ use tonic::transport::Channel;
 use tonic_reflection::pb::v1::server_reflection_request::MessageRequest;
 use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
 
-const SERVED: [&str; 19] = [
+const SERVED: [&str; 20] = [
     "cosmos.auth.v1beta1.Query",
     "cosmos.bank.v1beta1.Query",
     "cosmos.base.node.v1beta1.Service",
     "cosmos.base.tendermint.v1beta1.Service",
     "cosmos.consensus.v1.Query",
     "cosmos.distribution.v1beta1.Query",
+    "cosmos.gov.v1.Query",
     "cosmos.params.v1beta1.Query",
     "cosmos.slashing.v1beta1.Query",
     "cosmos.staking.v1beta1.Query",

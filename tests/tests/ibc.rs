@@ -5,6 +5,7 @@
 use anyhow::Context;
 use anyhow::Result;
 use rmesh_e2e::hermes::{relayed_chain, voucher, Hermes};
+use rmesh_e2e::rpc::http;
 use rmesh_e2e::walk::{field_at, Input, Inputs, Walk};
 use rmesh_e2e::{wait_until, TestNet, DAVE, PREFIX, WAIT};
 use sha2::{Digest, Sha256};
@@ -82,6 +83,12 @@ fn hermes_opens_a_transfer_channel_and_tokens_go_there_and_back_and_timeouts_ref
         Ok(balance_of(&b, &relayer, &denom)? == 900)
     })?;
     assert_eq!(balance_of(&a, &escrow_of_channel_0()?, "urmesh")?, 900);
+    // Its acknowledgement must be back on A before Hermes stops: on start, Hermes looks at the
+    // first pending commitment only (a page of one, as ibc-go pages), and a received but
+    // unacknowledged packet there would hide the timed-out one behind it.
+    wait_until("the 300's acknowledgement back on A", WAIT, || {
+        Ok(pending_commitments(&a)? == 0)
+    })?;
 
     // A packet nobody relays in time comes back to its sender.
     hermes.stop();
@@ -110,7 +117,85 @@ fn hermes_opens_a_transfer_channel_and_tokens_go_there_and_back_and_timeouts_ref
     })?;
     hermes.stop();
     transfer(&hermes, (A, B), "5", "urmesh", &relayer, 300)?;
-    every_ibc_query_answers_on(&a, &a_relayer_voucher)
+    every_ibc_query_answers_on(&a, &a_relayer_voucher)?;
+    ibc_lists_page_as_the_sdk_pages_them(&a)
+}
+
+/// How many packets `chain` sent on transfer/channel-0 still wait for their acknowledgement.
+fn pending_commitments(chain: &TestNet) -> Result<usize> {
+    let answer = rest(
+        chain,
+        "/ibc/core/channel/v1/channels/channel-0/ports/transfer/packet_commitments",
+    )?;
+    Ok(answer["commitments"].as_array().map_or(0, Vec::len))
+}
+
+/// What `chain`'s REST API answers at `path`.
+fn rest(chain: &TestNet, path: &str) -> Result<serde_json::Value> {
+    let answer = http(chain.nodes[0].api_addr(), "GET", path, &[], b"")?;
+    anyhow::ensure!(answer.status == 200, "{path}: HTTP {}", answer.status);
+    answer.json()
+}
+
+/// IBC's lists page by `pagination.*`, yet give everything to a relayer that asks for all of it
+/// in one page (Hermes asks with a limit of u32::MAX and follows no `next_key` for clients,
+/// connections or channels).
+fn ibc_lists_page_as_the_sdk_pages_them(chain: &TestNet) -> Result<()> {
+    let heights = "/ibc/core/client/v1/consensus_states/07-tendermint-0/heights";
+    let everything = rest(chain, &format!("{heights}?pagination.limit=4294967295"))?;
+    let all = everything["consensus_state_heights"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(all.len() >= 2, "Hermes updated the client: {everything}");
+    assert_eq!(
+        everything["pagination"]["next_key"],
+        serde_json::Value::Null
+    );
+
+    let mut walked = Vec::new();
+    let mut key = String::new();
+    loop {
+        let page = rest(
+            chain,
+            &format!(
+                "{heights}?pagination.limit=1&pagination.count_total=true&pagination.key={key}"
+            ),
+        )?;
+        let listed = page["consensus_state_heights"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(listed.len(), 1, "{page}");
+        walked.extend(listed);
+        if key.is_empty() {
+            assert_eq!(page["pagination"]["total"], all.len().to_string());
+        }
+        match page["pagination"]["next_key"].as_str() {
+            Some(next) => {
+                key = next
+                    .replace('+', "%2B")
+                    .replace('/', "%2F")
+                    .replace('=', "%3D")
+            }
+            None => break,
+        }
+        anyhow::ensure!(walked.len() <= all.len(), "paging does not end: {page}");
+    }
+    assert_eq!(walked, all, "page by page lists what one page does");
+
+    let reversed = rest(
+        chain,
+        "/ibc/core/channel/v1/channels?pagination.reverse=true",
+    )?;
+    let channels = rest(chain, "/ibc/core/channel/v1/channels")?;
+    let mut forward = channels["channels"].as_array().cloned().unwrap_or_default();
+    forward.reverse();
+    assert_eq!(
+        reversed["channels"].as_array().cloned().unwrap_or_default(),
+        forward
+    );
+    Ok(())
 }
 
 /// Walks every IBC query method reflection lists on `chain` (which has a client, connection and

@@ -80,6 +80,16 @@ pub enum GenesisCommand {
         /// Mesh security: blocks per virtual-staking epoch.
         #[arg(long)]
         epoch_length: Option<u64>,
+        /// Governance: how long a proposal is voted on, in seconds (expedited ones: half).
+        #[arg(long)]
+        voting_period_seconds: Option<u64>,
+        /// Governance: how long a proposal may gather its deposit, in seconds.
+        #[arg(long)]
+        max_deposit_period_seconds: Option<u64>,
+        /// Governance: the deposit that starts a proposal's vote, e.g. 10000000urmesh
+        /// (expedited proposals: five times it).
+        #[arg(long)]
+        min_deposit: Option<String>,
     },
 }
 
@@ -215,7 +225,39 @@ pub fn run(home: &Path, command: GenesisCommand) -> Result<(), CliError> {
             block_provision,
             mesh_authority,
             epoch_length,
+            voting_period_seconds,
+            max_deposit_period_seconds,
+            min_deposit,
         } => edit_app_state(home, |state| {
+            let gov = &mut state.gov.params;
+            if let Some(seconds) = voting_period_seconds {
+                if seconds < 2 {
+                    return Err(CliError::Input(
+                        "the voting period must be at least 2 s".into(),
+                    ));
+                }
+                gov.voting_period = seconds;
+                gov.expedited_voting_period = seconds / 2;
+            }
+            if let Some(seconds) = max_deposit_period_seconds {
+                gov.max_deposit_period = seconds;
+            }
+            if let Some(text) = min_deposit {
+                let coins: Coins = text.parse()?;
+                let times = |factor: u128| -> Result<Vec<rmesh_core::Coin>, CliError> {
+                    coins
+                        .iter()
+                        .map(|coin| {
+                            let amount = coin.amount.checked_mul(factor).ok_or_else(|| {
+                                CliError::Input(format!("min deposit {coin} is too large"))
+                            })?;
+                            Ok(rmesh_core::Coin::new(amount, coin.denom))
+                        })
+                        .collect()
+                };
+                gov.min_deposit = times(1)?;
+                gov.expedited_min_deposit = times(5)?;
+            }
             if let Some(authority) = mesh_authority {
                 Address::from_bech32(&authority, &state.auth.bech32_prefix)?;
                 state.virtual_staking.authority = authority;

@@ -8,7 +8,7 @@ use rmesh_proto::converter::v1 as converter;
 use rmesh_proto::virtualstaking::v1 as virtual_staking;
 use serde_json::{json, Value};
 
-use super::query::NodeArgs;
+use super::query::{page_json, NodeArgs, PageArgs};
 use super::staking::{packed, sign_and_send};
 use super::tx::TxArgs;
 use crate::client::ChainClient;
@@ -32,6 +32,8 @@ pub enum ConverterQuery {
         provider: String,
         #[arg(long, default_value = "")]
         delegator: String,
+        #[command(flatten)]
+        page: PageArgs,
         #[command(flatten)]
         node: NodeArgs,
     },
@@ -133,6 +135,7 @@ pub async fn run_converter_query(command: ConverterQuery) -> Result<Value, CliEr
         ConverterQuery::Positions {
             provider,
             delegator,
+            page,
             node,
         } => {
             let response: converter::QueryPositionsResponse = ask(
@@ -141,6 +144,7 @@ pub async fn run_converter_query(command: ConverterQuery) -> Result<Value, CliEr
                 &converter::QueryPositionsRequest {
                     provider_id: provider,
                     delegator,
+                    pagination: Some(page.request()?),
                 },
             )
             .await?;
@@ -149,7 +153,7 @@ pub async fn run_converter_query(command: ConverterQuery) -> Result<Value, CliEr
                 .iter()
                 .map(|p| json!({ "provider": p.provider_id, "delegator": p.delegator, "validator": p.validator, "amount": p.amount }))
                 .collect();
-            json!({ "positions": positions })
+            json!({ "positions": positions, "pagination": page_json(response.pagination.as_ref()) })
         }
         ConverterQuery::Packets { provider, node } => {
             let response: converter::QueryPendingPacketsResponse = ask(

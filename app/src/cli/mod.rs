@@ -1,6 +1,7 @@
 //! The `rmeshd` command line, in the Cosmos SDK's shape.
 
 pub mod genesis;
+mod gov;
 pub mod init;
 pub mod keys;
 pub mod mesh;

@@ -1,5 +1,6 @@
 use clap::{Args, Subcommand};
 use cosmos_sdk_proto::cosmos::bank::v1beta1::{QueryTotalSupplyRequest, QueryTotalSupplyResponse};
+use cosmos_sdk_proto::cosmos::base::query::v1beta1::{PageRequest, PageResponse};
 use cosmos_sdk_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
 use tendermint_rpc::Client;
 
@@ -11,6 +12,53 @@ pub struct NodeArgs {
     /// The CometBFT RPC of a node.
     #[arg(long, default_value = "http://127.0.0.1:26657", env = "RMESHD_NODE")]
     pub node: String,
+}
+
+/// Which page of a list to ask for, as the SDK CLI's `--limit` / `--page-key` flags.
+#[derive(Args, Clone)]
+pub struct PageArgs {
+    /// Items per page (the node holds a page to at most 1000).
+    #[arg(long, default_value_t = rmesh_core::query::DEFAULT_PAGE_LIMIT)]
+    pub limit: u64,
+    /// The `next_key` a previous page printed (base64); none for the first page.
+    #[arg(long, default_value = "")]
+    pub page_key: String,
+    /// Also print how many items the whole list holds.
+    #[arg(long)]
+    pub count_total: bool,
+    /// List from the end.
+    #[arg(long)]
+    pub reverse: bool,
+}
+
+impl PageArgs {
+    pub fn request(&self) -> Result<PageRequest, CliError> {
+        use base64::Engine as _;
+        let key = base64::engine::general_purpose::STANDARD
+            .decode(&self.page_key)
+            .map_err(|e| {
+                CliError::Input(format!(
+                    "--page-key {}: {e}; give the next_key a previous page printed",
+                    self.page_key
+                ))
+            })?;
+        Ok(PageRequest {
+            key,
+            offset: 0,
+            limit: self.limit,
+            count_total: self.count_total,
+            reverse: self.reverse,
+        })
+    }
+}
+
+/// A page's `PageResponse` as the SDK CLI prints it.
+pub fn page_json(page: Option<&PageResponse>) -> serde_json::Value {
+    use base64::Engine as _;
+    let page = page.cloned().unwrap_or_default();
+    let next_key = (!page.next_key.is_empty())
+        .then(|| base64::engine::general_purpose::STANDARD.encode(&page.next_key));
+    serde_json::json!({ "next_key": next_key, "total": page.total.to_string() })
 }
 
 #[derive(Subcommand)]
@@ -33,6 +81,9 @@ pub enum QueryCommand {
     /// Virtual stake, epochs and params of mesh security.
     #[command(subcommand)]
     VirtualStaking(super::mesh::VirtualStakingQuery),
+    /// Governance: proposals, votes, deposits, tallies and params.
+    #[command(subcommand)]
+    Gov(super::gov::GovQuery),
     /// Consumers this chain secures and the validator sets they reported (provider role).
     #[command(subcommand)]
     ExternalStaking(super::provider::ExternalStakingQuery),
@@ -219,6 +270,7 @@ pub async fn run(command: QueryCommand) -> Result<(), CliError> {
         QueryCommand::Converter(command) => {
             super::print_json(&super::mesh::run_converter_query(command).await?)
         }
+        QueryCommand::Gov(command) => super::print_json(&super::gov::run_query(command).await?),
         QueryCommand::VirtualStaking(command) => {
             super::print_json(&super::mesh::run_virtual_staking_query(command).await?)
         }

@@ -45,6 +45,9 @@ pub enum TxCommand {
     /// Provider role: unstake, withdraw unbonded collateral and rewards from a consumer.
     #[command(subcommand)]
     ExternalStaking(super::provider::ExternalStakingTx),
+    /// Governance: proposals, deposits and votes.
+    #[command(subcommand)]
+    Gov(super::gov::GovTx),
 }
 
 #[derive(Subcommand)]
@@ -111,6 +114,7 @@ pub struct TxArgs {
 pub async fn run(home: &Path, command: TxCommand) -> Result<(), CliError> {
     match command {
         TxCommand::Staking(command) => super::staking::run_tx(home, command).await,
+        TxCommand::Gov(command) => super::gov::run_tx(home, command).await,
         TxCommand::Converter(command) => super::mesh::run_converter_tx(home, command).await,
         TxCommand::Vault(command) => super::provider::run_vault_tx(home, command).await,
         TxCommand::ExternalStaking(command) => {

@@ -5,6 +5,7 @@ use cosmos_sdk_proto::cosmos::bank::v1beta1::query_server::QueryServer as BankSe
 use cosmos_sdk_proto::cosmos::base::node::v1beta1::service_server::ServiceServer as NodeServer;
 use cosmos_sdk_proto::cosmos::base::tendermint::v1beta1::service_server::ServiceServer as TendermintServer;
 use cosmos_sdk_proto::cosmos::distribution::v1beta1::query_server::QueryServer as DistributionServer;
+use cosmos_sdk_proto::cosmos::gov::v1::query_server::QueryServer as GovServer;
 use cosmos_sdk_proto::cosmos::params::v1beta1::query_server::QueryServer as ParamsServer;
 use cosmos_sdk_proto::cosmos::slashing::v1beta1::query_server::QueryServer as SlashingServer;
 use cosmos_sdk_proto::cosmos::staking::v1beta1::query_server::QueryServer as StakingServer;
@@ -38,6 +39,7 @@ macro_rules! grpc_servers {
             StakingServer(staking),
             SlashingServer(slashing),
             DistributionServer(distribution),
+            GovServer(gov),
             TxServer(tx),
             TendermintServer(node),
             NodeServer(node),

@@ -18,6 +18,7 @@ use cosmos_sdk_proto::cosmos::bank::v1beta1::query_server::Query as BankApi;
 use cosmos_sdk_proto::cosmos::base::node::v1beta1::service_server::Service as NodeApi;
 use cosmos_sdk_proto::cosmos::base::tendermint::v1beta1::service_server::Service as TendermintApi;
 use cosmos_sdk_proto::cosmos::distribution::v1beta1::query_server::Query as DistributionApi;
+use cosmos_sdk_proto::cosmos::gov::v1::query_server::Query as GovApi;
 use cosmos_sdk_proto::cosmos::params::v1beta1::query_server::Query as ParamsApi;
 use cosmos_sdk_proto::cosmos::slashing::v1beta1::query_server::Query as SlashingApi;
 use cosmos_sdk_proto::cosmos::staking::v1beta1::query_server::Query as StakingApi;
@@ -34,6 +35,7 @@ use rmesh_converter::ConverterQuery;
 use rmesh_core::query::{check_height, Committed, HEIGHT_HEADER};
 use rmesh_distribution::DistributionQuery;
 use rmesh_external_staking::ExternalStakingQuery;
+use rmesh_gov::GovQuery;
 use rmesh_ibc::IbcQuery;
 use rmesh_proto::consensus::v1::query_server::Query as ConsensusApi;
 use rmesh_proto::converter::v1::query_server::Query as ConverterApi;
@@ -71,6 +73,7 @@ pub struct Services {
     pub converter: Arc<ConverterQuery>,
     pub external_staking: Arc<ExternalStakingQuery>,
     pub vault: Arc<VaultQuery>,
+    pub gov: Arc<GovQuery>,
     pub ibc: Arc<IbcQuery>,
     pub tx: Arc<TxService>,
     pub node: Arc<NodeService>,
@@ -131,6 +134,7 @@ impl QueryRouter {
             converter: Arc::new(ConverterQuery::new(committed.clone())),
             external_staking: Arc::new(ExternalStakingQuery::new(committed.clone())),
             vault: Arc::new(VaultQuery::new(committed.clone())),
+            gov: Arc::new(GovQuery::new(committed.clone())),
             ibc: Arc::new(IbcQuery::new(committed.clone())),
             tx: Arc::new(TxService::new(mempool, comet.clone(), storage.clone())),
             consensus: Arc::new(ConsensusService::new(storage.clone(), comet.clone())),
@@ -183,6 +187,17 @@ impl QueryRouter {
             "/cosmos.staking.v1beta1.Query/HistoricalInfo" => historical_info,
             "/cosmos.staking.v1beta1.Query/Pool" => pool,
             "/cosmos.staking.v1beta1.Query/Params" => params,
+        });
+        routes!(map, services.gov, GovApi, {
+            "/cosmos.gov.v1.Query/Constitution" => constitution,
+            "/cosmos.gov.v1.Query/Proposal" => proposal,
+            "/cosmos.gov.v1.Query/Proposals" => proposals,
+            "/cosmos.gov.v1.Query/Vote" => vote,
+            "/cosmos.gov.v1.Query/Votes" => votes,
+            "/cosmos.gov.v1.Query/Params" => params,
+            "/cosmos.gov.v1.Query/Deposit" => deposit,
+            "/cosmos.gov.v1.Query/Deposits" => deposits,
+            "/cosmos.gov.v1.Query/TallyResult" => tally_result,
         });
         routes!(map, services.slashing, SlashingApi, {
             "/cosmos.slashing.v1beta1.Query/Params" => params,
@@ -454,6 +469,7 @@ mod tests {
             ("converter", vec![]),
             ("distribution", vec!["minter"]),
             ("fee_collector", vec![]),
+            ("gov", vec!["burner"]),
             ("not_bonded_tokens_pool", vec!["burner", "staking"]),
             ("vault", vec!["burner"]),
         ]

@@ -339,6 +339,15 @@ fn emit_unset_messages(
         return Ok(());
     };
     for field in descriptor.fields() {
+        // Empty bytes are nil in Go, which the gateway writes as null (`"next_key": null`).
+        if field.kind() == Kind::Bytes && !field.is_list() {
+            if let Some(value) = object.get_mut(field.name()) {
+                if value.as_str() == Some("") {
+                    *value = Json::Null;
+                }
+            }
+            continue;
+        }
         let Kind::Message(inner) = field.kind() else {
             continue;
         };
@@ -569,7 +578,7 @@ mod tests {
             to_json(&dynamic).unwrap(),
             serde_json::json!({
                 "balances": [{"denom": "urmesh", "amount": "5"}],
-                "pagination": {"next_key": "", "total": "1"}
+                "pagination": {"next_key": null, "total": "1"}
             })
         );
         // An unset nullable message is null; a non-nullable one is written with its defaults.
@@ -616,6 +625,36 @@ mod tests {
         );
         let back = from_json(&descriptor, json.to_string().as_bytes()).unwrap();
         assert_eq!(back.encode_to_vec(), response.encode_to_vec());
+    }
+
+    #[test]
+    fn empty_bytes_are_written_as_null_and_read_back_as_empty() {
+        use cosmos_sdk_proto::cosmos::base::query::v1beta1::PageResponse;
+        let descriptor = message("cosmos.base.query.v1beta1.PageResponse");
+        let written = |page: PageResponse| {
+            let dynamic =
+                DynamicMessage::decode(descriptor.clone(), page.encode_to_vec().as_slice())
+                    .unwrap();
+            to_json(&dynamic).unwrap()
+        };
+        let last = written(PageResponse {
+            next_key: vec![],
+            total: 3,
+        });
+        assert_eq!(last, serde_json::json!({ "next_key": null, "total": "3" }));
+        let more = written(PageResponse {
+            next_key: vec![0, 1],
+            total: 0,
+        });
+        assert_eq!(more["next_key"], "AAE=");
+        let read = from_json(&descriptor, last.to_string().as_bytes()).unwrap();
+        assert_eq!(
+            read.get_field_by_name("next_key")
+                .unwrap()
+                .as_bytes()
+                .map(|b| b.len()),
+            Some(0)
+        );
     }
 
     #[test]

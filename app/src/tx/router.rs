@@ -25,6 +25,10 @@ use ibc_proto::ibc::core::connection::v1 as connection;
 use rmesh_external_staking::{
     self as external, StakeRemoteHandler, UnstakeHandler, WithdrawUnbondedHandler,
 };
+use rmesh_gov::{
+    DepositHandler, ProposalRouter, SubmitProposalHandler,
+    UpdateParamsHandler as GovUpdateParamsHandler, VoteHandler, VoteWeightedHandler,
+};
 use rmesh_ibc::IbcHandler;
 use rmesh_vault::{
     BondHandler, StakeLocalHandler, UnbondHandler, UnstakeLocalHandler, WithdrawLocalRewardsHandler,
@@ -67,6 +71,10 @@ macro_rules! message_handlers {
             external_staking: [
                 StakeRemoteHandler, UnstakeHandler, WithdrawUnbondedHandler,
                 external::WithdrawRewardsHandler,
+            ],
+            gov: [
+                SubmitProposalHandler<AppRouter>, DepositHandler, VoteHandler, VoteWeightedHandler,
+                GovUpdateParamsHandler,
             ],
             ibc: [
                 IbcHandler<client::MsgCreateClient, AppIbcModules>,
@@ -171,6 +179,20 @@ pub async fn check<S: StateRead>(state: &S, any: &Any) -> Result<CheckedMsg, Sdk
 /// Executes the message and returns its response, packed for `TxMsgData`.
 pub async fn execute<S: StateWrite>(state: &mut S, any: &Any) -> Result<Any, SdkError> {
     message_handlers!(dispatch_to!(any, execute_with(state, any)))
+}
+
+/// The router as gov reaches it: a passed proposal's messages go where a tx's would.
+pub struct AppRouter;
+
+#[async_trait::async_trait]
+impl ProposalRouter for AppRouter {
+    async fn signers<S: StateRead>(state: &S, msg: &Any) -> Result<Vec<Address>, SdkError> {
+        Ok(check(state, msg).await?.signers)
+    }
+
+    async fn execute<S: StateWrite>(state: &mut S, msg: &Any) -> Result<Any, SdkError> {
+        execute(state, msg).await
+    }
 }
 
 #[cfg(test)]

@@ -41,6 +41,8 @@ use super::mesh::{mesh_chain_of, MeshBlock, Step};
 use super::staking::vote;
 use super::{Account, TestChain};
 
+/// The consumer's minimum proposal deposit; its votes last 20 s (four blocks).
+pub const GOV_MIN_DEPOSIT: u128 = 1_000_000;
 pub const CONSUMER: &str = "consumer-1";
 pub const CONNECTION: &str = "connection-0";
 pub const CHANNEL: &str = "channel-0";
@@ -305,6 +307,14 @@ impl MeshPair {
             provider.connection_id = Some(CONNECTION.into());
             // The provider chain stakes its own bond denom.
             provider.remote_denom = super::DENOM.into();
+            // Proposals decided within a few blocks.
+            let gov = &mut genesis.gov.params;
+            gov.min_deposit = vec![rmesh_core::Coin::new(GOV_MIN_DEPOSIT, super::DENOM)];
+            gov.expedited_min_deposit =
+                vec![rmesh_core::Coin::new(5 * GOV_MIN_DEPOSIT, super::DENOM)];
+            gov.max_deposit_period = 10;
+            gov.voting_period = 20;
+            gov.expedited_voting_period = 10;
         })
         .await;
         // Provider keys differ from the consumer's: offset numbers keep seeded keys apart.

@@ -2,8 +2,8 @@
 
 use cnidarium::Snapshot;
 use rmesh_auth::AccountRead;
-use rmesh_core::query::{snapshot_for, status, Committed};
-use rmesh_core::SdkError;
+use rmesh_core::query::{page, snapshot_for, status, Committed};
+use rmesh_core::{Address, SdkError};
 use rmesh_proto::converter::v1::{self as pb, query_server::Query};
 use rmesh_virtual_staking::VirtualStakingRead;
 use tonic::{Request, Response, Status};
@@ -53,7 +53,7 @@ async fn provider_info(
 async fn positions_proto(
     snapshot: &Snapshot,
     provider: &str,
-    positions: Positions,
+    positions: Vec<((Address, String), u128)>,
 ) -> Result<Vec<pb::Position>, SdkError> {
     let mut result = Vec::with_capacity(positions.len());
     for ((operator, delegator), amount) in positions {
@@ -104,6 +104,7 @@ impl Query for ConverterQuery {
         let pb::QueryPositionsRequest {
             provider_id,
             delegator,
+            pagination,
         } = request.get_ref();
         let read = async {
             snapshot.existing_provider(provider_id).await?;
@@ -120,10 +121,16 @@ impl Query for ConverterQuery {
                 }
                 positions
             };
-            positions_proto(&snapshot, provider_id, positions).await
+            Ok(positions)
         };
+        let positions: Vec<_> = read.await.map_err(status)?.into_iter().collect();
+        // Paged before the validators' addresses are written out, which costs a read each.
+        let (positions, pagination) = page(positions, pagination.as_ref())?;
         Ok(Response::new(pb::QueryPositionsResponse {
-            positions: read.await.map_err(status)?,
+            positions: positions_proto(&snapshot, provider_id, positions)
+                .await
+                .map_err(status)?,
+            pagination,
         }))
     }
 

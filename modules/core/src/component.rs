@@ -26,6 +26,10 @@ pub struct ModuleAccount {
     pub permissions: &'static [&'static str],
 }
 
+/// The gov module's account name: every authority defaults to its account, which signs the
+/// messages of passed proposals (named here since modules below gov need it too).
+pub const GOV_MODULE: &str = "gov";
+
 /// The SDK's module account permissions.
 pub const MINTER: &str = "minter";
 pub const BURNER: &str = "burner";

@@ -287,7 +287,18 @@ pub struct Page<T> {
 
 /// Cuts `items` (in the list's order) into the page `ask` names. The key is the position of the
 /// next item, 8 bytes big-endian, in the order read (reversed when `reverse`).
-pub fn paginate<T>(mut items: Vec<T>, ask: &PageAsk) -> Result<Page<T>, Status> {
+pub fn paginate<T>(items: Vec<T>, ask: &PageAsk) -> Result<Page<T>, Status> {
+    paginate_up_to(items, ask, MAX_PAGE_LIMIT)
+}
+
+/// [`paginate`] with pages of up to `max_limit` items. IBC's lists honour any limit: relayers
+/// ask them for everything in one page (Hermes with a limit of `u32::MAX`) and do not all
+/// follow `next_key`.
+pub fn paginate_up_to<T>(
+    mut items: Vec<T>,
+    ask: &PageAsk,
+    max_limit: u64,
+) -> Result<Page<T>, Status> {
     if !ask.key.is_empty() && ask.offset > 0 {
         return Err(Status::invalid_argument(
             "invalid request, either offset or key is expected, got both",
@@ -306,7 +317,7 @@ pub fn paginate<T>(mut items: Vec<T>, ask: &PageAsk) -> Result<Page<T>, Status> 
     };
     let limit = match ask.limit {
         0 => DEFAULT_PAGE_LIMIT,
-        limit => limit.min(MAX_PAGE_LIMIT),
+        limit => limit.min(max_limit),
     };
     let total = u64::try_from(items.len()).unwrap_or(u64::MAX);
     if ask.reverse {
@@ -406,6 +417,14 @@ mod page_tests {
         assert_eq!(default.items.len() as u64, DEFAULT_PAGE_LIMIT);
         let clamped = paginate(items.clone(), &ask(vec![], 0, 1_000_000, false, false)).unwrap();
         assert_eq!(clamped.items.len() as u64, MAX_PAGE_LIMIT);
+        let relayers_everything = paginate_up_to(
+            items.clone(),
+            &ask(vec![], 0, u64::from(u32::MAX), false, false),
+            u64::MAX,
+        )
+        .unwrap();
+        assert_eq!(relayers_everything.items.len(), 2_000);
+        assert!(relayers_everything.next_key.is_empty());
         let beyond = paginate(items, &ask(vec![], 5_000, 10, true, false)).unwrap();
         assert!(beyond.items.is_empty() && beyond.next_key.is_empty());
         assert_eq!(beyond.total, 2_000);

@@ -15,6 +15,7 @@ use ibc::core::host::types::path::{
     ChannelEndPath, ClientConnectionPath, CommitmentPath, Path, ReceiptPath,
 };
 use ibc::core::host::{ClientStateRef, ConsensusStateRef, ValidationContext};
+use ibc_proto::cosmos::base::query::v1beta1::{PageRequest, PageResponse};
 use ibc_proto::ibc::applications::transfer::v1 as transfer;
 use ibc_proto::ibc::core::channel::v1 as channel;
 use ibc_proto::ibc::core::client::v1 as client;
@@ -23,7 +24,7 @@ use ibc_proto::ibc::core::connection::v1 as connection;
 use ibc_query::core::context::{ProvableContext, QueryContext};
 use ibc_query::utils::{IntoDomain, IntoResponse, TryIntoDomain};
 use prost::Message;
-use rmesh_core::query::{snapshot_for, status, Committed};
+use rmesh_core::query::{paginate_up_to, snapshot_for, status, Committed, PageAsk};
 use rmesh_core::StoreRead;
 use tonic::{Request, Response, Status};
 
@@ -278,18 +279,29 @@ impl IbcQuery {
 /// A query service: each listed method converts the raw request to ibc-query's domain request
 /// (`try` when that can fail) and answers with the matching ibc-query function; the methods
 /// after the list are written out.
+/// ibc-query answers lists whole, so a list method names its repeated field (`pages field`)
+/// and the answer is cut to the page its request asks for.
 macro_rules! query_service {
-    ($trait:path { $($method:ident($raw:ty) -> $response:ty = $function:path, $convert:ident;)* } $($extra:tt)*) => {
+    ($trait:path { $($method:ident($raw:ty) -> $response:ty = $function:path, $convert:ident $(, pages $field:ident)?;)* } $($extra:tt)*) => {
         #[tonic::async_trait]
         impl $trait for IbcQuery {
             $(
                 async fn $method(&self, request: Request<$raw>) -> Result<Response<$response>, Status> {
                     let metadata = Request::from_parts(request.metadata().clone(), Default::default(), ());
+                    $( let _ = stringify!($field); let asked = request.get_ref().pagination.clone(); )?
                     let domain = query_service!(@convert request, $convert);
                     let answer = self
                         .on_snapshot(&metadata, move |ctx| $function(ctx, &domain).map_err(Status::from))
                         .await?;
-                    answer.into_response()
+                    #[allow(unused_mut)]
+                    let mut response: Response<$response> = answer.into_response()?;
+                    $(
+                        let listed = std::mem::take(&mut response.get_mut().$field);
+                        let (listed, pagination) = page_of(listed, asked.as_ref())?;
+                        response.get_mut().$field = listed;
+                        response.get_mut().pagination = pagination;
+                    )?
+                    Ok(response)
                 }
             )*
             $($extra)*
@@ -297,6 +309,31 @@ macro_rules! query_service {
     };
     (@convert $request:ident, try) => { $request.try_into_domain()? };
     (@convert $request:ident, plain) => { $request.into_domain() };
+}
+
+/// The page of `items` a request asks for, with its `PageResponse`; see [`paginate_up_to`] for
+/// why IBC's lists take any limit.
+fn page_of<T>(
+    items: Vec<T>,
+    asked: Option<&PageRequest>,
+) -> Result<(Vec<T>, Option<PageResponse>), Status> {
+    let ask = asked
+        .map(|asked| PageAsk {
+            key: asked.key.clone(),
+            offset: asked.offset,
+            limit: asked.limit,
+            count_total: asked.count_total,
+            reverse: asked.reverse,
+        })
+        .unwrap_or_default();
+    let page = paginate_up_to(items, &ask, u64::MAX)?;
+    Ok((
+        page.items,
+        Some(PageResponse {
+            next_key: page.next_key,
+            total: page.total,
+        }),
+    ))
 }
 
 /// ibc-go's answer while nothing of the kind is pending; rmesh schedules no chain or channel
@@ -310,10 +347,10 @@ fn no_upgrade<T>(what: &str) -> Result<Response<T>, Status> {
 query_service! {
     client::query_server::Query {
         client_state(client::QueryClientStateRequest) -> client::QueryClientStateResponse = ibc_query::core::client::query_client_state, try;
-        client_states(client::QueryClientStatesRequest) -> client::QueryClientStatesResponse = ibc_query::core::client::query_client_states, plain;
+        client_states(client::QueryClientStatesRequest) -> client::QueryClientStatesResponse = ibc_query::core::client::query_client_states, plain, pages client_states;
         consensus_state(client::QueryConsensusStateRequest) -> client::QueryConsensusStateResponse = ibc_query::core::client::query_consensus_state, try;
-        consensus_states(client::QueryConsensusStatesRequest) -> client::QueryConsensusStatesResponse = ibc_query::core::client::query_consensus_states, try;
-        consensus_state_heights(client::QueryConsensusStateHeightsRequest) -> client::QueryConsensusStateHeightsResponse = ibc_query::core::client::query_consensus_state_heights, try;
+        consensus_states(client::QueryConsensusStatesRequest) -> client::QueryConsensusStatesResponse = ibc_query::core::client::query_consensus_states, try, pages consensus_states;
+        consensus_state_heights(client::QueryConsensusStateHeightsRequest) -> client::QueryConsensusStateHeightsResponse = ibc_query::core::client::query_consensus_state_heights, try, pages consensus_state_heights;
         client_status(client::QueryClientStatusRequest) -> client::QueryClientStatusResponse = ibc_query::core::client::query_client_status, try;
     }
 
@@ -346,7 +383,7 @@ query_service! {
 query_service! {
     connection::query_server::Query {
         connection(connection::QueryConnectionRequest) -> connection::QueryConnectionResponse = ibc_query::core::connection::query_connection, try;
-        connections(connection::QueryConnectionsRequest) -> connection::QueryConnectionsResponse = ibc_query::core::connection::query_connections, plain;
+        connections(connection::QueryConnectionsRequest) -> connection::QueryConnectionsResponse = ibc_query::core::connection::query_connections, plain, pages connections;
         client_connections(connection::QueryClientConnectionsRequest) -> connection::QueryClientConnectionsResponse = ibc_query::core::connection::query_client_connections, try;
         connection_client_state(connection::QueryConnectionClientStateRequest) -> connection::QueryConnectionClientStateResponse = ibc_query::core::connection::query_connection_client_state, try;
         connection_consensus_state(connection::QueryConnectionConsensusStateRequest) -> connection::QueryConnectionConsensusStateResponse = ibc_query::core::connection::query_connection_consensus_state, try;
@@ -358,15 +395,15 @@ query_service! {
 query_service! {
     channel::query_server::Query {
         channel(channel::QueryChannelRequest) -> channel::QueryChannelResponse = ibc_query::core::channel::query_channel, try;
-        channels(channel::QueryChannelsRequest) -> channel::QueryChannelsResponse = ibc_query::core::channel::query_channels, plain;
-        connection_channels(channel::QueryConnectionChannelsRequest) -> channel::QueryConnectionChannelsResponse = ibc_query::core::channel::query_connection_channels, try;
+        channels(channel::QueryChannelsRequest) -> channel::QueryChannelsResponse = ibc_query::core::channel::query_channels, plain, pages channels;
+        connection_channels(channel::QueryConnectionChannelsRequest) -> channel::QueryConnectionChannelsResponse = ibc_query::core::channel::query_connection_channels, try, pages channels;
         channel_client_state(channel::QueryChannelClientStateRequest) -> channel::QueryChannelClientStateResponse = ibc_query::core::channel::query_channel_client_state, try;
         channel_consensus_state(channel::QueryChannelConsensusStateRequest) -> channel::QueryChannelConsensusStateResponse = ibc_query::core::channel::query_channel_consensus_state, try;
         packet_commitment(channel::QueryPacketCommitmentRequest) -> channel::QueryPacketCommitmentResponse = ibc_query::core::channel::query_packet_commitment, try;
-        packet_commitments(channel::QueryPacketCommitmentsRequest) -> channel::QueryPacketCommitmentsResponse = ibc_query::core::channel::query_packet_commitments, try;
+        packet_commitments(channel::QueryPacketCommitmentsRequest) -> channel::QueryPacketCommitmentsResponse = ibc_query::core::channel::query_packet_commitments, try, pages commitments;
         packet_receipt(channel::QueryPacketReceiptRequest) -> channel::QueryPacketReceiptResponse = ibc_query::core::channel::query_packet_receipt, try;
         packet_acknowledgement(channel::QueryPacketAcknowledgementRequest) -> channel::QueryPacketAcknowledgementResponse = ibc_query::core::channel::query_packet_acknowledgement, try;
-        packet_acknowledgements(channel::QueryPacketAcknowledgementsRequest) -> channel::QueryPacketAcknowledgementsResponse = ibc_query::core::channel::query_packet_acknowledgements, try;
+        packet_acknowledgements(channel::QueryPacketAcknowledgementsRequest) -> channel::QueryPacketAcknowledgementsResponse = ibc_query::core::channel::query_packet_acknowledgements, try, pages acknowledgements;
         unreceived_packets(channel::QueryUnreceivedPacketsRequest) -> channel::QueryUnreceivedPacketsResponse = ibc_query::core::channel::query_unreceived_packets, try;
         unreceived_acks(channel::QueryUnreceivedAcksRequest) -> channel::QueryUnreceivedAcksResponse = ibc_query::core::channel::query_unreceived_acks, try;
         next_sequence_receive(channel::QueryNextSequenceReceiveRequest) -> channel::QueryNextSequenceReceiveResponse = ibc_query::core::channel::query_next_sequence_receive, try;
@@ -436,9 +473,11 @@ impl transfer::query_server::Query for IbcQuery {
             .iter()
             .map(|(_, trace)| denom_trace(&String::from_utf8_lossy(trace)))
             .collect();
+        let (denom_traces, pagination) =
+            page_of(denom_traces, request.get_ref().pagination.as_ref())?;
         Ok(Response::new(transfer::QueryDenomTracesResponse {
             denom_traces,
-            pagination: None,
+            pagination,
         }))
     }
 

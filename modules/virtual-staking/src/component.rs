@@ -3,7 +3,8 @@
 use async_trait::async_trait;
 use cnidarium::{StateRead, StateWrite};
 use rmesh_auth::AccountRead;
-use rmesh_core::{BlockContextExt, Component, SdkError};
+use rmesh_core::component::GOV_MODULE;
+use rmesh_core::{Address, BlockContextExt, Component, SdkError};
 
 use crate::error::VirtualStakingError;
 use crate::event;
@@ -22,13 +23,17 @@ impl<A> Component<A> for VirtualStaking {
         genesis: GenesisState,
     ) -> Result<(), SdkError> {
         genesis.params.validate()?;
-        if !genesis.authority.is_empty() {
+        let authority = if genesis.authority.is_empty() {
+            // The stakers decide, through governance.
+            state.format_address(&Address::module(GOV_MODULE)).await?
+        } else {
             state
                 .parse_address(&genesis.authority)
                 .await
                 .map_err(|e| VirtualStakingError::InvalidParams(format!("authority: {e}")))?;
-        }
-        state.put_mesh_authority(&genesis.authority)?;
+            genesis.authority
+        };
+        state.put_mesh_authority(&authority)?;
         state.put_virtual_staking_params(&genesis.params)?;
         state.put_epoch_state(&EpochState::default())
     }

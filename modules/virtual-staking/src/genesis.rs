@@ -7,7 +7,8 @@ use crate::params::Params;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GenesisState {
-    /// The account allowed to change params and manage providers (a governance module later).
+    /// The account allowed to change params and manage providers; empty: the gov module
+    /// account, so only passed proposals may.
     #[serde(default)]
     pub authority: String,
     #[serde(default)]

@@ -4,7 +4,7 @@
 
 const REFRESH_MS = 5000;
 const PAGE = 20;
-const state = { providers: [], positions: [], page: 0, blockSeconds: null, samples: [] };
+const state = { providers: [], positions: [], positionCount: 0, page: 0, blockSeconds: null, samples: [] };
 
 const $ = (id) => document.getElementById(id);
 
@@ -230,27 +230,46 @@ async function refreshPackets() {
   }), "no-packets");
 }
 
+// One page of a provider's positions, paged by the node (a provider may have many stakers).
 async function refreshPositions() {
   const provider = $("position-provider").value;
-  state.positions = provider
-    ? (await api(`/rmesh/converter/v1/providers/${encodeURIComponent(provider)}/positions`)).positions
-    : [];
+  if (!provider) {
+    state.positions = [];
+    state.positionCount = 0;
+  } else {
+    const query = new URLSearchParams({
+      "pagination.offset": String(state.page * PAGE),
+      "pagination.limit": String(PAGE),
+      "pagination.count_total": "true",
+    });
+    const delegator = $("position-search").value.trim();
+    if (delegator) query.set("delegator", delegator);
+    const answer = await api(
+      `/rmesh/converter/v1/providers/${encodeURIComponent(provider)}/positions?${query}`);
+    state.positions = answer.positions;
+    state.positionCount = Number(answer.pagination?.total || 0);
+  }
   drawPositions();
 }
 
 function drawPositions() {
-  const search = $("position-search").value.trim();
-  const matching = state.positions.filter((p) => !search || p.delegator.includes(search));
-  const pages = Math.max(1, Math.ceil(matching.length / PAGE));
-  state.page = Math.min(state.page, pages - 1);
-  const shown = matching.slice(state.page * PAGE, (state.page + 1) * PAGE);
-  fillTable("positions", shown.map((p) => {
+  const pages = Math.max(1, Math.ceil(state.positionCount / PAGE));
+  fillTable("positions", state.positions.map((p) => {
     const tr = document.createElement("tr");
     tr.append(cell(p.delegator), cell(p.validator), amountCell(big(p.amount), { "data-field": "amount" }));
     return tr;
   }));
-  $("page-info").textContent = ` page ${state.page + 1} of ${pages} (${matching.length} positions) `;
-  $("page-info").dataset.count = String(matching.length);
+  $("page-info").textContent = ` page ${state.page + 1} of ${pages} (${state.positionCount} positions) `;
+  $("page-info").dataset.count = String(state.positionCount);
+}
+
+function turnPage(step) {
+  const pages = Math.max(1, Math.ceil(state.positionCount / PAGE));
+  const page = Math.min(Math.max(0, state.page + step), pages - 1);
+  if (page !== state.page) {
+    state.page = page;
+    refreshPositions().catch(showError);
+  }
 }
 
 async function refresh() {
@@ -263,14 +282,19 @@ async function refresh() {
     $("updated").textContent = `updated ${new Date().toLocaleTimeString()}`;
     document.body.dataset.ready = "true";
   } catch (err) {
-    $("error").hidden = false;
-    $("error").textContent = `Could not read the node: ${err.message}`;
+    showError(err);
   }
 }
 
-$("position-search").addEventListener("input", () => { state.page = 0; drawPositions(); });
-$("position-provider").addEventListener("change", () => { state.page = 0; refreshPositions(); });
-$("prev-page").addEventListener("click", () => { state.page = Math.max(0, state.page - 1); drawPositions(); });
-$("next-page").addEventListener("click", () => { state.page += 1; drawPositions(); });
+function showError(err) {
+  $("error").hidden = false;
+  $("error").textContent = `Could not read the node: ${err.message}`;
+}
+
+const restartPositions = () => { state.page = 0; refreshPositions().catch(showError); };
+$("position-search").addEventListener("change", restartPositions);
+$("position-provider").addEventListener("change", restartPositions);
+$("prev-page").addEventListener("click", () => turnPage(-1));
+$("next-page").addEventListener("click", () => turnPage(1));
 refresh();
 setInterval(refresh, REFRESH_MS);
