@@ -20,7 +20,7 @@ const RMESH_PROTOS: [&str; 4] = [
 const COSMOS_SDK_MODULE: &str = "github.com/cosmos/cosmos-sdk@v0.50.10";
 
 /// Every SDK and IBC service `app/src/query/grpc.rs` serves, by the file that declares it.
-const SERVED_COSMOS_PROTOS: [&str; 15] = [
+const SERVED_COSMOS_PROTOS: [&str; 16] = [
     "cosmos/auth/v1beta1/query.proto",
     "cosmos/consensus/v1/query.proto",
     "cosmos/params/v1beta1/query.proto",
@@ -29,6 +29,7 @@ const SERVED_COSMOS_PROTOS: [&str; 15] = [
     "cosmos/slashing/v1beta1/query.proto",
     "cosmos/distribution/v1beta1/query.proto",
     "cosmos/gov/v1/query.proto",
+    "cosmos/upgrade/v1beta1/query.proto",
     "cosmos/tx/v1beta1/service.proto",
     "cosmos/base/tendermint/v1beta1/query.proto",
     "cosmos/base/node/v1beta1/query.proto",
@@ -40,13 +41,14 @@ const SERVED_COSMOS_PROTOS: [&str; 15] = [
 
 /// Every tx part and message the node accepts (beyond rmesh's own), so decoding can refuse
 /// unknown fields as the SDK does; compiled into the same set as the served files.
-const TX_PROTOS: [&str; 14] = [
+const TX_PROTOS: [&str; 15] = [
     "cosmos/tx/v1beta1/tx.proto",
     "cosmos/bank/v1beta1/tx.proto",
     "cosmos/staking/v1beta1/tx.proto",
     "cosmos/distribution/v1beta1/tx.proto",
     "cosmos/slashing/v1beta1/tx.proto",
     "cosmos/gov/v1/tx.proto",
+    "cosmos/upgrade/v1beta1/tx.proto",
     "cosmos/crypto/secp256k1/keys.proto",
     "cosmos/crypto/ed25519/keys.proto",
     "cosmos/crypto/multisig/keys.proto",

@@ -19,6 +19,16 @@ pub async fn begin_block<S: StateWrite>(
     state: &mut S,
     header: &BlockHeader<'_>,
 ) -> Result<Vec<Event>, SdkError> {
+    open_block(state, header).await?;
+    modules::begin_block(state, header).await
+}
+
+/// The block's context (chain id, height, time) and the chain constants modules read: what
+/// must be in place before anything of the block runs, a due upgrade's migration included.
+pub async fn open_block<S: StateWrite>(
+    state: &mut S,
+    header: &BlockHeader<'_>,
+) -> Result<(), SdkError> {
     let time = tendermint_proto::google::protobuf::Timestamp::from(header.time);
     state.put_block_context(BlockContext {
         chain_id: chain_id(state).await?,
@@ -27,7 +37,14 @@ pub async fn begin_block<S: StateWrite>(
         time_nanos: u32::try_from(time.nanos).unwrap_or(0),
     });
     record_block_time(state)?;
-    state.cache_chain_constants().await?;
+    state.cache_chain_constants().await
+}
+
+/// Every module's begin block, after [`open_block`].
+pub async fn modules_begin_block<S: StateWrite>(
+    state: &mut S,
+    header: &BlockHeader<'_>,
+) -> Result<Vec<Event>, SdkError> {
     modules::begin_block(state, header).await
 }
 

@@ -16,3 +16,4 @@ pub mod node;
 pub mod query;
 pub mod rest;
 pub mod tx;
+pub mod upgrades;

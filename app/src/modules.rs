@@ -26,6 +26,10 @@ impl rmesh_gov::GovApp for RmeshApp {
     type Router = crate::tx::router::AppRouter;
 }
 
+impl rmesh_upgrade::UpgradeApp for RmeshApp {
+    const MODULES: &'static [&'static str] = MODULES;
+}
+
 /// Expands the module list. `modules` is in genesis order (a module's genesis may read what an
 /// earlier one wrote); each block phase then names, in its order, the modules that work in it.
 /// A phase can only name a declared module: the names are resolved through `declared`.
@@ -120,6 +124,7 @@ app_modules! {
         vault: rmesh_vault::Vault,
         external_staking: rmesh_external_staking::ExternalStaking,
         gov: rmesh_gov::Gov,
+        upgrade: rmesh_upgrade::Upgrade,
     ],
     // Our consensus state for IBC, the last commit's rewards, then liveness and evidence (whose
     // slashes distribution's hooks settle against the rewards just allocated), then the block's

@@ -200,6 +200,7 @@ const PINNED: &[(&str, &[(&str, u32)])] = &[
             ("Overflow", 1001),
         ],
     ),
+    ("upgrade", &[("InvalidAuthority", 1)]),
 ];
 
 type Codes = (&'static str, &'static [(&'static str, u32)]);
@@ -224,6 +225,7 @@ fn every_error_type() -> Vec<Codes> {
         codes_of::<rmesh_vault::VaultError>(),
         codes_of::<rmesh_external_staking::ExternalStakingError>(),
         codes_of::<rmesh_gov::GovError>(),
+        codes_of::<rmesh_upgrade::UpgradeError>(),
     ]
 }
 

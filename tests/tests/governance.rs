@@ -85,19 +85,24 @@ fn validators_pass_a_proposal_that_changes_the_mesh_params_on_every_node() -> Re
             "alice",
         ],
     )?;
-    let listed = net.cli_json(&[
-        "query",
-        "gov",
-        "proposals",
-        "--status",
-        "voting_period",
-        "--node",
-        &net.nodes[1].rpc_url(),
-    ])?;
-    let id = listed["proposals"][0]["id"]
-        .as_str()
-        .ok_or_else(|| anyhow!("no proposal in voting: {listed}"))?
-        .to_string();
+    // Another node lists it once it has the block.
+    let mut id = String::new();
+    wait_until("the proposal in its voting period on node1", WAIT, || {
+        let listed = net.cli_json(&[
+            "query",
+            "gov",
+            "proposals",
+            "--status",
+            "voting_period",
+            "--node",
+            &net.nodes[1].rpc_url(),
+        ])?;
+        id = listed["proposals"][0]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        Ok(!id.is_empty())
+    })?;
 
     for (i, validator) in ["validator0", "validator1", "validator2"]
         .iter()
@@ -116,7 +121,7 @@ fn validators_pass_a_proposal_that_changes_the_mesh_params_on_every_node() -> Re
             "validator3",
         ],
     )?;
-    let votes = rest(&net, 2, &format!("/cosmos/gov/v1/proposals/{id}/votes"))?;
+    let votes = rest(&net, 3, &format!("/cosmos/gov/v1/proposals/{id}/votes"))?;
     assert_eq!(votes["votes"].as_array().map_or(0, Vec::len), 4, "{votes}");
 
     let proposal_path = format!("/cosmos/gov/v1/proposals/{id}");
@@ -147,6 +152,22 @@ fn validators_pass_a_proposal_that_changes_the_mesh_params_on_every_node() -> Re
         net.balance(0, &alice)?,
         alice_before - FEE,
         "the deposit came back to alice"
+    );
+
+    // No upgrade is scheduled; every module is at its first consensus version.
+    let node = net.nodes[2].rpc_url();
+    let plan = net.cli_json(&["query", "upgrade", "plan", "--node", &node])?;
+    assert_eq!(plan["plan"], Value::Null, "{plan}");
+    let versions = net.cli_json(&["query", "upgrade", "module-versions", "--node", &node])?;
+    let listed = versions["module_versions"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        listed
+            .iter()
+            .any(|v| v["name"] == "gov" && v["version"] == "1"),
+        "{versions}"
     );
     Ok(())
 }

@@ -16,7 +16,7 @@ use tonic::transport::Channel;
 use tonic_reflection::pb::v1::server_reflection_request::MessageRequest;
 use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
 
-const SERVED: [&str; 20] = [
+const SERVED: [&str; 21] = [
     "cosmos.auth.v1beta1.Query",
     "cosmos.bank.v1beta1.Query",
     "cosmos.base.node.v1beta1.Service",
@@ -28,6 +28,7 @@ const SERVED: [&str; 20] = [
     "cosmos.slashing.v1beta1.Query",
     "cosmos.staking.v1beta1.Query",
     "cosmos.tx.v1beta1.Service",
+    "cosmos.upgrade.v1beta1.Query",
     "grpc.reflection.v1.ServerReflection",
     "ibc.applications.transfer.v1.Query",
     "ibc.core.channel.v1.Query",

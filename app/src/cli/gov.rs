@@ -122,6 +122,26 @@ pub enum GovQuery {
     },
 }
 
+#[derive(Subcommand)]
+pub enum UpgradeQuery {
+    /// The scheduled upgrade plan, if any.
+    Plan {
+        #[command(flatten)]
+        node: NodeArgs,
+    },
+    /// The height an upgrade plan was applied at (0: never).
+    Applied {
+        name: String,
+        #[command(flatten)]
+        node: NodeArgs,
+    },
+    /// Every module's consensus version.
+    ModuleVersions {
+        #[command(flatten)]
+        node: NodeArgs,
+    },
+}
+
 /// A vote option by its CLI name.
 fn vote_option(name: &str) -> Result<pb::VoteOption, CliError> {
     match name.to_ascii_lowercase().as_str() {
@@ -380,6 +400,42 @@ pub async fn run_query(command: GovQuery) -> Result<Value, CliError> {
                 },
             )
             .await
+        }
+    }
+}
+
+pub async fn run_upgrade_query(command: UpgradeQuery) -> Result<Value, CliError> {
+    use cosmos_sdk_proto::cosmos::upgrade::v1beta1 as upgrade;
+    const QUERY: &str = "/cosmos.upgrade.v1beta1.Query/";
+    match command {
+        UpgradeQuery::Plan { node } => {
+            let answer: upgrade::QueryCurrentPlanResponse = ask(
+                &node,
+                &format!("{QUERY}CurrentPlan"),
+                &upgrade::QueryCurrentPlanRequest {},
+            )
+            .await?;
+            gateway_json(&answer)
+        }
+        UpgradeQuery::Applied { name, node } => {
+            let answer: upgrade::QueryAppliedPlanResponse = ask(
+                &node,
+                &format!("{QUERY}AppliedPlan"),
+                &upgrade::QueryAppliedPlanRequest { name },
+            )
+            .await?;
+            gateway_json(&answer)
+        }
+        UpgradeQuery::ModuleVersions { node } => {
+            let answer: upgrade::QueryModuleVersionsResponse = ask(
+                &node,
+                &format!("{QUERY}ModuleVersions"),
+                &upgrade::QueryModuleVersionsRequest {
+                    module_name: String::new(),
+                },
+            )
+            .await?;
+            gateway_json(&answer)
         }
     }
 }

@@ -84,6 +84,9 @@ pub enum QueryCommand {
     /// Governance: proposals, votes, deposits, tallies and params.
     #[command(subcommand)]
     Gov(super::gov::GovQuery),
+    /// Software upgrades: the scheduled plan, applied plans, module versions.
+    #[command(subcommand)]
+    Upgrade(super::gov::UpgradeQuery),
     /// Consumers this chain secures and the validator sets they reported (provider role).
     #[command(subcommand)]
     ExternalStaking(super::provider::ExternalStakingQuery),
@@ -271,6 +274,9 @@ pub async fn run(command: QueryCommand) -> Result<(), CliError> {
             super::print_json(&super::mesh::run_converter_query(command).await?)
         }
         QueryCommand::Gov(command) => super::print_json(&super::gov::run_query(command).await?),
+        QueryCommand::Upgrade(command) => {
+            super::print_json(&super::gov::run_upgrade_query(command).await?)
+        }
         QueryCommand::VirtualStaking(command) => {
             super::print_json(&super::mesh::run_virtual_staking_query(command).await?)
         }

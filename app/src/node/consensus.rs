@@ -33,6 +33,7 @@ use crate::block::{self, BlockHeader};
 use crate::genesis::{self, AppState};
 use crate::hooks::AppHooks;
 use crate::tx::{decode_tx, run_tx, ExecMode, TxOutcome};
+use crate::upgrades::Upgrades;
 use rmesh_core::query::record_substore_versions;
 
 #[derive(Clone)]
@@ -44,16 +45,28 @@ struct ConsensusState {
     storage: Storage,
     staged: Option<StagedWriteBatch>,
     signatures: Arc<VerifiedSignatures>,
+    upgrades: Upgrades,
 }
 
 impl Consensus {
     /// `signatures` is shared with the mempool, so blocks skip re-verifying admitted txs.
+    /// Carries no upgrade migration and writes no `upgrade-info.json`; see [`Self::with_upgrades`].
     pub fn new(storage: Storage, signatures: Arc<VerifiedSignatures>) -> Self {
+        Self::with_upgrades(storage, signatures, Upgrades::default())
+    }
+
+    /// A node that applies the plans `upgrades` carries and halts at the others.
+    pub fn with_upgrades(
+        storage: Storage,
+        signatures: Arc<VerifiedSignatures>,
+        upgrades: Upgrades,
+    ) -> Self {
         Consensus {
             inner: Arc::new(Mutex::new(ConsensusState {
                 storage,
                 staged: None,
                 signatures,
+                upgrades,
             })),
         }
     }
@@ -159,7 +172,14 @@ impl ConsensusState {
             last_commit: &req.decided_last_commit,
             misbehavior: &req.misbehavior,
         };
-        let mut events = block::begin_block(&mut state, &header).await?;
+        block::open_block(&mut state, &header).await?;
+        // A due plan is applied (or halts the node) before anything of the block runs.
+        let mut events = self
+            .upgrades
+            .before_block(&mut state, header.height)
+            .await
+            .map_err(|stop| -> BoxError { stop.to_string().into() })?;
+        events.extend(block::modules_begin_block(&mut state, &header).await?);
         state.use_verified_signatures(self.signatures.clone());
         let mut tx_results = Vec::with_capacity(req.txs.len());
         for tx in &req.txs {

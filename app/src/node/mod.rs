@@ -35,6 +35,12 @@ pub async fn open_storage(home: &Path) -> Result<Storage, CliError> {
 /// `config.api.address` until one stops.
 pub async fn run(home: &Path, config: AppConfig) -> Result<(), CliError> {
     let storage = open_storage(home).await?;
+    let upgrades = crate::upgrades::Upgrades::carried(home);
+    // A plan due now that this binary does not carry: stop before CometBFT connects.
+    upgrades
+        .check_at_start(&storage.latest_snapshot())
+        .await
+        .map_err(|stop| CliError::Other(stop.to_string()))?;
     let minimum_gas_prices = parse_gas_prices(&config.minimum_gas_prices)?;
     let signatures = VerifiedSignatures::new();
     let mempool = mempool::Mempool::new(storage.clone(), minimum_gas_prices, signatures.clone());
@@ -44,7 +50,7 @@ pub async fn run(home: &Path, config: AppConfig) -> Result<(), CliError> {
     let metrics = crate::metrics::Metrics::new();
     let server = abci_server::AbciServices {
         consensus: crate::metrics::Metered::new(
-            consensus::Consensus::new(storage.clone(), signatures),
+            consensus::Consensus::with_upgrades(storage.clone(), signatures, upgrades),
             metrics.clone(),
         ),
         mempool: mempool.clone(),

@@ -10,6 +10,7 @@ use cosmos_sdk_proto::cosmos::params::v1beta1::query_server::QueryServer as Para
 use cosmos_sdk_proto::cosmos::slashing::v1beta1::query_server::QueryServer as SlashingServer;
 use cosmos_sdk_proto::cosmos::staking::v1beta1::query_server::QueryServer as StakingServer;
 use cosmos_sdk_proto::cosmos::tx::v1beta1::service_server::ServiceServer as TxServer;
+use cosmos_sdk_proto::cosmos::upgrade::v1beta1::query_server::QueryServer as UpgradeServer;
 use ibc_proto::ibc::applications::transfer::v1::query_server::QueryServer as TransferServer;
 use ibc_proto::ibc::core::channel::v1::query_server::QueryServer as ChannelServer;
 use ibc_proto::ibc::core::client::v1::query_server::QueryServer as ClientServer;
@@ -40,6 +41,7 @@ macro_rules! grpc_servers {
             SlashingServer(slashing),
             DistributionServer(distribution),
             GovServer(gov),
+            UpgradeServer(upgrade),
             TxServer(tx),
             TendermintServer(node),
             NodeServer(node),

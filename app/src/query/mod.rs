@@ -23,6 +23,7 @@ use cosmos_sdk_proto::cosmos::params::v1beta1::query_server::Query as ParamsApi;
 use cosmos_sdk_proto::cosmos::slashing::v1beta1::query_server::Query as SlashingApi;
 use cosmos_sdk_proto::cosmos::staking::v1beta1::query_server::Query as StakingApi;
 use cosmos_sdk_proto::cosmos::tx::v1beta1::service_server::Service as TxApi;
+use cosmos_sdk_proto::cosmos::upgrade::v1beta1::query_server::Query as UpgradeApi;
 use futures::future::BoxFuture;
 use ibc_proto::ibc::applications::transfer::v1::query_server::Query as TransferApi;
 use ibc_proto::ibc::core::channel::v1::query_server::Query as ChannelApi;
@@ -44,6 +45,7 @@ use rmesh_proto::vault::v1::query_server::Query as VaultApi;
 use rmesh_proto::virtualstaking::v1::query_server::Query as VirtualStakingApi;
 use rmesh_slashing::SlashingQuery;
 use rmesh_staking::StakingQuery;
+use rmesh_upgrade::UpgradeQuery;
 use rmesh_vault::VaultQuery;
 use rmesh_virtual_staking::VirtualStakingQuery;
 use tendermint::merkle::proof::{ProofOp, ProofOps};
@@ -74,6 +76,7 @@ pub struct Services {
     pub external_staking: Arc<ExternalStakingQuery>,
     pub vault: Arc<VaultQuery>,
     pub gov: Arc<GovQuery>,
+    pub upgrade: Arc<UpgradeQuery>,
     pub ibc: Arc<IbcQuery>,
     pub tx: Arc<TxService>,
     pub node: Arc<NodeService>,
@@ -135,6 +138,7 @@ impl QueryRouter {
             external_staking: Arc::new(ExternalStakingQuery::new(committed.clone())),
             vault: Arc::new(VaultQuery::new(committed.clone())),
             gov: Arc::new(GovQuery::new(committed.clone())),
+            upgrade: Arc::new(UpgradeQuery::new(committed.clone())),
             ibc: Arc::new(IbcQuery::new(committed.clone())),
             tx: Arc::new(TxService::new(mempool, comet.clone(), storage.clone())),
             consensus: Arc::new(ConsensusService::new(storage.clone(), comet.clone())),
@@ -198,6 +202,13 @@ impl QueryRouter {
             "/cosmos.gov.v1.Query/Deposit" => deposit,
             "/cosmos.gov.v1.Query/Deposits" => deposits,
             "/cosmos.gov.v1.Query/TallyResult" => tally_result,
+        });
+        routes!(map, services.upgrade, UpgradeApi, {
+            "/cosmos.upgrade.v1beta1.Query/CurrentPlan" => current_plan,
+            "/cosmos.upgrade.v1beta1.Query/AppliedPlan" => applied_plan,
+            "/cosmos.upgrade.v1beta1.Query/UpgradedConsensusState" => upgraded_consensus_state,
+            "/cosmos.upgrade.v1beta1.Query/ModuleVersions" => module_versions,
+            "/cosmos.upgrade.v1beta1.Query/Authority" => authority,
         });
         routes!(map, services.slashing, SlashingApi, {
             "/cosmos.slashing.v1beta1.Query/Params" => params,

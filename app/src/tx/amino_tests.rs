@@ -403,6 +403,23 @@ fn every_message_a_person_signs_has_a_short_unique_amino_name() {
     }
 }
 
+/// A default instance of `descriptor` with every singular sub-message set (`depth` levels
+/// down), as Go clients send gogoproto's non-nullable fields (a `Plan`'s zero `time`).
+fn filled(descriptor: &prost_reflect::MessageDescriptor, depth: usize) -> DynamicMessage {
+    let mut message = DynamicMessage::new(descriptor.clone());
+    if depth == 0 {
+        return message;
+    }
+    for field in descriptor.fields() {
+        if let Some(kind) = field.kind().as_message() {
+            if !field.is_list() && kind.full_name() != ANY {
+                message.set_field(&field, Value::Message(filled(kind, depth - 1)));
+            }
+        }
+    }
+    message
+}
+
 #[test]
 fn a_default_instance_of_every_person_signed_message_renders() {
     // The options every routed message uses are understood (no oneof without names, no maps,
@@ -411,14 +428,7 @@ fn a_default_instance_of_every_person_signed_message_renders() {
         let descriptor = crate::descriptors::pool()
             .get_message_by_name(url.trim_start_matches('/'))
             .unwrap();
-        let mut message = DynamicMessage::new(descriptor.clone());
-        for field in descriptor.fields() {
-            if let Some(kind) = field.kind().as_message() {
-                if !field.is_list() && kind.full_name() != ANY {
-                    message.set_field(&field, Value::Message(DynamicMessage::new(kind.clone())));
-                }
-            }
-        }
+        let message = filled(&descriptor, 4);
         let any = Any {
             type_url: url.clone(),
             value: message.encode_to_vec(),

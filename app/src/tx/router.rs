@@ -30,6 +30,7 @@ use rmesh_gov::{
     UpdateParamsHandler as GovUpdateParamsHandler, VoteHandler, VoteWeightedHandler,
 };
 use rmesh_ibc::IbcHandler;
+use rmesh_upgrade::{CancelUpgradeHandler, SoftwareUpgradeHandler};
 use rmesh_vault::{
     BondHandler, StakeLocalHandler, UnbondHandler, UnstakeLocalHandler, WithdrawLocalRewardsHandler,
 };
@@ -76,6 +77,7 @@ macro_rules! message_handlers {
                 SubmitProposalHandler<AppRouter>, DepositHandler, VoteHandler, VoteWeightedHandler,
                 GovUpdateParamsHandler,
             ],
+            upgrade: [SoftwareUpgradeHandler, CancelUpgradeHandler],
             ibc: [
                 IbcHandler<client::MsgCreateClient, AppIbcModules>,
                 IbcHandler<client::MsgUpdateClient, AppIbcModules>,

@@ -3,6 +3,7 @@
 //! A scripted consensus for whole-app tests: it drives the node's ABCI services in-process, block
 //! by block, with no sockets and no CometBFT.
 
+pub mod gov;
 pub mod mesh;
 pub mod pair;
 pub mod staking;
@@ -181,6 +182,16 @@ impl TestChain {
 
     /// The node's services over the state in `home`, as a (re)started rmeshd has them.
     async fn open(home: tempfile::TempDir, accounts: Vec<Account>) -> Self {
+        Self::open_with(home, accounts, rmeshd::upgrades::Upgrades::default()).await
+    }
+
+    /// [`open`](Self::open) as a binary carrying `upgrades` (writing `upgrade-info.json` under
+    /// the home's `data` when they say so).
+    async fn open_with(
+        home: tempfile::TempDir,
+        accounts: Vec<Account>,
+        upgrades: rmeshd::upgrades::Upgrades,
+    ) -> Self {
         let storage = open_storage(home.path()).await.unwrap();
         let signatures = rmesh_auth::VerifiedSignatures::new();
         let price = GasPrice {
@@ -191,7 +202,7 @@ impl TestChain {
         let router = QueryRouter::new(storage.clone(), &AppConfig::default(), mempool.clone());
         router.restore_history().await;
         TestChain {
-            consensus: Consensus::new(storage.clone(), signatures),
+            consensus: Consensus::with_upgrades(storage.clone(), signatures, upgrades),
             mempool,
             info: Info::new(storage.clone(), router),
             height: rmeshd::node::state::committed_height(&storage),
@@ -204,6 +215,17 @@ impl TestChain {
 
     /// Stops the node (closing its database) and starts it again on the same home.
     pub async fn restart(self) -> Self {
+        self.restart_with(rmeshd::upgrades::Upgrades::default())
+            .await
+    }
+
+    /// The node's home directory.
+    pub fn home(&self) -> &std::path::Path {
+        self.home.path()
+    }
+
+    /// [`restart`](Self::restart) with another binary: one carrying `upgrades`.
+    pub async fn restart_with(self, upgrades: rmeshd::upgrades::Upgrades) -> Self {
         let TestChain {
             home,
             storage,
@@ -215,7 +237,7 @@ impl TestChain {
         } = self;
         drop((consensus, mempool, info));
         storage.release().await;
-        Self::open(home, accounts).await
+        Self::open_with(home, accounts, upgrades).await
     }
 
     pub async fn init_chain(&mut self, app_state: Vec<u8>) -> Result<response::InitChain, String> {
@@ -239,7 +261,25 @@ impl TestChain {
         votes: Vec<tendermint::abci::types::VoteInfo>,
         misbehavior: Vec<tendermint::abci::types::Misbehavior>,
     ) -> response::FinalizeBlock {
-        self.height += 1;
+        self.try_block_with(txs, votes, misbehavior).await.unwrap()
+    }
+
+    /// FinalizeBlock and Commit for the next height with `txs`, or the error the node stops
+    /// with (as CometBFT would see it; the height is then not taken).
+    pub async fn try_block(
+        &mut self,
+        txs: Vec<Vec<u8>>,
+    ) -> Result<response::FinalizeBlock, String> {
+        self.try_block_with(txs, vec![], vec![]).await
+    }
+
+    async fn try_block_with(
+        &mut self,
+        txs: Vec<Vec<u8>>,
+        votes: Vec<tendermint::abci::types::VoteInfo>,
+        misbehavior: Vec<tendermint::abci::types::Misbehavior>,
+    ) -> Result<response::FinalizeBlock, String> {
+        let height = self.height + 1;
         let request = request::FinalizeBlock {
             txs: txs.into_iter().map(Into::into).collect(),
             decided_last_commit: tendermint::abci::types::CommitInfo {
@@ -248,8 +288,8 @@ impl TestChain {
             },
             misbehavior,
             hash: tendermint::Hash::None,
-            height: Height::try_from(self.height).unwrap(),
-            time: Self::time_of(self.height),
+            height: Height::try_from(height).unwrap(),
+            time: Self::time_of(height),
             next_validators_hash: tendermint::Hash::None,
             proposer_address: tendermint::account::Id::new([0; 20]),
         };
@@ -260,7 +300,7 @@ impl TestChain {
             .unwrap()
             .call(ConsensusRequest::FinalizeBlock(request))
             .await
-            .unwrap()
+            .map_err(|e| e.to_string())?
         else {
             panic!("FinalizeBlock answered with another response")
         };
@@ -273,8 +313,9 @@ impl TestChain {
             .await
             .unwrap();
         assert!(matches!(commit, ConsensusResponse::Commit(_)));
+        self.height = height;
         self.last_app_hash = finalized.app_hash.as_bytes().to_vec();
-        finalized
+        Ok(finalized)
     }
 
     pub async fn check_tx(&mut self, tx: Vec<u8>) -> response::CheckTx {
