@@ -295,13 +295,14 @@ fn proposal_status(name: &str) -> Result<i32, CliError> {
         })
 }
 
-/// `method` of `cosmos.gov.v1.Query` asked of `node`, answered as the REST API writes it.
+/// `method` (e.g. `cosmos.gov.v1.Query/Votes`) asked of `node`, answered as the REST API
+/// writes it.
 async fn answer<Req: Message, Resp: Message + Name + Default>(
     node: &NodeArgs,
     method: &str,
     request: &Req,
 ) -> Result<Value, CliError> {
-    let answer: Resp = ask(node, &format!("/cosmos.gov.v1.Query/{method}"), request).await?;
+    let answer: Resp = ask(node, &format!("/{method}"), request).await?;
     gateway_json(&answer)
 }
 
@@ -324,12 +325,17 @@ pub async fn run_query(command: GovQuery) -> Result<Value, CliError> {
                 depositor,
                 pagination: Some(page.request()?),
             };
-            answer::<_, pb::QueryProposalsResponse>(&node, "Proposals", &request).await
+            answer::<_, pb::QueryProposalsResponse>(
+                &node,
+                "cosmos.gov.v1.Query/Proposals",
+                &request,
+            )
+            .await
         }
         GovQuery::Proposal { proposal_id, node } => {
             answer::<_, pb::QueryProposalResponse>(
                 &node,
-                "Proposal",
+                "cosmos.gov.v1.Query/Proposal",
                 &pb::QueryProposalRequest { proposal_id },
             )
             .await
@@ -343,7 +349,7 @@ pub async fn run_query(command: GovQuery) -> Result<Value, CliError> {
                 proposal_id,
                 pagination: Some(page.request()?),
             };
-            answer::<_, pb::QueryVotesResponse>(&node, "Votes", &request).await
+            answer::<_, pb::QueryVotesResponse>(&node, "cosmos.gov.v1.Query/Votes", &request).await
         }
         GovQuery::Vote {
             proposal_id,
@@ -352,7 +358,7 @@ pub async fn run_query(command: GovQuery) -> Result<Value, CliError> {
         } => {
             answer::<_, pb::QueryVoteResponse>(
                 &node,
-                "Vote",
+                "cosmos.gov.v1.Query/Vote",
                 &pb::QueryVoteRequest { proposal_id, voter },
             )
             .await
@@ -366,7 +372,8 @@ pub async fn run_query(command: GovQuery) -> Result<Value, CliError> {
                 proposal_id,
                 pagination: Some(page.request()?),
             };
-            answer::<_, pb::QueryDepositsResponse>(&node, "Deposits", &request).await
+            answer::<_, pb::QueryDepositsResponse>(&node, "cosmos.gov.v1.Query/Deposits", &request)
+                .await
         }
         GovQuery::Deposit {
             proposal_id,
@@ -375,7 +382,7 @@ pub async fn run_query(command: GovQuery) -> Result<Value, CliError> {
         } => {
             answer::<_, pb::QueryDepositResponse>(
                 &node,
-                "Deposit",
+                "cosmos.gov.v1.Query/Deposit",
                 &pb::QueryDepositRequest {
                     proposal_id,
                     depositor,
@@ -386,7 +393,7 @@ pub async fn run_query(command: GovQuery) -> Result<Value, CliError> {
         GovQuery::Tally { proposal_id, node } => {
             answer::<_, pb::QueryTallyResultResponse>(
                 &node,
-                "TallyResult",
+                "cosmos.gov.v1.Query/TallyResult",
                 &pb::QueryTallyResultRequest { proposal_id },
             )
             .await
@@ -394,7 +401,7 @@ pub async fn run_query(command: GovQuery) -> Result<Value, CliError> {
         GovQuery::Params { node } => {
             answer::<_, pb::QueryParamsResponse>(
                 &node,
-                "Params",
+                "cosmos.gov.v1.Query/Params",
                 &pb::QueryParamsRequest {
                     params_type: String::new(),
                 },
@@ -406,36 +413,32 @@ pub async fn run_query(command: GovQuery) -> Result<Value, CliError> {
 
 pub async fn run_upgrade_query(command: UpgradeQuery) -> Result<Value, CliError> {
     use cosmos_sdk_proto::cosmos::upgrade::v1beta1 as upgrade;
-    const QUERY: &str = "/cosmos.upgrade.v1beta1.Query/";
     match command {
         UpgradeQuery::Plan { node } => {
-            let answer: upgrade::QueryCurrentPlanResponse = ask(
+            answer::<_, upgrade::QueryCurrentPlanResponse>(
                 &node,
-                &format!("{QUERY}CurrentPlan"),
+                "cosmos.upgrade.v1beta1.Query/CurrentPlan",
                 &upgrade::QueryCurrentPlanRequest {},
             )
-            .await?;
-            gateway_json(&answer)
+            .await
         }
         UpgradeQuery::Applied { name, node } => {
-            let answer: upgrade::QueryAppliedPlanResponse = ask(
+            answer::<_, upgrade::QueryAppliedPlanResponse>(
                 &node,
-                &format!("{QUERY}AppliedPlan"),
+                "cosmos.upgrade.v1beta1.Query/AppliedPlan",
                 &upgrade::QueryAppliedPlanRequest { name },
             )
-            .await?;
-            gateway_json(&answer)
+            .await
         }
         UpgradeQuery::ModuleVersions { node } => {
-            let answer: upgrade::QueryModuleVersionsResponse = ask(
+            answer::<_, upgrade::QueryModuleVersionsResponse>(
                 &node,
-                &format!("{QUERY}ModuleVersions"),
+                "cosmos.upgrade.v1beta1.Query/ModuleVersions",
                 &upgrade::QueryModuleVersionsRequest {
                     module_name: String::new(),
                 },
             )
-            .await?;
-            gateway_json(&answer)
+            .await
         }
     }
 }
